@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// A campaign: a template (frozen at creation), an optional event, a segment, and its state.
+public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "campaigns"
+    public enum Status: String, Codable, Sendable, CaseIterable { case draft, scheduled, running, paused, cancelled, finished }
+
+    public var id: Int64?
+    public var slug: String
+    public var templateName: String
+    public var purpose: InvitationTemplate.Purpose
+    /// JSON of the `InvitationTemplate` as it was when the campaign was created.
+    public var templateSnapshot: String
+    public var eventFile: String?
+    /// JSON of the `Event`, if any.
+    public var eventSnapshot: String?
+    public var segment: String
+    public var subject: String?
+    public var status: Status
+    public var scheduledAtMs: Int64?
+    public var createdAt: String
+    public var launchedAt: String?
+    public var finishedAt: String?
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public var template: InvitationTemplate {
+        get throws { try JSONDecoder().decode(InvitationTemplate.self, from: Data(templateSnapshot.utf8)) }
+    }
+    public var event: Event? {
+        get throws { try eventSnapshot.map { try JSONDecoder().decode(Event.self, from: Data($0.utf8)) } }
+    }
+
+    /// The campaign called `slug`, or an error naming it.
+    public static func named(_ slug: String, _ db: Database) throws -> Campaign {
+        guard let c = try Campaign.filter(Column("slug") == slug).fetchOne(db) else { throw CampaignError.unknownCampaign(slug) }
+        return c
+    }
+}
+
+/// What a campaign command could not do, in words staff can act on.
+public enum CampaignError: Error, CustomStringConvertible {
+    case unknownCampaign(String)
+    case slugTaken(String)
+    case badSlug(String)
+    case badState(String, Campaign.Status, String)
+    case noRecipient(String)
+    case event(String)
+    public var description: String {
+        switch self {
+        case .unknownCampaign(let slug): "no campaign \"\(slug)\""
+        case .slugTaken(let slug): "a campaign \"\(slug)\" already exists"
+        case .badSlug(let slug): "\"\(slug)\" is not a slug (lower-case letters, digits and -)"
+        case .badState(let slug, let status, let action): "campaign \(slug) is \(status.rawValue): cannot \(action)"
+        case .noRecipient(let what): what
+        case .event(let what): what
+        }
+    }
+}

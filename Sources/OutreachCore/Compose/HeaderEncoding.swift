@@ -1,0 +1,118 @@
+import Foundation
+
+/// RFC 5322 header lines with RFC 2047 encoded-words: no CR or LF from any input reaches a header,
+/// non-ASCII text becomes base64 words of at most 75 characters that never split a UTF-8
+/// character, and lines fold before 78 characters.
+public enum HeaderEncoding {
+    /// `text` on one line: CR, LF, tabs and other controls become spaces, runs of spaces collapse.
+    public static func singleLine(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var lastSpace = false
+        for scalar in text.unicodeScalars {
+            let cat = scalar.properties.generalCategory
+            if scalar.value < 0x20 || scalar.value == 0x7F || cat == .control || cat == .lineSeparator || cat == .paragraphSeparator || scalar == " " {
+                if !lastSpace { out.append(" ") }
+                lastSpace = true
+            } else {
+                out.unicodeScalars.append(scalar)
+                lastSpace = false
+            }
+        }
+        return out.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A complete unstructured header (`Subject: …`) with its CRLF.
+    public static func unstructured(_ name: String, _ value: String) -> String {
+        let text = singleLine(value)
+        let prefix = name + ": "
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) && !text.contains("=?") {
+            return fold(prefix + text) + "\r\n"
+        }
+        return prefix + encodedWords(text, firstLineUsed: prefix.utf8.count).joined(separator: "\r\n ") + "\r\n"
+    }
+
+    /// An address header (`From`, `To`, `Reply-To`) with an optional display name.
+    public static func address(_ name: String, displayName: String?, address: String) -> String {
+        let prefix = name + ": "
+        let display = displayName.map(singleLine) ?? ""
+        if display.isEmpty { return prefix + address + "\r\n" }
+        if display.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) && !display.contains("=?") {
+            let quoted = "\"" + display.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            let line = prefix + quoted + " <" + address + ">"
+            return (line.utf8.count <= 76 ? line : prefix + quoted + "\r\n <" + address + ">") + "\r\n"
+        }
+        var words = encodedWords(display, firstLineUsed: prefix.utf8.count)
+        let last = words.removeLast()
+        let tail = (words.isEmpty ? prefix.utf8.count : 1) + last.utf8.count + 3 + address.utf8.count <= 76
+            ? last + " <" + address + ">" : last + "\r\n <" + address + ">"
+        return prefix + (words + [tail]).joined(separator: "\r\n ") + "\r\n"
+    }
+
+    /// `=?UTF-8?B?…?=` words for `text`, each fitting on its own folded line.
+    static func encodedWords(_ text: String, firstLineUsed: Int) -> [String] {
+        let bytes = Array(text.utf8)
+        var words: [String] = []
+        var start = 0
+        var used = firstLineUsed
+        while start < bytes.count {
+            // Room on this line: 76 - used - 12 characters of base64, whole groups of 4.
+            let capacity = max(4, (76 - used - 12) / 4 * 3)
+            var end = min(bytes.count, start + capacity)
+            while end < bytes.count && end > start && (bytes[end] & 0xC0) == 0x80 { end -= 1 }
+            words.append("=?UTF-8?B?" + Data(bytes[start..<end]).base64EncodedString() + "?=")
+            start = end
+            used = 1
+        }
+        return words.isEmpty ? ["=?UTF-8?B??="] : words
+    }
+
+    /// Folds an ASCII header line at spaces so lines stay under 78 characters where possible.
+    static func fold(_ line: String) -> String {
+        guard line.utf8.count > 76 else { return line }
+        var out = ""
+        var current = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            if !current.isEmpty && current.utf8.count + 1 + word.utf8.count > 76 {
+                out += current + "\r\n"
+                current = " " + word
+            } else {
+                current += current.isEmpty && out.isEmpty ? String(word) : " " + word
+            }
+        }
+        return out + current
+    }
+}
+
+/// Quoted-printable (RFC 2045) of UTF-8 text, with CRLF line ends and lines of at most 76 characters.
+public enum QuotedPrintable {
+    private static let hex = Array("0123456789ABCDEF".utf8)
+
+    public static func encode(_ text: String, into out: inout [UInt8]) {
+        var line = 0
+        var bytes = Array(text.utf8)
+        if bytes.last != 0x0A { bytes.append(0x0A) }
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A { i += 1; continue }
+            if b == 0x0A {
+                out.append(0x0D); out.append(0x0A); line = 0; i += 1; continue
+            }
+            let atLineEnd = i + 1 >= n || bytes[i + 1] == 0x0A || bytes[i + 1] == 0x0D
+            let literal = (b >= 33 && b <= 126 && b != 0x3D) || ((b == 0x20 || b == 0x09) && !atLineEnd)
+            let width = literal ? 1 : 3
+            // Keep room for the soft break "=" (and never leave a lone "." at a line start).
+            if line + width > 75 { out.append(0x3D); out.append(0x0D); out.append(0x0A); line = 0 }
+            if literal && line == 0 && b == 0x2E {
+                out.append(0x3D); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0xF)]); line = 3
+            } else if literal {
+                out.append(b); line += 1
+            } else {
+                out.append(0x3D); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0xF)]); line += 3
+            }
+            i += 1
+        }
+    }
+}

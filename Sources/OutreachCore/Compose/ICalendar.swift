@@ -1,0 +1,83 @@
+import Foundation
+
+/// An RFC 5545 `METHOD:PUBLISH` calendar for an event, in the recipient's language.
+/// PUBLISH, not REQUEST: a bulk REQUEST would flood the organizer with replies; RSVP goes through our links.
+public enum ICalendar {
+    public static func publish(event: Event, uid: String, languages: [String], stamp: Date = Date()) -> String {
+        let summary = Event.text(event.title, languages) ?? ""
+        let location = [Event.text(event.venue, languages), Event.text(event.address, languages)].compactMap { $0 }.joined(separator: ", ")
+        let description = Event.text(event.description, languages)
+        let organizer = Event.text(event.organizerName, languages) ?? ""
+        let zone = event.zone
+        // A fixed-offset zone (no daylight saving) gets a VTIMEZONE; any other is written in UTC.
+        let fixedOffset = zone.nextDaylightSavingTimeTransition(after: event.startDate.addingTimeInterval(-366 * 86_400)) == nil
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Outreach//Invitations//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+        if fixedOffset {
+            let offset = offsetText(zone.secondsFromGMT(for: event.startDate))
+            lines += ["BEGIN:VTIMEZONE", "TZID:\(zone.identifier)", "BEGIN:STANDARD", "DTSTART:19700101T000000",
+                      "TZOFFSETFROM:\(offset)", "TZOFFSETTO:\(offset)", "END:STANDARD", "END:VTIMEZONE"]
+        }
+        lines += ["BEGIN:VEVENT", "UID:\(uid)", "DTSTAMP:\(utc(stamp))"]
+        if fixedOffset {
+            lines += ["DTSTART;TZID=\(zone.identifier):\(local(event.startDate, zone))",
+                      "DTEND;TZID=\(zone.identifier):\(local(event.endDate, zone))"]
+        } else {
+            lines += ["DTSTART:\(utc(event.startDate))", "DTEND:\(utc(event.endDate))"]
+        }
+        lines.append("SUMMARY:\(escape(summary))")
+        if !location.isEmpty { lines.append("LOCATION:\(escape(location))") }
+        if let description { lines.append("DESCRIPTION:\(escape(description))") }
+        if let url = event.mapURL { lines.append("URL:\(url)") }
+        lines.append("ORGANIZER;CN=\"\(organizer.replacingOccurrences(of: "\"", with: "'"))\":mailto:\(event.organizerEmail)")
+        lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT", "END:VCALENDAR"]
+        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// TEXT escaping: backslash, semicolon, comma, newline.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "\\": out += "\\\\"
+            case ";": out += "\\;"
+            case ",": out += "\\,"
+            case "\n", "\r\n", "\r": out += "\\n"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// Folds a content line at 75 octets, never inside a UTF-8 sequence.
+    static func fold(_ line: String) -> String {
+        let bytes = Array(line.utf8)
+        guard bytes.count > 75 else { return line }
+        var parts: [String] = []
+        var start = 0
+        var limit = 75
+        while start < bytes.count {
+            var end = min(bytes.count, start + limit)
+            while end < bytes.count && (bytes[end] & 0xC0) == 0x80 { end -= 1 }
+            parts.append(String(decoding: bytes[start..<end], as: UTF8.self))
+            start = end
+            limit = 74
+        }
+        return parts.joined(separator: "\r\n ")
+    }
+
+    static func utc(_ date: Date) -> String { stamp(date, TimeZone(identifier: "UTC")!) + "Z" }
+    static func local(_ date: Date, _ zone: TimeZone) -> String { stamp(date, zone) }
+
+    static func stamp(_ date: Date, _ zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02dT%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    static func offsetText(_ seconds: Int) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let s = abs(seconds)
+        return sign + String(format: "%02d%02d", s / 3600, (s % 3600) / 60)
+    }
+}

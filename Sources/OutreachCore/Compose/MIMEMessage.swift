@@ -1,0 +1,92 @@
+import Foundation
+
+/// One email as bytes exactly as sent: RFC 5322 headers, `multipart/alternative` (text/plain
+/// then text/html, both quoted-printable), wrapped in `multipart/mixed` with an `invitation.ics`
+/// `text/calendar; method=PUBLISH` part when there is an event. CRLF line ends only.
+public struct MIMEMessage: Sendable {
+    public var fromName: String
+    public var fromAddress: String
+    public var toName: String?
+    public var toAddress: String
+    public var replyTo: String?
+    public var subject: String
+    public var date: Date
+    public var messageID: String
+    public var listID: String?
+    public var unsubscribeURL: String?
+    public var unsubscribeMailto: String?
+    public var text: String
+    public var html: String
+    public var calendar: String?
+
+    /// The message's bytes.
+    public func bytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 2 + html.utf8.count * 2 + 2048)
+        func put(_ s: String) { out.append(contentsOf: s.utf8) }
+        put(HeaderEncoding.address("From", displayName: fromName, address: fromAddress))
+        put(HeaderEncoding.address("To", displayName: toName, address: toAddress))
+        if let replyTo { put("Reply-To: \(replyTo)\r\n") }
+        put(HeaderEncoding.unstructured("Subject", subject))
+        put("Date: \(MIMEMessage.rfc5322Date(date))\r\n")
+        put("Message-ID: \(messageID)\r\n")
+        put("MIME-Version: 1.0\r\n")
+        if let listID { put("List-Id: <\(listID)>\r\n") }
+        if let unsubscribeURL {
+            let mailto = unsubscribeMailto.map { ",\r\n <\($0)>" } ?? ""
+            put("List-Unsubscribe: <\(unsubscribeURL)>\(mailto)\r\n")
+            put("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
+        }
+        let alternative = MIMEMessage.boundary()
+        if let calendar {
+            let mixed = MIMEMessage.boundary()
+            put("Content-Type: multipart/mixed;\r\n boundary=\"\(mixed)\"\r\n\r\n")
+            put("This is a multi-part message in MIME format.\r\n")
+            put("--\(mixed)\r\n")
+            putAlternative(&out, alternative)
+            put("\r\n--\(mixed)\r\n")
+            put("Content-Type: text/calendar; method=PUBLISH; charset=UTF-8; name=\"invitation.ics\"\r\n")
+            put("Content-Transfer-Encoding: base64\r\n")
+            put("Content-Disposition: attachment; filename=\"invitation.ics\"\r\n\r\n")
+            put(Data(calendar.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]))
+            put("\r\n--\(mixed)--\r\n")
+        } else {
+            putAlternative(&out, alternative)
+        }
+        return out
+    }
+
+    private func putAlternative(_ out: inout [UInt8], _ boundary: String) {
+        func put(_ s: String) { out.append(contentsOf: s.utf8) }
+        put("Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"\r\n\r\n")
+        put("--\(boundary)\r\n")
+        put("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
+        QuotedPrintable.encode(text, into: &out)
+        put("--\(boundary)\r\n")
+        put("Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
+        QuotedPrintable.encode(html, into: &out)
+        put("--\(boundary)--\r\n")
+    }
+
+    /// A random boundary; `=_` never occurs in quoted-printable or base64 text.
+    static func boundary() -> String {
+        "=_outreach_" + (0..<3).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 36) }.joined()
+    }
+
+    /// A new unique Message-ID in the sender's domain.
+    public static func newMessageID(domain: String) -> String {
+        "<\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).\(String(UInt64.random(in: 0...UInt64.max), radix: 36))@\(domain)>"
+    }
+
+    /// `Sun, 29 Nov 2026 03:04:20 +0000`, whatever the machine's locale.
+    public static func rfc5322Date(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970)
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(days[Int(tm.tm_wday)]), \(two(tm.tm_mday)) \(months[Int(tm.tm_mon)]) \(Int(tm.tm_year) + 1900) "
+            + "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec)) +0000"
+    }
+}

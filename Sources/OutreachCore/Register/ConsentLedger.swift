@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+
+/// One row of the consent ledger: who, when, how, for which purpose. Rows are only ever appended.
+public struct Consent: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "consents"
+    public enum Status: String, Codable, Sendable, CaseIterable { case granted, pending, withdrawn }
+
+    public var id: Int64?
+    public var contactId: Int64?
+    public var addressHash: String
+    public var status: Status
+    public var purpose: String
+    public var source: String
+    public var evidence: String?
+    public var actor: String
+    public var recordedAt: String
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The purpose every invitation is sent under.
+    public static let invitationPurpose = "event-invitations"
+}
+
+/// Reads and appends consent. A contact's current consent is its latest ledger row.
+public enum ConsentLedger {
+    /// SQL for the current consent status of the contact aliased `c` (NULL when none).
+    public static let currentStatusSQL =
+        "(SELECT status FROM consents WHERE contact_id = c.id ORDER BY id DESC LIMIT 1)"
+
+    /// Appends a row and returns it.
+    @discardableResult
+    public static func record(
+        _ db: Database, contact: Contact, status: Consent.Status, source: String,
+        evidence: String?, actor: String, at date: Date = Date()
+    ) throws -> Consent {
+        var row = Consent(
+            id: nil, contactId: contact.id, addressHash: contact.address.hash, status: status,
+            purpose: Consent.invitationPurpose, source: source, evidence: evidence, actor: actor,
+            recordedAt: Timestamp.string(date))
+        try row.insert(db)
+        return row
+    }
+
+    /// The contact's current consent, or nil when the ledger has nothing for it.
+    public static func current(_ db: Database, contactID: Int64) throws -> Consent.Status? {
+        try String.fetchOne(
+            db, sql: "SELECT status FROM consents WHERE contact_id = ? ORDER BY id DESC LIMIT 1",
+            arguments: [contactID]
+        ).flatMap(Consent.Status.init(rawValue:))
+    }
+
+    /// The whole history of a contact, oldest first.
+    public static func history(_ db: Database, contactID: Int64) throws -> [Consent] {
+        try Consent.filter(Column("contact_id") == contactID).order(Column("id")).fetchAll(db)
+    }
+
+    /// Who is acting: the login name, for the `actor` column.
+    public static var staffActor: String {
+        ProcessInfo.processInfo.environment["USER"].map { "staff:\($0)" } ?? "staff"
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+
+/// The register: the one SQLite database (WAL) that holds every contact, consent, suppression,
+/// campaign and outbox row. The CLI and the daemon each open their own `Register` on the same file.
+public final class Register: Sendable {
+    /// The connection pool (WAL mode: readers never block the writer).
+    public let writer: any DatabaseWriter
+
+    /// Opens (and migrates) the register at `path`, creating its folder if needed.
+    public init(path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try Register.migrator.migrate(pool)
+        self.writer = pool
+    }
+
+    /// An in-memory register, for tests of the library.
+    public init(inMemory: Void = ()) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        let queue = try DatabaseQueue(configuration: configuration)
+        try Register.migrator.migrate(queue)
+        self.writer = queue
+    }
+}

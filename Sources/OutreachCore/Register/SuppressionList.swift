@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+
+/// An address that must never be mailed again. After an erasure only the hash is kept.
+public struct Suppression: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "suppressions"
+    public enum Reason: String, Codable, Sendable, CaseIterable {
+        case unsubscribed, hardBounce = "hard-bounce", complaint, erased, staff
+    }
+
+    public var id: Int64?
+    public var addressHash: String
+    public var email: String?
+    public var reason: Reason
+    public var detail: String?
+    public var createdAt: String
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+/// The suppression list. Suppression wins over everything but the person's own confirmed opt-in.
+public enum SuppressionList {
+    /// Puts `address` on the list; an address already there keeps its first reason.
+    public static func add(_ db: Database, _ address: EmailAddress, reason: Suppression.Reason, detail: String? = nil) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO suppressions (address_hash, email, reason, detail, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(address_hash) DO NOTHING
+                """,
+            arguments: [address.hash, reason == .erased ? nil : address.value, reason.rawValue, detail, Timestamp.string()])
+    }
+
+    /// The entry for `address`, if suppressed.
+    public static func entry(_ db: Database, _ address: EmailAddress) throws -> Suppression? {
+        try Suppression.filter(Column("address_hash") == address.hash).fetchOne(db)
+    }
+
+    public static func contains(_ db: Database, _ address: EmailAddress) throws -> Bool {
+        try entry(db, address) != nil
+    }
+
+    /// Lifts a suppression: only the person's own confirmed opt-in may call this.
+    public static func lift(_ db: Database, _ address: EmailAddress) throws {
+        try db.execute(sql: "DELETE FROM suppressions WHERE address_hash = ?", arguments: [address.hash])
+    }
+
+    /// Every suppressed hash, for bulk checks (imports).
+    public static func allHashes(_ db: Database) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT address_hash FROM suppressions"))
+    }
+
+    /// SQL that is true when the contact aliased `c` is suppressed.
+    public static let suppressedSQL =
+        "EXISTS (SELECT 1 FROM suppressions s WHERE s.address_hash = c.address_hash)"
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import OutreachCore
+
+/// `outreach contacts …`: the register of people.
+struct Contacts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contacts",
+        abstract: "Import, list, show, export, unsubscribe and forget contacts.",
+        subcommands: [Import.self, List.self, Show.self, Export.self, Unsubscribe.self, Forget.self]
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import contacts from a CSV export (all or nothing).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The CSV file.") var file: String
+        @Option(help: "Names the file in the consent ledger (default: the file name).") var source: String?
+        @Option(help: "auto, utf-8, utf-16 or windows-1258.") var encoding: String = "auto"
+        @Option(help: "auto, ',', ';' or tab.") var delimiter: String = "auto"
+        @Option(name: .customLong("map"), help: "HEADER=field for a column the importer does not recognise (field ignore drops it).")
+        var maps: [String] = []
+        @Flag(help: "Do everything but write.") var dryRun = false
+        @Option(help: "Write the rejected rows with their reasons to this CSV file.") var rejects: String?
+
+        func validate() throws {
+            guard TextEncoding(rawValue: encoding) != nil else {
+                throw ValidationError("--encoding \(encoding): use one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard ["auto", ",", ";", "tab", "\t"].contains(delimiter) else { throw ValidationError("--delimiter \(delimiter): use auto, ',', ';' or tab") }
+        }
+
+        func run() async throws {
+            let (_, register) = try await global.register()
+            var importer = ContactImporter()
+            importer.encoding = TextEncoding(rawValue: encoding)!
+            importer.delimiter = switch delimiter { case ",": 0x2C; case ";": 0x3B; case "tab", "\t": 0x09; default: nil }
+            importer.mapping = maps
+            importer.dryRun = dryRun
+            importer.source = source
+            let bar = ProgressBar(label: "Importing")
+            importer.progress = { done, total in if total >= 5000 { bar.update(done, of: total) } }
+            let report = try importer.importFile(at: file, into: register)
+            bar.finish()
+            for r in report.rejections.prefix(50) { printError("row \(r.row): \(r.reason)") }
+            if report.rejections.count > 50 { printError("… and \(report.rejections.count - 50) more rejected rows (see --rejects)") }
+            for w in report.warnings.prefix(20) { printError("row \(w.row): warning: \(w.message)") }
+            if report.warnings.count > 20 { printError("… and \(report.warnings.count - 20) more warnings") }
+            if let rejects { try writeRejects(report, to: rejects) }
+            print("""
+                \(report.dryRun ? "Dry run (nothing written): " : "")\(report.fileName) (\(report.encoding), delimiter \(report.delimiter))
+                  rows read                \(report.rowsRead)
+                  added                    \(report.added)
+                  updated                  \(report.updated)
+                  unchanged                \(report.unchanged)
+                  duplicates               \(report.duplicates)
+                  rejected                 \(report.rejected)
+                  suppressed, not changed  \(report.suppressed)
+                """)
+        }
+
+        /// UTF-8 with BOM so Excel opens it with the right characters.
+        func writeRejects(_ report: ImportReport, to path: String) throws {
+            var text = "\u{FEFF}row,reason,fields\r\n"
+            for r in report.rejections {
+                text += "\(r.row),\(csvField(r.reason)),\(csvField(r.fields.joined(separator: " | ")))\r\n"
+            }
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List contacts, optionally of a segment.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Segment expression, e.g. \"kind=overseas_vietnamese country=DE,FR consent=granted\".") var segment: String = ""
+        @Option(help: "table, csv or json.") var format: Format = .table
+
+        func run() async throws {
+            let segment = try Segment(self.segment)
+            let (_, register) = try await global.register()
+            let rows = try register.contacts(in: segment)
+            let header = ["email", "name", "kind", "country", "city", "language", "organization", "tags", "consent", "suppressed"]
+            let cells = rows.map { r in
+                [r.contact.email, r.contact.name, r.contact.kind.rawValue, r.contact.country ?? "", r.contact.city ?? "",
+                 r.contact.language ?? "", r.contact.organization ?? "", r.contact.tagList.joined(separator: "|"), r.consent,
+                 r.suppressed ? "yes" : "no"]
+            }
+            switch format {
+            case .table:
+                print(table(header, cells))
+                print("\(rows.count) contact\(rows.count == 1 ? "" : "s")")
+            case .csv:
+                print(header.joined(separator: ","))
+                for row in cells { print(row.map(csvField).joined(separator: ",")) }
+            case .json:
+                struct Item: Encodable {
+                    let email, name, kind: String; let country, city, language, organization: String?
+                    let tags: [String]; let consent: String; let suppressed: Bool
+                }
+                print(try jsonText(rows.map { r in
+                    Item(email: r.contact.email, name: r.contact.name, kind: r.contact.kind.rawValue, country: r.contact.country,
+                         city: r.contact.city, language: r.contact.language, organization: r.contact.organization,
+                         tags: r.contact.tagList, consent: r.consent, suppressed: r.suppressed)
+                }))
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one contact, its consent and its history.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var email: String
+        @Option(help: "table or json.") var format: Format = .table
+
+        func run() async throws {
+            let (_, register) = try await global.register()
+            let p = try register.profile(email: email)
+            if format == .json { print(try jsonText(p)); return }
+            print("""
+                \(p.name.isEmpty ? p.email : "\(p.name) <\(p.email)>")
+                  kind         \(p.kind)
+                  country      \(p.country ?? "-")   city \(p.city ?? "-")   language \(p.language ?? "-")
+                  organization \(p.organization ?? "-")
+                  tags         \(p.tags.joined(separator: ", "))
+                  consent      \(p.consent)\(p.suppressed ? "   SUPPRESSED (\(p.suppressionReason ?? ""))" : "")
+                history:
+                """)
+            for h in p.history { print("  \(h.recordedAt)  \(h.status)  \(h.source)  \(h.evidence ?? "")  (\(h.actor))") }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print, as JSON, everything held about a person.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var email: String
+        func run() async throws {
+            let (_, register) = try await global.register()
+            print(try jsonText(try register.profile(email: email, full: true)))
+        }
+    }
+
+    struct Unsubscribe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a withdrawal of consent (staff) and suppress the address.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var email: String
+        @Option(help: "Why, for the ledger (e.g. \"phone call 2026-11-29\").") var evidence: String?
+        func run() async throws {
+            let (_, register) = try await global.register()
+            let changed = try register.unsubscribe(email: email, source: "staff", evidence: evidence, actor: ConsentLedger.staffActor)
+            print(changed ? "\(email): unsubscribed and suppressed" : "\(email): was already unsubscribed")
+        }
+    }
+
+    struct Forget: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Erase a person; keep only the address hash so no import brings them back.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var email: String
+        func run() async throws {
+            let (_, register) = try await global.register()
+            try register.forget(email: email, actor: ConsentLedger.staffActor)
+            print("\(email): erased; only a hash of the address is kept on the suppression list")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import OutreachCore
+
+/// The one executable: staff commands, and `serve` for the daemon.
+@main
+struct Outreach: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outreach",
+        abstract: "Consent-based invitation mailer of the Department of Foreign Affairs of Cần Thơ.",
+        subcommands: [Contacts.self, CampaignCommand.self, Serve.self]
+    )
+
+    /// `outreach [--config PATH] [--database PATH] <command>`: the global options may come before
+    /// the command; they are handed to the command that runs.
+    static func main() async {
+        await main(GlobalOptions.movedAfterCommand(Array(CommandLine.arguments.dropFirst())))
+    }
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration file (default: Config/outreach.yaml when present).")
+    var config: String?
+
+    @Option(name: .long, help: "SQLite database file (wins over database.path).")
+    var database: String?
+
+    /// Moves `--config`/`--database` (and their values) that precede the subcommands to the end.
+    static func movedAfterCommand(_ arguments: [String]) -> [String] {
+        var rest: [String] = []
+        var global: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" { rest += arguments[i...]; break }
+            if (a == "--config" || a == "--database"), i + 1 < arguments.count {
+                global += [a, arguments[i + 1]]; i += 2; continue
+            }
+            if a.hasPrefix("--config=") || a.hasPrefix("--database=") { global.append(a); i += 1; continue }
+            rest.append(a); i += 1
+        }
+        guard !global.isEmpty, let dashes = rest.firstIndex(of: "--") else { return rest + global }
+        return Array(rest[..<dashes]) + global + Array(rest[dashes...])
+    }
+
+    func settings() async throws -> Settings {
+        var settings = try await Settings.load(path: config)
+        if let database { settings.databasePath = database }
+        return settings
+    }
+
+    func register() async throws -> (Settings, Register) {
+        let settings = try await settings()
+        return (settings, try Register(path: settings.databasePath))
+    }
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
