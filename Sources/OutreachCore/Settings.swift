@@ -34,6 +34,7 @@ public struct Settings: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public let key: String
         public let problem: String
+        public init(key: String, problem: String) { self.key = key; self.problem = problem }
         public var description: String { "configuration \(key): \(problem)" }
     }
 

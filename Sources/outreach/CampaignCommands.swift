@@ -7,7 +7,7 @@ struct CampaignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaign",
         abstract: "Create, preview, launch and steer campaigns.",
-        subcommands: [Create.self, List.self, Preview.self, Launch.self]
+        subcommands: [Create.self, List.self, Preview.self, Test.self, Launch.self, Status.self, Pause.self, Resume.self, Cancel.self, RSVPs.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -96,6 +96,121 @@ struct CampaignCommand: AsyncParsableCommand {
             let (campaign, added) = try register.launch(slug, at: start)
             let total = try register.outboxCounts(campaignID: campaign.id!).values.reduce(0, +)
             print("\(campaign.slug): \(added) message\(added == 1 ? "" : "s") queued (\(total) in all), \(campaign.status.rawValue)\(start.map { " from \(ISO8601DateFormatter().string(from: $0))" } ?? "")")
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send one rendered message now, marked as a test (outside the campaign's counts).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var slug: String
+        @Option(help: "Where to send it.") var to: String
+
+        func run() async throws {
+            let (settings, register) = try await global.register()
+            let address: EmailAddress
+            do { address = try EmailAddress(to) } catch { throw ValidationError("--to \(to) \(error)") }
+            let campaign = try register.campaign(slug)
+            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links())
+            // Rendered for the register's contact when there is one, else for an unnamed recipient.
+            let contact = try await register.writer.read { db in try Contact.find(db, email: address.value) } ?? Contact.unregistered(address)
+            let message = composer.compose(contact, test: true)
+            let transport = try CurlSMTPTransport(.init(settings))
+            // libcurl blocks: on a thread of its own, not in Swift's cooperative pool.
+            let outcome = await withCheckedContinuation { (done: CheckedContinuation<DeliveryOutcome, Never>) in
+                nonisolated(unsafe) let transport = transport
+                Thread { done.resume(returning: transport.send(message.bytes, from: settings.senderFrom, to: address)) }.start()
+            }
+            let (word, reply): (String, String?) = switch outcome {
+            case .sent(let r): ("sent", r?.text)
+            case .transient(let why, _, _): ("retry", why)
+            case .permanent(let why, _, _): ("failed", why)
+            case .unknown(let why): ("unknown", why)
+            }
+            try register.recordTest(campaignID: campaign.id!, email: address.value, messageID: message.messageID, outcome: word, reply: reply)
+            guard word == "sent" else { throw CampaignError.noRecipient("test message to \(address.value) not sent: \(reply ?? word)") }
+            print("Test message sent to \(address.value) (\(message.language)): \(reply ?? "accepted")")
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Counts per state, rate, ETA, RSVPs; --watch follows it live.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var slug: String
+        @Flag(help: "Redraw until the campaign is finished, cancelled or paused with nothing in flight.") var watch = false
+        @Option(help: "table or json.") var format: Contacts.Format = .table
+
+        func run() async throws {
+            let (_, register) = try await global.register()
+            if watch {
+                let bar = ProgressBar(label: slug)
+                while true {
+                    let s = try register.status(slug)
+                    if bar.enabled {
+                        bar.update(s.done, of: max(s.total, 1), suffix: "sent \(s.sent) retry \(s.retry) failed \(s.failed) \(String(format: "%.0f", s.rate))/s")
+                    }
+                    if ["finished", "cancelled", "draft"].contains(s.status) || (s.status == "paused" && s.sending == 0) {
+                        bar.finish()
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(500))
+                }
+            }
+            let s = try register.status(slug)
+            if format == .json { print(try jsonText(s)); return }
+            print("""
+                \(s.slug): \(s.status)
+                  queued \(s.queued)  sending \(s.sending)  sent \(s.sent)  retry \(s.retry)  failed \(s.failed)  skipped \(s.skipped)  cancelled \(s.cancelled)  (of \(s.total))
+                  rate \(String(format: "%.1f", s.rate))/s  ETA \(s.etaSeconds.map { "\($0)s" } ?? "unknown")  unknown outcomes \(s.unknownOutcomes)  tests \(s.tests)
+                  RSVP yes \(s.rsvp.yes) (+\(s.rsvp.guests) guests)  no \(s.rsvp.no)
+                """)
+        }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop sending (the daemon honours it within a second).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var slug: String
+        func run() async throws {
+            let (_, register) = try await global.register()
+            let (c, _) = try register.control(slug, .pause)
+            print("\(c.slug): \(c.status.rawValue)")
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a paused campaign.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var slug: String
+        func run() async throws {
+            let (_, register) = try await global.register()
+            let (c, _) = try register.control(slug, .resume)
+            print("\(c.slug): \(c.status.rawValue)")
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel: what is still queued is never sent.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var slug: String
+        func run() async throws {
+            let (_, register) = try await global.register()
+            let (c, n) = try register.control(slug, .cancel)
+            print("\(c.slug): cancelled; \(n) queued message\(n == 1 ? "" : "s") will not be sent")
+        }
+    }
+
+    struct RSVPs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rsvps", abstract: "List the answers to the campaign's event.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var slug: String
+        enum Format: String, ExpressibleByArgument { case csv, json }
+        @Option(help: "csv or json.") var format: Format = .csv
+        func run() async throws {
+            let (_, register) = try await global.register()
+            let list = try register.rsvps(slug)
+            if format == .json { print(try jsonText(list)); return }
+            print("email,name,answer,guests,answered_at")
+            for r in list { print([r.email, r.name, r.answer, "\(r.guests)", r.answeredAt].map(csvField).joined(separator: ",")) }
         }
     }
 }

@@ -1,9 +1,42 @@
 import ArgumentParser
+import Foundation
+import Logging
+import Metrics
 import OutreachCore
+import OutreachWeb
+import Prometheus
+import ServiceLifecycle
 
 /// `outreach serve`: the daemon (delivery workers and the HTTP server).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the daemon: deliver what is queued and answer the links.")
     @OptionGroup var global: GlobalOptions
-    func run() async throws {}
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "outreach")
+
+        let (settings, register) = try await global.register()
+        try checkBaseURL(settings.httpBaseURL)
+        let links = try settings.links()
+        let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)
+        let app = try buildApplication(web, logger: logger)
+        let delivery = DeliveryService(context: DeliveryContext(register: register, settings: settings, links: links, logger: logger))
+        // Listed first, stopped last: the HTTP server keeps answering links while delivery drains.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: app), .init(service: delivery)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        logger.info("outreach serve", metadata: ["http.bind": "\(settings.httpBind)", "smtp.url": "\(settings.smtpURL)",
+                                                  "database.path": "\(settings.databasePath)"])
+        try await group.run()
+    }
 }

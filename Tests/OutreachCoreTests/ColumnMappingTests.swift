@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func mapOptionNamesAColumn() throws {
-        let m = try ColumnMapping(headers: ["Hộp thư liên hệ", "Tên"], overrides: ["Tên=name"])
+        let m = try ColumnMapping(headers: ["Hộp thư liên hệ", "Tên"], overrides: ["Hộp thư liên hệ=email", "Tên=name"])
         #expect(m.columns[.name] == 1 && m.columns[.email] == 0)
         #expect { try ColumnMapping(headers: ["mail"], overrides: ["mail=phone"]) } throws: { "\($0)".contains("\"phone\" is not a field") }
     }

@@ -41,7 +41,7 @@ extension Register {
                     sent_at_ms INTEGER,
                     UNIQUE (campaign_id, contact_id)
                 );
-                CREATE INDEX outbox_due ON outbox(state, next_attempt_at_ms) WHERE state IN ('queued','retry');
+                CREATE INDEX outbox_due ON outbox(campaign_id, next_attempt_at_ms) WHERE state IN ('queued','retry');
                 CREATE INDEX outbox_by_campaign_state ON outbox(campaign_id, state);
                 CREATE INDEX outbox_leases ON outbox(lease_until_ms) WHERE state = 'sending';
                 CREATE TABLE test_sends (

@@ -96,7 +96,7 @@ public struct InvitationComposer: Sendable {
     }
 
     /// The event's merge fields in `language`.
-    static func eventFields(_ event: Event, language: String) -> [String: String] {
+    public static func eventFields(_ event: Event, language: String) -> [String: String] {
         let langs = [language, "en"]
         let locale = Locale(identifier: language)
         let day = DateFormatter()

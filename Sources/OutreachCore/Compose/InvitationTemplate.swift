@@ -25,6 +25,7 @@ public struct InvitationTemplate: Codable, Sendable, Equatable {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Loads `Templates/<name>/` with the shared partials of `Templates/partials/`.

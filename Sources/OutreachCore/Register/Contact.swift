@@ -46,6 +46,13 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 }
 
 extension Contact {
+    /// A recipient the register does not hold (a test address), with nothing known but the address.
+    public static func unregistered(_ address: EmailAddress) -> Contact {
+        Contact(id: 0, email: address.value, emailKey: address.key, addressHash: address.hash, name: "", addressedAs: nil,
+                honorific: nil, kind: .other, country: nil, city: nil, language: nil, organization: nil, tags: "[]",
+                attributes: "{}", createdAt: "", updatedAt: "")
+    }
+
     /// The contact whose address matches `email` (normalized), if any.
     public static func find(_ db: Database, email: String) throws -> Contact? {
         guard let address = try? EmailAddress(email) else { return nil }

@@ -1,0 +1,203 @@
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import Synchronization
+
+/// What the delivery workers share: the register, settings, rate limits, the relay's cool-down,
+/// the composers of running campaigns, and the stop flag.
+public final class DeliveryContext: Sendable {
+    public let register: Register
+    public let settings: Settings
+    public let links: Links
+    public let limiter: RateLimiter
+    public let retry: RetryPolicy
+    public let logger: Logger
+    /// Rows a worker claims at once: the most that could be sent twice after a `kill -9`.
+    public let batchSize: Int
+    let leaseMs: Int64 = 10 * 60 * 1000
+    private let state = Mutex<(stopping: Bool, relayDownUntilMs: Int64, running: [Int64], composers: [Int64: InvitationComposer])>((false, 0, [], [:]))
+
+    public init(register: Register, settings: Settings, links: Links, logger: Logger, batchSize: Int = 8) {
+        self.register = register
+        self.settings = settings
+        self.links = links
+        self.limiter = RateLimiter(perSecond: settings.ratePerSecond, perDomainPerMinute: settings.perDomainPerMinute)
+        self.retry = RetryPolicy(settings)
+        self.logger = logger
+        self.batchSize = batchSize
+    }
+
+    public var isStopping: Bool { state.withLock { $0.stopping } }
+    public func stop() { state.withLock { $0.stopping = true } }
+    var relayDownUntilMs: Int64 { state.withLock { $0.relayDownUntilMs } }
+    func coolRelay(untilMs: Int64) { state.withLock { $0.relayDownUntilMs = max($0.relayDownUntilMs, untilMs) } }
+    var runningCampaigns: [Int64] { state.withLock { $0.running } }
+
+    /// Called by the scheduler with the campaigns now running.
+    func setRunning(_ campaigns: [Campaign]) throws {
+        let known = state.withLock { Set($0.composers.keys) }
+        var new: [Int64: InvitationComposer] = [:]
+        for c in campaigns where !known.contains(c.id!) {
+            new[c.id!] = try InvitationComposer(campaign: c, sender: settings.sender, links: links)
+        }
+        state.withLock { s in
+            s.running = campaigns.map { $0.id! }.shuffled()
+            s.composers.merge(new) { a, _ in a }
+        }
+    }
+
+    func composer(_ campaignID: Int64) -> InvitationComposer? { state.withLock { $0.composers[campaignID] } }
+}
+
+/// One delivery worker: a thread of its own (libcurl blocks) with one SMTP connection. It claims a
+/// few rows, checks each recipient right before sending, sends, and commits the outcomes.
+final class DeliveryWorker: @unchecked Sendable {
+    let number: Int
+    let context: DeliveryContext
+    private var transport: CurlSMTPTransport?
+    private var logger: Logger
+
+    init(number: Int, context: DeliveryContext) {
+        self.number = number
+        self.context = context
+        var logger = context.logger
+        logger[metadataKey: "worker"] = "\(number)"
+        self.logger = logger
+    }
+
+    static let sentCounter = Counter(label: "outreach_messages_total", dimensions: [("state", "sent")])
+    static let retryCounter = Counter(label: "outreach_messages_total", dimensions: [("state", "retry")])
+    static let failedCounter = Counter(label: "outreach_messages_total", dimensions: [("state", "failed")])
+    static let skippedCounter = Counter(label: "outreach_messages_total", dimensions: [("state", "skipped")])
+    static let unknownCounter = Counter(label: "outreach_unknown_outcomes_total")
+    static let sendTimer = Timer(label: "outreach_send_duration_seconds")
+    static func replyCounter(_ code: Int?) -> Counter {
+        Counter(label: "outreach_smtp_replies_total", dimensions: [("class", code.map { "\($0 / 100)xx" } ?? "none")])
+    }
+
+    /// Runs until the context stops; returns after committing what it sent.
+    func run() {
+        do {
+            transport = try CurlSMTPTransport(.init(context.settings), logger: logger)
+        } catch {
+            logger.critical("cannot set up libcurl", metadata: ["error": "\(error)"])
+            return
+        }
+        while !context.isStopping {
+            let now = Timestamp.milliseconds()
+            let cooldown = context.relayDownUntilMs
+            if cooldown > now { sleep(ms: min(250, cooldown - now)); continue }
+            let claims: [OutboxClaim]
+            do {
+                claims = try context.register.writer.write { db in
+                    try Outbox.claim(db, limit: context.batchSize, nowMs: now, leaseMs: context.leaseMs, campaignIDs: context.runningCampaigns)
+                }
+            } catch {
+                logger.error("cannot claim outbox rows", metadata: ["error": "\(error)"])
+                sleep(ms: 1000)
+                continue
+            }
+            if claims.isEmpty { sleep(ms: 100); continue }
+            deliver(claims)
+        }
+    }
+
+    private func deliver(_ claims: [OutboxClaim]) {
+        var results: [(OutboxClaim, OutboxResult)] = []
+        results.reserveCapacity(claims.count)
+        var release = false
+        for claim in claims {
+            if release || context.isStopping {
+                results.append((claim, .released(nextAttemptMs: max(Timestamp.milliseconds(), context.relayDownUntilMs))))
+                continue
+            }
+            let result = deliver(claim)
+            if case .retry(_, _, _, _) = result, context.relayDownUntilMs > Timestamp.milliseconds() { release = true }
+            results.append((claim, result))
+        }
+        commit(results)
+    }
+
+    private func commit(_ results: [(OutboxClaim, OutboxResult)]) {
+        // Outcomes must reach the database: retry until they do (a busy database is not a reason to lose them).
+        for attempt in 0..<100 {
+            do {
+                try context.register.writer.write { db in try Outbox.record(db, results, nowMs: Timestamp.milliseconds()) }
+                return
+            } catch {
+                logger.error("cannot record outcomes; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                sleep(ms: 200)
+            }
+        }
+    }
+
+    private func deliver(_ claim: OutboxClaim) -> OutboxResult {
+        guard let composer = context.composer(claim.campaignID) else {
+            return .released(nextAttemptMs: Timestamp.milliseconds() + 1000)
+        }
+        let contact: Contact
+        do {
+            switch try context.register.writer.read({ db in try Outbox.recipient(db, claim: claim, purpose: composer.template.source.purpose) }) {
+            case .success(let c): contact = c
+            case .failure(let skip):
+                DeliveryWorker.skippedCounter.increment()
+                logger.info("skipped", metadata: ["outbox.id": "\(claim.id)", "campaign.slug": "\(composer.slug)", "reason": "\(skip.text)"])
+                return .skipped(skip.text)
+            }
+        } catch {
+            return .released(nextAttemptMs: Timestamp.milliseconds() + 1000)
+        }
+        let address = contact.address
+        let domainWait = context.limiter.takeDomain(address.domain)
+        if domainWait > 0 { return .released(nextAttemptMs: Timestamp.milliseconds() + Int64(domainWait * 1000) + 1) }
+        let globalWait = context.limiter.takeGlobal()
+        if globalWait > 0 { sleep(ms: Int64(globalWait * 1000)) }
+
+        let message = composer.compose(contact)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let outcome = transport!.send(message.bytes, from: context.settings.senderFrom, to: address)
+        DeliveryWorker.sendTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
+        let nowMs = Timestamp.milliseconds()
+        var meta: Logger.Metadata = ["outbox.id": "\(claim.id)", "campaign.slug": "\(composer.slug)"]
+        switch outcome {
+        case .sent(let reply):
+            DeliveryWorker.sentCounter.increment()
+            DeliveryWorker.replyCounter(reply?.code ?? 250).increment()
+            return .sent(messageID: message.messageID, reply: reply)
+        case .transient(let reason, let code, let relayDown):
+            DeliveryWorker.replyCounter(code).increment()
+            meta["smtp.code"] = "\(code.map(String.init) ?? "-")"
+            meta["smtp.reply"] = "\(reason)"
+            var next = context.retry.nextAttempt(afterAttempt: claim.attempts + 1, queuedAtMs: claim.queuedAtMs, nowMs: nowMs)
+            if relayDown {
+                let until = nowMs + Int64(context.settings.relayCooldown.components.seconds * 1000)
+                context.coolRelay(untilMs: until)
+                next = next.map { max($0, until) }
+                logger.warning("relay unavailable; cooling down", metadata: meta)
+            } else {
+                logger.notice("transient failure; will retry", metadata: meta)
+            }
+            DeliveryWorker.retryCounter.increment()
+            return .retry(reason: reason, code: code, nextAttemptMs: next, unknownOutcome: false)
+        case .unknown(let reason):
+            DeliveryWorker.unknownCounter.increment()
+            meta["smtp.reply"] = "\(reason)"
+            logger.warning("outcome unknown; will retry", metadata: meta)
+            let next = context.retry.nextAttempt(afterAttempt: claim.attempts + 1, queuedAtMs: claim.queuedAtMs, nowMs: nowMs)
+            return .retry(reason: reason, code: nil, nextAttemptMs: next, unknownOutcome: true)
+        case .permanent(let reason, let code, _):
+            DeliveryWorker.replyCounter(code).increment()
+            DeliveryWorker.failedCounter.increment()
+            meta["smtp.code"] = "\(code.map(String.init) ?? "-")"
+            meta["smtp.reply"] = "\(reason)"
+            logger.notice("permanent failure", metadata: meta)
+            return .failed(reason: reason, code: code, hardBounce: outcome.isHardBounce)
+        }
+    }
+
+    private func sleep(ms: Int64) {
+        guard ms > 0 else { return }
+        usleep(UInt32(min(ms, 1000) * 1000))
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// One outbox row claimed by a worker.
+public struct OutboxClaim: Sendable {
+    public let id: Int64
+    public let campaignID: Int64
+    public let contactID: Int64?
+    public let attempts: Int
+    public let queuedAtMs: Int64
+}
+
+/// What a worker learned about a claimed row, to be written back.
+public enum OutboxResult: Sendable {
+    case sent(messageID: String, reply: SMTPReply?)
+    /// Not sent and never will be: suppressed, consent withdrawn, contact erased by send time.
+    case skipped(String)
+    /// Tried and failed for now; `nextAttemptMs` nil means too old: fail it.
+    case retry(reason: String, code: Int?, nextAttemptMs: Int64?, unknownOutcome: Bool)
+    case failed(reason: String, code: Int?, hardBounce: Bool)
+    /// Not tried (a rate limit, a relay cooling down, a shutdown): back to the queue unchanged.
+    case released(nextAttemptMs: Int64)
+}
+
+/// The durable outbox: one row per (campaign, contact). Rows are claimed with a lease; a lease
+/// that outlives a crash returns the row to the queue.
+public enum Outbox {
+    /// Claims up to `limit` due rows of running campaigns, oldest due first.
+    public static func claim(_ db: Database, limit: Int, nowMs: Int64, leaseMs: Int64, campaignIDs: [Int64]) throws -> [OutboxClaim] {
+        var claims: [OutboxClaim] = []
+        for campaignID in campaignIDs where claims.count < limit {
+            let rows = try Row.fetchAll(db, sql: """
+                UPDATE outbox SET state = 'sending', lease_until_ms = ?, updated_at_ms = ?
+                WHERE id IN (SELECT id FROM outbox WHERE campaign_id = ? AND state IN ('queued','retry')
+                             AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms, id LIMIT ?)
+                RETURNING id, campaign_id, contact_id, attempts, queued_at_ms
+                """, arguments: [nowMs + leaseMs, nowMs, campaignID, nowMs, limit - claims.count])
+            claims += rows.map { OutboxClaim(id: $0[0], campaignID: $0[1], contactID: $0[2], attempts: $0[3], queuedAtMs: $0[4]) }
+        }
+        return claims
+    }
+
+    /// Writes the outcomes of claimed rows (one transaction for the group).
+    public static func record(_ db: Database, _ results: [(OutboxClaim, OutboxResult)], nowMs: Int64) throws {
+        let sent = try db.cachedStatement(sql: """
+            UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_code = ?, last_reply = ?, message_id = ?,
+                sent_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL WHERE id = ? AND state = 'sending'
+            """)
+        for (claim, result) in results {
+            switch result {
+            case .sent(let messageID, let reply):
+                try sent.execute(arguments: [reply?.code, reply?.text, messageID, nowMs, nowMs, claim.id])
+            case .skipped(let reason):
+                try db.execute(sql: """
+                    UPDATE outbox SET state = 'skipped', last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL
+                    WHERE id = ? AND state = 'sending'
+                    """, arguments: [reason, nowMs, claim.id])
+            case .retry(let reason, let code, let next, let unknown):
+                try db.execute(sql: """
+                    UPDATE outbox SET state = ?, attempts = attempts + 1, unknown_outcomes = unknown_outcomes + ?,
+                        last_code = ?, last_reply = ?, next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
+                    WHERE id = ? AND state = 'sending'
+                    """, arguments: [next == nil ? "failed" : "retry", unknown ? 1 : 0, code,
+                                     next == nil ? "gave up after the maximum age: \(reason)" : reason, next ?? nowMs, nowMs, claim.id])
+            case .failed(let reason, let code, let hardBounce):
+                try db.execute(sql: """
+                    UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_code = ?, last_reply = ?,
+                        updated_at_ms = ?, lease_until_ms = NULL WHERE id = ? AND state = 'sending'
+                    """, arguments: [code, reason, nowMs, claim.id])
+                if hardBounce, let contactID = claim.contactID,
+                   let email = try String.fetchOne(db, sql: "SELECT email FROM contacts WHERE id = ?", arguments: [contactID]),
+                   let address = try? EmailAddress(email) {
+                    try SuppressionList.add(db, address, reason: .hardBounce, detail: reason)
+                }
+            case .released(let next):
+                try db.execute(sql: """
+                    UPDATE outbox SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'retry' END,
+                        next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL WHERE id = ? AND state = 'sending'
+                    """, arguments: [next, nowMs, claim.id])
+            }
+        }
+    }
+
+    /// Returns rows whose lease has run out (or all `sending` rows, at the start of the only
+    /// daemon) to the queue. Returns how many.
+    @discardableResult
+    public static func requeueLeases(_ db: Database, nowMs: Int64, all: Bool = false) throws -> Int {
+        try db.execute(sql: """
+            UPDATE outbox SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'retry' END, lease_until_ms = NULL,
+                next_attempt_at_ms = ?, updated_at_ms = ?
+            WHERE state = 'sending' AND (? OR lease_until_ms < ?)
+            """, arguments: [nowMs, nowMs, all, nowMs])
+        return db.changesCount
+    }
+
+    /// The contact of a claimed row as it is right now, or why it must not be mailed.
+    public static func recipient(_ db: Database, claim: OutboxClaim, purpose: InvitationTemplate.Purpose) throws -> Result<Contact, SkipReason> {
+        guard let contactID = claim.contactID,
+              let row = try Row.fetchOne(db, sql: """
+                  SELECT c.*, \(ConsentLedger.currentStatusSQL) AS current_consent,
+                         (SELECT reason FROM suppressions s WHERE s.address_hash = c.address_hash) AS suppression
+                  FROM contacts c WHERE c.id = ?
+                  """, arguments: [contactID])
+        else { return .failure(SkipReason("contact erased")) }
+        if let reason: String = row["suppression"] { return .failure(SkipReason("suppressed (\(reason))")) }
+        let consent: String? = row["current_consent"]
+        let wanted = purpose == .consentRequest ? "pending" : "granted"
+        guard consent == wanted else { return .failure(SkipReason("consent is \(consent ?? "none") at send time")) }
+        return .success(try Contact(row: row))
+    }
+
+    public struct SkipReason: Error, Sendable { public let text: String; init(_ t: String) { text = t } }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Logging
+import OutreachCore
+import Prometheus
+
+/// What the HTTP side needs: the register, the links, the page templates, the metrics registry.
+public struct WebContext: Sendable {
+    public let register: Register
+    public let settings: Settings
+    public let links: Links
+    public let metrics: PrometheusCollectorRegistry
+    public let pages: PageRenderer
+
+    public init(register: Register, settings: Settings, links: Links, metrics: PrometheusCollectorRegistry) throws {
+        self.register = register
+        self.settings = settings
+        self.links = links
+        self.metrics = metrics
+        self.pages = try PageRenderer(root: settings.templatesPath + "/pages")
+    }
+}
+
+/// The routes of DESIGN.md, and nothing else.
+public func buildRouter(_ web: WebContext) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.get("/healthz") { _, _ -> Response in
+        do {
+            _ = try await web.register.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        } catch {
+            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
+        }
+    }
+    router.get("/metrics") { _, _ -> Response in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: web.metrics.emitToBuffer())))
+    }
+    RecipientRoutes(web: web).add(to: router)
+    return router
+}
+
+/// The daemon's HTTP server on `http.bind`.
+public func buildApplication(_ web: WebContext, logger: Logger) throws -> some ApplicationProtocol {
+    let bind = web.settings.httpBind
+    guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]) else {
+        throw Settings.Failure(key: "http.bind", problem: "\"\(bind)\" is not HOST:PORT")
+    }
+    let host = String(bind[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+    return Application(
+        router: buildRouter(web),
+        configuration: .init(address: .hostname(host, port: port), serverName: "outreach"),
+        logger: logger)
+}
+
+/// Links leave through `http.base_url`: it must be https unless it points at this machine.
+public func checkBaseURL(_ url: String) throws {
+    let lower = url.lowercased()
+    if lower.hasPrefix("https://") { return }
+    let host = lower.dropFirst("http://".count).prefix { $0 != ":" && $0 != "/" }
+    guard lower.hasPrefix("http://"), host == "localhost" || host.hasPrefix("127.") || host == "[::1]" else {
+        throw Settings.Failure(key: "http.base_url", problem: "\"\(url)\" must be https (plain http only for localhost)")
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Metrics
+import OutreachCore
+
+/// The pages behind the links in every message: unsubscribe (with RFC 8058 one-click), the double
+/// opt-in, RSVP. A GET never changes consent (mail scanners fetch links); a bad token gets a plain
+/// 404 page that says nothing about why.
+struct RecipientRoutes: Sendable {
+    let web: WebContext
+    static let bodyLimit = 4096
+    static let unsubscribes = Counter(label: "outreach_unsubscribes_total")
+    static let confirmations = Counter(label: "outreach_confirmations_total")
+    static let rsvps = Counter(label: "outreach_rsvps_total")
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/u/:token") { request, context in try await self.unsubscribePage(request, context) }
+        router.post("/u/:token") { request, context in try await self.unsubscribe(request, context) }
+        router.get("/c/:token") { request, context in try await self.confirmPage(request, context) }
+        router.post("/c/:token") { request, context in try await self.confirm(request, context) }
+        router.get("/r/:token") { request, context in try await self.rsvp(request, context, form: nil) }
+        router.post("/r/:token") { request, context in
+            try await self.rsvp(request, context, form: try await Self.form(request))
+        }
+    }
+
+    /// What a valid token leads to, read in one go.
+    struct Subject {
+        let claim: LinkClaim
+        let contact: Contact?
+        let campaign: Campaign?
+        var templateLanguage: String? { (try? campaign?.template)?.defaultLanguage }
+    }
+
+    private func subject(_ context: BasicRequestContext, _ purpose: LinkPurpose) async throws -> Subject? {
+        guard let token = context.parameters.get("token"), let claim = web.links.signer.open(token, as: purpose) else { return nil }
+        return try await web.register.writer.read { db in
+            Subject(claim: claim, contact: try Contact.fetchOne(db, key: claim.contactID),
+                    campaign: try Campaign.fetchOne(db, key: claim.campaignID))
+        }
+    }
+
+    private func language(_ request: Request, _ s: Subject?) -> String {
+        let accept = request.headers[.acceptLanguage]?.split(separator: ",").first.map { String($0.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces) }
+        return web.pages.language([s?.contact?.language, s?.templateLanguage, s == nil ? accept : nil])
+    }
+
+    private func page(_ page: PageRenderer.Page, _ request: Request, _ s: Subject?, status: HTTPResponse.Status = .ok,
+                      extra: [String: Any] = [:]) -> Response {
+        var context: [String: Any] = ["sender": ["name": web.settings.senderName, "email": web.settings.senderFrom]]
+        if let c = s?.contact { context["contact"] = ["email": c.email, "name": c.name] }
+        if let event = try? s?.campaign?.event {
+            let lang = language(request, s)
+            context["event"] = InvitationComposer.eventFields(event, language: lang)
+        }
+        context["action_url"] = request.uri.path
+        context.merge(extra) { _, new in new }
+        let html = web.pages.render(page, language: language(request, s), context: context)
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    private func notFound(_ request: Request) -> Response { page(.notFound, request, nil, status: .notFound) }
+
+    /// Evidence for the ledger: when (the row's own time), from where, with what.
+    private func evidence(_ request: Request, _ what: String) -> String {
+        let ip = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").first.map(String.init) ?? "direct"
+        let agent = request.headers[.userAgent].map { String($0.prefix(200)) } ?? "-"
+        return "\(what); ip=\(ip); user-agent=\(agent)"
+    }
+
+    // MARK: unsubscribe
+
+    func unsubscribePage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let s = try await subject(context, .unsubscribe), s.contact != nil else { return notFound(request) }
+        return page(.unsubscribe, request, s)
+    }
+
+    func unsubscribe(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let s = try await subject(context, .unsubscribe) else { return notFound(request) }
+        let body = try await request.body.collect(upTo: Self.bodyLimit)
+        let oneClick = String(buffer: body).contains("List-Unsubscribe=One-Click")
+        if let contact = s.contact {
+            let slug = s.campaign?.slug ?? "-"
+            let why = evidence(request, "\(oneClick ? "one-click" : "unsubscribe page") from campaign \(slug)")
+            let changed = try await web.register.writer.write { db in
+                try Register.unsubscribe(db, address: contact.address, source: "link", evidence: why, actor: "recipient")
+            }
+            if changed { Self.unsubscribes.increment() }
+        }
+        // An erased contact is already suppressed by hash: answering 200 is still the truth.
+        return page(.unsubscribed, request, s)
+    }
+
+    // MARK: double opt-in
+
+    func confirmPage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let s = try await subject(context, .confirm), let contact = s.contact else { return notFound(request) }
+        let state = try await web.register.writer.read { db in
+            (try ConsentLedger.current(db, contactID: contact.id!), try SuppressionList.entry(db, contact.address))
+        }
+        if state.0 == .granted && state.1 == nil { return page(.confirmed, request, s) }
+        return page(.confirm, request, s)
+    }
+
+    func confirm(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let s = try await subject(context, .confirm), let contact = s.contact else { return notFound(request) }
+        _ = try await request.body.collect(upTo: Self.bodyLimit)
+        let why = evidence(request, "confirmed from campaign \(s.campaign?.slug ?? "-")")
+        let confirmed = try await web.register.writer.write { db -> Bool in
+            if let entry = try SuppressionList.entry(db, contact.address) {
+                // A bounce or a complaint is not the person speaking: the address stays suppressed.
+                guard entry.reason == .unsubscribed || entry.reason == .staff else { return false }
+                try SuppressionList.lift(db, contact.address)
+            }
+            if try ConsentLedger.current(db, contactID: contact.id!) != .granted {
+                try ConsentLedger.record(db, contact: contact, status: .granted, source: "link", evidence: why, actor: "recipient")
+            }
+            return true
+        }
+        guard confirmed else { return page(.confirmRefused, request, s) }
+        Self.confirmations.increment()
+        return page(.confirmed, request, s)
+    }
+
+    // MARK: RSVP
+
+    func rsvp(_ request: Request, _ context: BasicRequestContext, form: [String: String]?) async throws -> Response {
+        guard let s = try await subject(context, .rsvp), let contact = s.contact, let campaign = s.campaign,
+              let event = try? campaign.event else { return notFound(request) }
+        let answer = form?["answer"] ?? request.uri.queryParameters.get("answer")
+        let guestsText = form?["guests"] ?? request.uri.queryParameters.get("guests")
+        let existing = try await web.register.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT answer, guests FROM rsvps WHERE campaign_id = ? AND contact_id = ?", arguments: [campaign.id, contact.id])
+        }
+        var shown: (answer: String?, guests: Int) = (existing?["answer"], existing?["guests"] ?? 0)
+        if let deadline = event.rsvpDeadlineDate, Date() > deadline {
+            return page(.rsvpClosed, request, s, extra: answerFields(shown))
+        }
+        guard let answer, answer == "yes" || answer == "no" else {
+            return page(.rsvp, request, s, status: answer == nil ? .ok : .badRequest, extra: answerFields(shown))
+        }
+        var guests = shown.guests
+        if let guestsText, !guestsText.isEmpty {
+            guard let g = Int(guestsText), (0...10).contains(g) else {
+                return page(.rsvp, request, s, status: .badRequest, extra: answerFields((answer, shown.guests)))
+            }
+            guests = g
+        }
+        if answer == "no" { guests = 0 }
+        let finalGuests = guests
+        try await web.register.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO rsvps (campaign_id, contact_id, answer, guests, answered_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (campaign_id, contact_id) DO UPDATE SET answer = excluded.answer, guests = excluded.guests,
+                    answered_at = excluded.answered_at
+                """, arguments: [campaign.id, contact.id, answer, finalGuests, Timestamp.string()])
+        }
+        Self.rsvps.increment()
+        shown = (answer, guests)
+        return page(form == nil ? .rsvp : .rsvpRecorded, request, s, extra: answerFields(shown).merging(["recorded": true]) { _, n in n })
+    }
+
+    private func answerFields(_ shown: (answer: String?, guests: Int)) -> [String: Any] {
+        ["answer_yes": shown.answer == "yes", "answer_no": shown.answer == "no", "guests": shown.guests]
+    }
+
+    /// An urlencoded or multipart form body, capped at a few KB.
+    static func form(_ request: Request) async throws -> [String: String] {
+        let body = String(buffer: try await request.body.collect(upTo: bodyLimit))
+        let type = request.headers[.contentType] ?? ""
+        var fields: [String: String] = [:]
+        if type.hasPrefix("multipart/form-data") {
+            for part in body.components(separatedBy: "Content-Disposition: form-data; name=\"").dropFirst() {
+                guard let end = part.firstIndex(of: "\"") else { continue }
+                let name = String(part[..<end])
+                let value = part.components(separatedBy: "\r\n\r\n").dropFirst().first?.components(separatedBy: "\r\n").first ?? ""
+                fields[name] = value
+            }
+        } else {
+            for pair in body.split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+                if kv.count == 2 { fields[kv[0]] = kv[1] } else if kv.count == 1 { fields[kv[0]] = "" }
+            }
+        }
+        return fields
+    }
+}
