@@ -146,7 +146,8 @@ public final class CurlSMTPTransport {
 
     /// The CURLcode first (after a drop or timeout the response code is stale), then the replies.
     func classify(_ code: CURLcode) -> DeliveryOutcome {
-        let last = transfer.replies.last
+        // After a rejection libcurl sends QUIT: its "221" is not the answer we are after.
+        let last = transfer.replies.last { $0.code != 221 }
         if code == CURLE_OK {
             if let last, last.code >= 400 { return outcome(for: last) }
             return .sent(last)
