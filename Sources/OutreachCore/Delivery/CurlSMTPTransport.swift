@@ -184,6 +184,8 @@ private func readCallback(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _
         UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + t.offset, byteCount: n)
     }
     t.offset += n
+    // With the size announced, libcurl may never ask again after the last byte.
+    if t.offset == t.body.count { t.bodyFullyRead = true }
     return n
 }
 
