@@ -22,8 +22,8 @@ public struct WebContext: Sendable {
 }
 
 /// The routes of DESIGN.md, and nothing else.
-public func buildRouter(_ web: WebContext) -> Router<BasicRequestContext> {
-    let router = Router()
+public func buildRouter(_ web: WebContext) -> Router<OutreachRequestContext> {
+    let router = Router(context: OutreachRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.get("/healthz") { _, _ -> Response in
         do {

@@ -14,7 +14,7 @@ struct RecipientRoutes: Sendable {
     static let confirmations = Counter(label: "outreach_confirmations_total")
     static let rsvps = Counter(label: "outreach_rsvps_total")
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<OutreachRequestContext>) {
         router.get("/u/:token") { request, context in try await self.unsubscribePage(request, context) }
         router.post("/u/:token") { request, context in try await self.unsubscribe(request, context) }
         router.get("/c/:token") { request, context in try await self.confirmPage(request, context) }
@@ -33,7 +33,7 @@ struct RecipientRoutes: Sendable {
         var templateLanguage: String? { (try? campaign?.template)?.defaultLanguage }
     }
 
-    private func subject(_ context: BasicRequestContext, _ purpose: LinkPurpose) async throws -> Subject? {
+    private func subject(_ context: OutreachRequestContext, _ purpose: LinkPurpose) async throws -> Subject? {
         guard let token = context.parameters.get("token"), let claim = web.links.signer.open(token, as: purpose) else { return nil }
         return try await web.register.writer.read { db in
             Subject(claim: claim, contact: try Contact.fetchOne(db, key: claim.contactID),
@@ -51,8 +51,10 @@ struct RecipientRoutes: Sendable {
         var context: [String: Any] = ["sender": ["name": web.settings.senderName, "email": web.settings.senderFrom]]
         if let c = s?.contact { context["contact"] = ["email": c.email, "name": c.name] }
         if let event = try? s?.campaign?.event {
-            let lang = language(request, s)
-            context["event"] = InvitationComposer.eventFields(event, language: lang)
+            let fields = InvitationComposer.eventFields(event, language: language(request, s))
+            context["event"] = fields
+            // The organizer's name in the page's language reads better than the configured one.
+            if let name = fields["organizer_name"] { context["sender"] = ["name": name, "email": web.settings.senderFrom] }
         }
         context["action_url"] = request.uri.path
         context.merge(extra) { _, new in new }
@@ -64,26 +66,27 @@ struct RecipientRoutes: Sendable {
     private func notFound(_ request: Request) -> Response { page(.notFound, request, nil, status: .notFound) }
 
     /// Evidence for the ledger: when (the row's own time), from where, with what.
-    private func evidence(_ request: Request, _ what: String) -> String {
-        let ip = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").first.map(String.init) ?? "direct"
+    private func evidence(_ request: Request, _ context: OutreachRequestContext, _ what: String) -> String {
+        // Behind a reverse proxy the peer is the proxy: its X-Forwarded-For (unverified) names the client.
+        let forwarded = request.headers[.init("X-Forwarded-For")!].map { "; forwarded-for=\($0.prefix(100))" } ?? ""
+        let ip = (context.peer ?? "unknown") + forwarded
         let agent = request.headers[.userAgent].map { String($0.prefix(200)) } ?? "-"
         return "\(what); ip=\(ip); user-agent=\(agent)"
     }
 
     // MARK: unsubscribe
 
-    func unsubscribePage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func unsubscribePage(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
         guard let s = try await subject(context, .unsubscribe), s.contact != nil else { return notFound(request) }
         return page(.unsubscribe, request, s)
     }
 
-    func unsubscribe(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func unsubscribe(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
         guard let s = try await subject(context, .unsubscribe) else { return notFound(request) }
-        let body = try await request.body.collect(upTo: Self.bodyLimit)
-        let oneClick = String(buffer: body).contains("List-Unsubscribe=One-Click")
+        let oneClick = try await Self.form(request)["List-Unsubscribe"] == "One-Click"
         if let contact = s.contact {
             let slug = s.campaign?.slug ?? "-"
-            let why = evidence(request, "\(oneClick ? "one-click" : "unsubscribe page") from campaign \(slug)")
+            let why = evidence(request, context, "\(oneClick ? "one-click" : "unsubscribe page") from campaign \(slug)")
             let changed = try await web.register.writer.write { db in
                 try Register.unsubscribe(db, address: contact.address, source: "link", evidence: why, actor: "recipient")
             }
@@ -95,7 +98,7 @@ struct RecipientRoutes: Sendable {
 
     // MARK: double opt-in
 
-    func confirmPage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func confirmPage(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
         guard let s = try await subject(context, .confirm), let contact = s.contact else { return notFound(request) }
         let state = try await web.register.writer.read { db in
             (try ConsentLedger.current(db, contactID: contact.id!), try SuppressionList.entry(db, contact.address))
@@ -104,10 +107,10 @@ struct RecipientRoutes: Sendable {
         return page(.confirm, request, s)
     }
 
-    func confirm(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func confirm(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
         guard let s = try await subject(context, .confirm), let contact = s.contact else { return notFound(request) }
         _ = try await request.body.collect(upTo: Self.bodyLimit)
-        let why = evidence(request, "confirmed from campaign \(s.campaign?.slug ?? "-")")
+        let why = evidence(request, context, "confirmed from campaign \(s.campaign?.slug ?? "-")")
         let confirmed = try await web.register.writer.write { db -> Bool in
             if let entry = try SuppressionList.entry(db, contact.address) {
                 // A bounce or a complaint is not the person speaking: the address stays suppressed.
@@ -126,7 +129,7 @@ struct RecipientRoutes: Sendable {
 
     // MARK: RSVP
 
-    func rsvp(_ request: Request, _ context: BasicRequestContext, form: [String: String]?) async throws -> Response {
+    func rsvp(_ request: Request, _ context: OutreachRequestContext, form: [String: String]?) async throws -> Response {
         guard let s = try await subject(context, .rsvp), let contact = s.contact, let campaign = s.campaign,
               let event = try? campaign.event else { return notFound(request) }
         let answer = form?["answer"] ?? request.uri.queryParameters.get("answer")
