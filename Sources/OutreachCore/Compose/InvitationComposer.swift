@@ -49,6 +49,24 @@ public struct InvitationComposer: Sendable {
 
     /// The message for `contact` (`test`: marked as a test in the subject).
     public func compose(_ contact: Contact, test: Bool = false, date: Date = Date()) -> ComposedMessage {
+        let (language, subjectText, text, html, unsubscribe) = render(contact)
+        var subject = subjectText
+        if test { subject = "[TEST] " + subject }
+        let messageID = MIMEMessage.newMessageID(domain: sender.domain)
+        let calendar = event.map {
+            ICalendar.publish(event: $0, uid: uid(contact.id ?? 0), languages: [language, template.source.defaultLanguage], stamp: date)
+        }
+        let message = MIMEMessage(
+            fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,
+            toAddress: contact.email, replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
+            listID: "\(slug).\(sender.domain)", unsubscribeURL: unsubscribe,
+            unsubscribeMailto: "mailto:\(sender.replyTo ?? sender.address)?subject=unsubscribe",
+            text: text, html: html, calendar: calendar)
+        return ComposedMessage(bytes: message.bytes(), messageID: messageID, language: language, subject: subject)
+    }
+
+    /// The personalized texts for `contact`: its language, subject, plain text, HTML, unsubscribe URL.
+    public func render(_ contact: Contact) -> (language: String, subject: String, text: String, html: String, unsubscribeURL: String) {
         let (language, _) = template.source.language(for: contact.language)
         let contactID = contact.id ?? 0
         let unsubscribe = links.unsubscribe(contactID: contactID, campaignID: campaignID)
@@ -74,19 +92,7 @@ public struct InvitationComposer: Sendable {
             context["rsvp_no_url"] = links.rsvp(contactID: contactID, campaignID: campaignID, answer: "no")
         }
         let rendered = template.render(context, language: language)
-        var subject = subjectOverride ?? rendered.subject
-        if test { subject = "[TEST] " + subject }
-        let messageID = MIMEMessage.newMessageID(domain: sender.domain)
-        let calendar = event.map {
-            ICalendar.publish(event: $0, uid: uid(contactID), languages: [language, template.source.defaultLanguage], stamp: date)
-        }
-        let message = MIMEMessage(
-            fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,
-            toAddress: contact.email, replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
-            listID: "\(slug).\(sender.domain)", unsubscribeURL: unsubscribe,
-            unsubscribeMailto: "mailto:\(sender.replyTo ?? sender.address)?subject=unsubscribe",
-            text: rendered.text, html: rendered.html, calendar: calendar)
-        return ComposedMessage(bytes: message.bytes(), messageID: messageID, language: language, subject: subject)
+        return (language, subjectOverride ?? rendered.subject, rendered.text, rendered.html, unsubscribe)
     }
 
     /// Stable per campaign and contact, and reveals neither.
