@@ -53,6 +53,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @Argument var slug: String
         @Option(help: "Only this contact.") var contact: String?
         @Option(help: "Folder for the .eml files.") var out: String = "preview"
+        @Flag(help: "Compose in memory only and print how fast (render + MIME), writing nothing.") var timing = false
 
         func run() async throws {
             let (settings, register) = try await global.register()
@@ -61,6 +62,14 @@ struct CampaignCommand: AsyncParsableCommand {
             let recipients = try register.recipients(campaign, only: contact)
             if let contact, recipients.isEmpty {
                 throw CampaignError.noRecipient("\(contact) is not a recipient of \(slug) (not in its segment, without the consent it needs, or suppressed)")
+            }
+            if timing {
+                let clock = ContinuousClock()
+                var bytes = 0
+                let elapsed = clock.measure { for c in recipients { bytes += composer.compose(c).bytes.count } }
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                print("composed \(recipients.count) messages (\(bytes / max(1, recipients.count)) bytes each) in \(String(format: "%.3f", seconds)) s: \(Int(Double(recipients.count) / seconds)) messages/s on one core")
+                return
             }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             var byLanguage: [String: Int] = [:]

@@ -18,6 +18,7 @@ extension Register {
                     subject TEXT,
                     status TEXT NOT NULL DEFAULT 'draft'
                         CHECK (status IN ('draft','scheduled','running','paused','cancelled','finished')),
+                    unknown_outcomes INTEGER NOT NULL DEFAULT 0,
                     scheduled_at_ms INTEGER,
                     created_at TEXT NOT NULL,
                     launched_at TEXT,
@@ -41,8 +42,8 @@ extension Register {
                     sent_at_ms INTEGER,
                     UNIQUE (campaign_id, contact_id)
                 );
-                CREATE INDEX outbox_due ON outbox(campaign_id, next_attempt_at_ms) WHERE state IN ('queued','retry');
-                CREATE INDEX outbox_by_campaign_state ON outbox(campaign_id, state);
+                -- Serves claims (one state at a time, due first) and the counts per state.
+                CREATE INDEX outbox_progress ON outbox(campaign_id, state, next_attempt_at_ms);
                 CREATE INDEX outbox_leases ON outbox(lease_until_ms) WHERE state = 'sending';
                 CREATE TABLE test_sends (
                     id INTEGER PRIMARY KEY,

@@ -7,7 +7,7 @@ public struct CampaignStatus: Sendable, Encodable {
     public let status: String
     public let queued, sending, sent, retry, failed, skipped, cancelled: Int
     public let total: Int
-    /// Messages sent in the last minute, per second.
+    /// Messages sent per second since sending started.
     public let rate: Double
     /// Seconds until what is left is sent at that rate (nil when unknown).
     public let etaSeconds: Int?
@@ -34,16 +34,16 @@ extension Register {
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM outbox WHERE campaign_id = ? GROUP BY state", arguments: [c.id]) {
                 counts[row[0]] = row[1]
             }
-            let since = Timestamp.milliseconds(now) - 60_000
-            let recent = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE campaign_id = ? AND state = 'sent' AND sent_at_ms >= ?",
-                                          arguments: [c.id, since]) ?? 0
-            let unknown = try Int.fetchOne(db, sql: "SELECT coalesce(sum(unknown_outcomes), 0) FROM outbox WHERE campaign_id = ?", arguments: [c.id]) ?? 0
+            let unknown = try Int.fetchOne(db, sql: "SELECT unknown_outcomes FROM campaigns WHERE id = ?", arguments: [c.id]) ?? 0
+            // The rate since sending started (launch or schedule time): cheap on a million rows.
+            let startedMs = c.scheduledAtMs ?? Timestamp.milliseconds(now)
+            let elapsed = max(1, Double(Timestamp.milliseconds(now) - startedMs) / 1000)
             let r = try Row.fetchOne(db, sql: """
                 SELECT coalesce(sum(answer = 'yes'), 0), coalesce(sum(answer = 'no'), 0), coalesce(sum(guests), 0) FROM rsvps WHERE campaign_id = ?
                 """, arguments: [c.id])!
             let tests = try Int.fetchOne(db, sql: "SELECT count(*) FROM test_sends WHERE campaign_id = ?", arguments: [c.id]) ?? 0
             let left = counts["queued", default: 0] + counts["retry", default: 0] + counts["sending", default: 0]
-            let rate = Double(recent) / 60
+            let rate = c.status == .running || c.status == .finished ? Double(counts["sent", default: 0]) / elapsed : 0
             return CampaignStatus(
                 slug: c.slug, status: c.status.rawValue, queued: counts["queued", default: 0], sending: counts["sending", default: 0],
                 sent: counts["sent", default: 0], retry: counts["retry", default: 0], failed: counts["failed", default: 0],

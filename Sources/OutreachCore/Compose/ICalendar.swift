@@ -4,6 +4,11 @@ import Foundation
 /// PUBLISH, not REQUEST: a bulk REQUEST would flood the organizer with replies; RSVP goes through our links.
 public enum ICalendar {
     public static func publish(event: Event, uid: String, languages: [String], stamp: Date = Date()) -> String {
+        publish(event: event, uid: uid, languages: languages, stampText: utc(stamp))
+    }
+
+    /// The same with the DTSTAMP value already written (or a placeholder for it).
+    static func publish(event: Event, uid: String, languages: [String], stampText: String) -> String {
         let summary = Event.text(event.title, languages) ?? ""
         let location = [Event.text(event.venue, languages), Event.text(event.address, languages)].compactMap { $0 }.joined(separator: ", ")
         let description = Event.text(event.description, languages)
@@ -17,7 +22,7 @@ public enum ICalendar {
             lines += ["BEGIN:VTIMEZONE", "TZID:\(zone.identifier)", "BEGIN:STANDARD", "DTSTART:19700101T000000",
                       "TZOFFSETFROM:\(offset)", "TZOFFSETTO:\(offset)", "END:STANDARD", "END:VTIMEZONE"]
         }
-        lines += ["BEGIN:VEVENT", "UID:\(uid)", "DTSTAMP:\(utc(stamp))"]
+        lines += ["BEGIN:VEVENT", "UID:\(uid)", "DTSTAMP:\(stampText)"]
         if fixedOffset {
             lines += ["DTSTART;TZID=\(zone.identifier):\(local(event.startDate, zone))",
                       "DTEND;TZID=\(zone.identifier):\(local(event.endDate, zone))"]

@@ -31,6 +31,9 @@ public struct InvitationComposer: Sendable {
     public let links: Links
     /// Event fields already written out per language (dates formatted once, not per message).
     private let eventFields: [String: [String: String]]
+    /// The calendar per language, cut around its only per-message parts (UID and DTSTAMP).
+    private let calendars: [String: [String]]
+    static let uidMark = "\u{1}UID\u{1}", stampMark = "\u{1}STAMP\u{1}"
 
     public init(campaign: Campaign, sender: Sender, links: Links) throws {
         campaignID = campaign.id!
@@ -45,6 +48,16 @@ public struct InvitationComposer: Sendable {
             for lang in template.source.languages.keys { fields[lang] = InvitationComposer.eventFields(event, language: lang) }
         }
         eventFields = fields
+        var calendars: [String: [String]] = [:]
+        if let event {
+            for lang in template.source.languages.keys {
+                let text = ICalendar.publish(event: event, uid: Self.uidMark, languages: [lang, template.source.defaultLanguage], stampText: Self.stampMark)
+                let first = text.components(separatedBy: Self.uidMark)
+                let second = first[1].components(separatedBy: Self.stampMark)
+                calendars[lang] = [first[0], second[0], second[1]]
+            }
+        }
+        self.calendars = calendars
     }
 
     /// The message for `contact` (`test`: marked as a test in the subject).
@@ -53,9 +66,7 @@ public struct InvitationComposer: Sendable {
         var subject = subjectText
         if test { subject = "[TEST] " + subject }
         let messageID = MIMEMessage.newMessageID(domain: sender.domain)
-        let calendar = event.map {
-            ICalendar.publish(event: $0, uid: uid(contact.id ?? 0), languages: [language, template.source.defaultLanguage], stamp: date)
-        }
+        let calendar = calendars[language].map { $0[0] + uid(contact.id ?? 0) + $0[1] + ICalendar.utc(date) + $0[2] }
         let message = MIMEMessage(
             fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,
             toAddress: contact.email, replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
@@ -78,7 +89,7 @@ public struct InvitationComposer: Sendable {
                 "email": contact.email, "name": contact.name, "addressed_as": contact.addressedAs ?? "",
                 "honorific": contact.honorific ?? "", "kind": contact.kind.rawValue, "country": contact.country ?? "",
                 "city": contact.city ?? "", "language": contact.language ?? "", "organization": contact.organization ?? "",
-                "attributes": contact.attributeMap,
+                "attributes": contact.attributes == "{}" ? [:] : contact.attributeMap,
             ] as [String: Any],
             "sender": ["name": sender.name, "email": sender.address],
             "campaign": ["slug": slug],
@@ -88,8 +99,9 @@ public struct InvitationComposer: Sendable {
         ]
         if let fields = eventFields[language] {
             context["event"] = fields
-            context["rsvp_yes_url"] = links.rsvp(contactID: contactID, campaignID: campaignID, answer: "yes")
-            context["rsvp_no_url"] = links.rsvp(contactID: contactID, campaignID: campaignID, answer: "no")
+            let rsvp = links.rsvp(contactID: contactID, campaignID: campaignID, answer: "")
+            context["rsvp_yes_url"] = rsvp + "yes"
+            context["rsvp_no_url"] = rsvp + "no"
         }
         let rendered = template.render(context, language: language)
         return (language, subjectOverride ?? rendered.subject, rendered.text, rendered.html, unsubscribe)
@@ -97,8 +109,7 @@ public struct InvitationComposer: Sendable {
 
     /// Stable per campaign and contact, and reveals neither.
     func uid(_ contactID: Int64) -> String {
-        let digest = SHA256.hash(data: Data("\(slug)|\(contactID)".utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
-        return "\(digest)@\(sender.domain)"
+        "\(Hex.string(SHA256.hash(data: Data("\(slug)|\(contactID)".utf8)).prefix(12)))@\(sender.domain)"
     }
 
     /// The event's merge fields in `language`.

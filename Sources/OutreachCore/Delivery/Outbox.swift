@@ -28,14 +28,17 @@ public enum Outbox {
     /// Claims up to `limit` due rows of running campaigns, oldest due first.
     public static func claim(_ db: Database, limit: Int, nowMs: Int64, leaseMs: Int64, campaignIDs: [Int64]) throws -> [OutboxClaim] {
         var claims: [OutboxClaim] = []
+        // One state at a time, so the (campaign, state, due) index gives rows in order without a sort.
         for campaignID in campaignIDs where claims.count < limit {
-            let rows = try Row.fetchAll(db, sql: """
-                UPDATE outbox SET state = 'sending', lease_until_ms = ?, updated_at_ms = ?
-                WHERE id IN (SELECT id FROM outbox WHERE campaign_id = ? AND state IN ('queued','retry')
-                             AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms, id LIMIT ?)
-                RETURNING id, campaign_id, contact_id, attempts, queued_at_ms
-                """, arguments: [nowMs + leaseMs, nowMs, campaignID, nowMs, limit - claims.count])
-            claims += rows.map { OutboxClaim(id: $0[0], campaignID: $0[1], contactID: $0[2], attempts: $0[3], queuedAtMs: $0[4]) }
+            for state in ["retry", "queued"] where claims.count < limit {
+                let rows = try Row.fetchAll(db, sql: """
+                    UPDATE outbox SET state = 'sending', lease_until_ms = ?, updated_at_ms = ?
+                    WHERE id IN (SELECT id FROM outbox WHERE campaign_id = ? AND state = ?
+                                 AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms LIMIT ?)
+                    RETURNING id, campaign_id, contact_id, attempts, queued_at_ms
+                    """, arguments: [nowMs + leaseMs, nowMs, campaignID, state, nowMs, limit - claims.count])
+                claims += rows.map { OutboxClaim(id: $0[0], campaignID: $0[1], contactID: $0[2], attempts: $0[3], queuedAtMs: $0[4]) }
+            }
         }
         return claims
     }
@@ -62,6 +65,9 @@ public enum Outbox {
                     WHERE id = ? AND state = 'sending'
                     """, arguments: [next == nil ? "failed" : "retry", unknown ? 1 : 0, code,
                                      next == nil ? "gave up after the maximum age: \(reason)" : reason, next ?? nowMs, nowMs, claim.id])
+                if unknown {
+                    try db.execute(sql: "UPDATE campaigns SET unknown_outcomes = unknown_outcomes + 1 WHERE id = ?", arguments: [claim.campaignID])
+                }
             case .failed(let reason, let code, let hardBounce):
                 try db.execute(sql: """
                     UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_code = ?, last_reply = ?,
@@ -85,11 +91,12 @@ public enum Outbox {
     /// daemon) to the queue. Returns how many.
     @discardableResult
     public static func requeueLeases(_ db: Database, nowMs: Int64, all: Bool = false) throws -> Int {
+        // Two forms so that each uses the partial index on `sending` rows.
         try db.execute(sql: """
             UPDATE outbox SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'retry' END, lease_until_ms = NULL,
                 next_attempt_at_ms = ?, updated_at_ms = ?
-            WHERE state = 'sending' AND (? OR lease_until_ms < ?)
-            """, arguments: [nowMs, nowMs, all, nowMs])
+            WHERE state = 'sending'\(all ? "" : " AND lease_until_ms < ?")
+            """, arguments: all ? [nowMs, nowMs] : [nowMs, nowMs, nowMs])
         return db.changesCount
     }
 

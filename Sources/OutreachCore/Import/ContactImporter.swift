@@ -83,9 +83,10 @@ public struct ContactImporter: Sendable {
         var rows: [ContactRow] = []
         var indexByKey: [String: Int] = [:]
         rows.reserveCapacity(records.count)
+        let readings = ContactRow.Readings()
         for record in records.dropFirst() {
             do {
-                let row = try ContactRow(record: record, mapping: columns, headerCount: header.count)
+                let row = try ContactRow(record: record, mapping: columns, headerCount: header.count, readings: readings)
                 for w in row.warnings { report.warnings.append(.init(row: row.row, message: w)) }
                 if let i = indexByKey[row.address.key] {
                     rows[i].merge(row)
@@ -147,8 +148,8 @@ public struct ContactImporter: Sendable {
             let existing: Existing? = existingCount == 0 ? nil : try existingContact(db, key: row.address.key)
             let ledgerSource = "import:\(source)#row \(row.row)"
             guard var existing else {
-                let tags = String(decoding: try encoder.encode(row.tags), as: UTF8.self)
-                let attributes = String(decoding: try encoder.encode(row.attributes), as: UTF8.self)
+                let tags = row.tags.isEmpty ? "[]" : String(decoding: try encoder.encode(row.tags), as: UTF8.self)
+                let attributes = row.attributes.isEmpty ? "{}" : String(decoding: try encoder.encode(row.attributes), as: UTF8.self)
                 try insertContact.execute(arguments: [
                     row.address.value, row.address.key, hash, row.name ?? "", row.addressedAs, row.honorific,
                     (row.kind ?? .other).rawValue, row.country, row.city, row.language, row.organization,
@@ -181,7 +182,7 @@ public struct ContactImporter: Sendable {
             var changed = false
             if c != before {
                 c.updatedAt = now
-                try c.update(db)
+                try c.updateChanges(db, from: before)
                 changed = true
             }
             if row.consentGiven && existing.consent != .granted {

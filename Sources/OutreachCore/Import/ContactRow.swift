@@ -25,8 +25,21 @@ public struct ContactRow: Sendable {
         public let fields: [String]
     }
 
+    /// Readings of repeated values (kinds, countries, languages, consent words), so each distinct
+    /// text is folded and looked up once per file, not once per row.
+    final class Readings {
+        var kinds: [String: Contact.Kind?] = [:]
+        var countries: [String: String?] = [:]
+        var languages: [String: String?] = [:]
+        var consents: [String: Bool?] = [:]
+        func kind(_ t: String) -> Contact.Kind? { if let k = kinds[t] { return k }; let k = ContactRow.kind(t); kinds[t] = k; return k }
+        func country(_ t: String) -> String? { if let c = countries[t] { return c }; let c = Country.code(t); countries[t] = c; return c }
+        func language(_ t: String) -> String? { if let l = languages[t] { return l }; let l = Language.tag(t); languages[t] = l; return l }
+        func consent(_ t: String) -> Bool? { if let c = consents[t] { return c }; let c = ContactRow.consent(t); consents[t] = c; return c }
+    }
+
     /// Validates the fields of one record under `mapping`.
-    public init(record: CSVReader.Record, mapping: ColumnMapping, headerCount: Int) throws(Rejection) {
+    init(record: CSVReader.Record, mapping: ColumnMapping, headerCount: Int, readings: Readings = Readings()) throws(Rejection) {
         let f = record.fields
         func value(_ field: ContactField) -> String? {
             guard let i = mapping.columns[field], i < f.count else { return nil }
@@ -56,20 +69,20 @@ public struct ContactRow: Sendable {
         evidence = value(.evidence)
         kind = nil
         if let text = value(.kind) {
-            if let k = ContactRow.kind(text) { kind = k } else { warnings.append("kind \"\(text)\" is not known; stored as other"); kind = .other }
+            if let k = readings.kind(text) { kind = k } else { warnings.append("kind \"\(text)\" is not known; stored as other"); kind = .other }
         }
         country = nil
         if let text = value(.country) {
-            if let c = Country.code(text) { country = c } else { warnings.append("country \"\(text)\" is not an ISO 3166 code; left empty") }
+            if let c = readings.country(text) { country = c } else { warnings.append("country \"\(text)\" is not an ISO 3166 code; left empty") }
         }
         language = nil
         if let text = value(.language) {
-            if let l = Language.tag(text) { language = l } else { warnings.append("language \"\(text)\" is not a BCP 47 tag; left empty") }
+            if let l = readings.language(text) { language = l } else { warnings.append("language \"\(text)\" is not a BCP 47 tag; left empty") }
         }
         tags = value(.tags).map(ContactRow.tags) ?? []
         consentGiven = false
         if let text = value(.consent) {
-            switch ContactRow.consent(text) {
+            switch readings.consent(text) {
             case .some(true): consentGiven = true
             case .some(false): break
             case nil: warnings.append("consent \"\(text)\" is neither yes nor no; recorded as pending")
@@ -99,15 +112,22 @@ public struct ContactRow: Sendable {
 
     /// The text on one line: CR, LF, tabs and other control characters become one space; trimmed; NFC.
     static func singleLine(_ text: String) -> (text: String, changed: Bool) {
-        var ascii = true
-        var control = false
+        // Fast path: no control character and no lead byte of an unusual space, zero-width or
+        // separator character (U+0085, U+00A0, U+00AD, U+2000–U+206F, U+3000, U+FEFF).
+        var plain = true
+        var first = -1, last = -1, i = 0
         for b in text.utf8 {
-            if b >= 0x80 { ascii = false } else if b < 0x20 || b == 0x7F { control = true }
+            if b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2 || b == 0xE3 || b == 0xEF { plain = false; break }
+            if b != 0x20 { if first < 0 { first = i }; last = i }
+            i += 1
         }
-        if ascii && !control {
-            let t = text.trimmingCharacters(in: .whitespaces)
-            return (t, false)
+        if plain {
+            if first == 0 && last == i - 1 { return (text, false) }
+            if first < 0 { return ("", false) }
+            let u = text.utf8
+            return (String(u[u.index(u.startIndex, offsetBy: first)...u.index(u.startIndex, offsetBy: last)])!, false)
         }
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
         var out = String.UnicodeScalarView()
         var lastWasSpace = false
         var changed = false

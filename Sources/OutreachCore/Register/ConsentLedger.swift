@@ -26,9 +26,9 @@ public struct Consent: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 
 /// Reads and appends consent. A contact's current consent is its latest ledger row.
 public enum ConsentLedger {
-    /// SQL for the current consent status of the contact aliased `c` (NULL when none).
-    public static let currentStatusSQL =
-        "(SELECT status FROM consents WHERE contact_id = c.id ORDER BY id DESC LIMIT 1)"
+    /// SQL for the current consent status of the contact aliased `c` (NULL when none): the
+    /// status of its latest ledger row, which a trigger copies into `contacts.consent_status`.
+    public static let currentStatusSQL = "c.consent_status"
 
     /// Appends a row and returns it.
     @discardableResult

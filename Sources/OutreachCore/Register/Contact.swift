@@ -30,6 +30,10 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     public var tags: String
     /// JSON object of the import's extra columns.
     public var attributes: String
+    /// Copied by a trigger from the latest consent ledger row; never written by the code.
+    public var consentStatus: String?
+    /// Kept by triggers from the suppression list; never written by the code.
+    public var suppressed: Bool
     public var createdAt: String
     public var updatedAt: String
 
@@ -50,7 +54,7 @@ extension Contact {
     public static func unregistered(_ address: EmailAddress) -> Contact {
         Contact(id: 0, email: address.value, emailKey: address.key, addressHash: address.hash, name: "", addressedAs: nil,
                 honorific: nil, kind: .other, country: nil, city: nil, language: nil, organization: nil, tags: "[]",
-                attributes: "{}", createdAt: "", updatedAt: "")
+                attributes: "{}", consentStatus: nil, suppressed: false, createdAt: "", updatedAt: "")
     }
 
     /// The contact whose address matches `email` (normalized), if any.

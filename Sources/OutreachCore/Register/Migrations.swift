@@ -22,6 +22,10 @@ extension Register {
                     organization TEXT,
                     tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
                     attributes TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(attributes)),
+                    -- Kept by the triggers below from the ledger and the suppression list (the
+                    -- sources of truth), so launching a campaign needs no subquery per contact.
+                    consent_status TEXT,
+                    suppressed INTEGER NOT NULL DEFAULT 0,
                     created_at TEXT NOT NULL,
                     updated_at TEXT NOT NULL
                 );
@@ -50,6 +54,16 @@ extension Register {
                     detail TEXT,
                     created_at TEXT NOT NULL
                 );
+                CREATE TRIGGER contacts_consent_follows_ledger AFTER INSERT ON consents
+                WHEN NEW.contact_id IS NOT NULL
+                BEGIN UPDATE contacts SET consent_status = NEW.status WHERE id = NEW.contact_id; END;
+                CREATE TRIGGER contacts_suppressed_on_insert AFTER INSERT ON contacts
+                WHEN EXISTS (SELECT 1 FROM suppressions WHERE address_hash = NEW.address_hash)
+                BEGIN UPDATE contacts SET suppressed = 1 WHERE id = NEW.id; END;
+                CREATE TRIGGER contacts_suppressed_follows_list AFTER INSERT ON suppressions
+                BEGIN UPDATE contacts SET suppressed = 1 WHERE address_hash = NEW.address_hash; END;
+                CREATE TRIGGER contacts_unsuppressed_follows_list AFTER DELETE ON suppressions
+                BEGIN UPDATE contacts SET suppressed = 0 WHERE address_hash = OLD.address_hash; END;
                 CREATE TABLE import_runs (
                     id INTEGER PRIMARY KEY,
                     file_name TEXT NOT NULL,

@@ -51,6 +51,6 @@ public enum SuppressionList {
     }
 
     /// SQL that is true when the contact aliased `c` is suppressed.
-    public static let suppressedSQL =
-        "EXISTS (SELECT 1 FROM suppressions s WHERE s.address_hash = c.address_hash)"
+    /// (`contacts.suppressed` is kept by triggers on the suppression list.)
+    public static let suppressedSQL = "c.suppressed = 1"
 }
