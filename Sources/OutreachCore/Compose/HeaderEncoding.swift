@@ -6,6 +6,14 @@ import Foundation
 public enum HeaderEncoding {
     /// `text` on one line: CR, LF, tabs and other controls become spaces, runs of spaces collapse.
     public static func singleLine(_ text: String) -> String {
+        // Most text has nothing to replace: no control, no unusual separator, no double space.
+        var previous: UInt8 = 0x20
+        var plain = true
+        for b in text.utf8 {
+            if b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2 || (b == 0x20 && previous == 0x20) { plain = false; break }
+            previous = b
+        }
+        if plain && previous != 0x20 { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var lastSpace = false
@@ -89,30 +97,34 @@ public enum QuotedPrintable {
     private static let hex = Array("0123456789ABCDEF".utf8)
 
     public static func encode(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { encode($0, into: &out) }
+    }
+
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + bytes.count * 3 / 2 + 64)
         var line = 0
-        var bytes = Array(text.utf8)
-        if bytes.last != 0x0A { bytes.append(0x0A) }
         var i = 0
         let n = bytes.count
+        @inline(__always) func hexByte(_ b: UInt8) {
+            out.append(0x3D); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0xF)])
+        }
         while i < n {
             let b = bytes[i]
             if b == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A { i += 1; continue }
-            if b == 0x0A {
-                out.append(0x0D); out.append(0x0A); line = 0; i += 1; continue
-            }
+            if b == 0x0A { out.append(0x0D); out.append(0x0A); line = 0; i += 1; continue }
             let atLineEnd = i + 1 >= n || bytes[i + 1] == 0x0A || bytes[i + 1] == 0x0D
             let literal = (b >= 33 && b <= 126 && b != 0x3D) || ((b == 0x20 || b == 0x09) && !atLineEnd)
             let width = literal ? 1 : 3
             // Keep room for the soft break "=" (and never leave a lone "." at a line start).
             if line + width > 75 { out.append(0x3D); out.append(0x0D); out.append(0x0A); line = 0 }
-            if literal && line == 0 && b == 0x2E {
-                out.append(0x3D); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0xF)]); line = 3
-            } else if literal {
+            if literal && !(line == 0 && b == 0x2E) {
                 out.append(b); line += 1
             } else {
-                out.append(0x3D); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0xF)]); line += 3
+                hexByte(b); line += 3
             }
             i += 1
         }
+        if n == 0 || bytes[n - 1] != 0x0A { out.append(0x0D); out.append(0x0A) }
     }
 }

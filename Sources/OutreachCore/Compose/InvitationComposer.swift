@@ -31,6 +31,8 @@ public struct InvitationComposer: Sendable {
     public let links: Links
     /// Event fields already written out per language (dates formatted once, not per message).
     private let eventFields: [String: [String: String]]
+    /// Per language, the texts rendered once with markers for the personal fields.
+    private var prepared: [String: Prepared] = [:]
     /// The calendar per language, cut around its only per-message parts (UID and DTSTAMP).
     private let calendars: [String: [String]]
     static let uidMark = "\u{1}UID\u{1}", stampMark = "\u{1}STAMP\u{1}"
@@ -58,6 +60,13 @@ public struct InvitationComposer: Sendable {
             }
         }
         self.calendars = calendars
+        var ready: [String: Prepared] = [:]
+        let markers = PersonalField.allCases.map { Prepared.marker($0.rawValue) }
+        for (lang, texts) in template.source.languages where InvitationComposer.canPrepare(texts) {
+            let r = template.render(context(language: lang, values: markers), language: lang)
+            ready[lang] = Prepared(subject: Prepared.cut(r.subject), text: Prepared.cut(r.text), html: Prepared.cut(r.html))
+        }
+        prepared = ready
     }
 
     /// The message for `contact` (`test`: marked as a test in the subject).
@@ -79,32 +88,127 @@ public struct InvitationComposer: Sendable {
     /// The personalized texts for `contact`: its language, subject, plain text, HTML, unsubscribe URL.
     public func render(_ contact: Contact) -> (language: String, subject: String, text: String, html: String, unsubscribeURL: String) {
         let (language, _) = template.source.language(for: contact.language)
+        let values = personalValues(contact, language: language)
+        if let prepared = prepared[language] {
+            return (language, subjectOverride ?? prepared.subject.fill(values, html: false),
+                    prepared.text.fill(values, html: false), prepared.html.fill(values, html: true), values[PersonalField.unsubscribeURL.rawValue])
+        }
+        let rendered = template.render(context(language: language, values: values), language: language)
+        return (language, subjectOverride ?? rendered.subject, rendered.text, rendered.html, values[PersonalField.unsubscribeURL.rawValue])
+    }
+
+    /// The merge fields that differ from one recipient to the next.
+    enum PersonalField: Int, CaseIterable {
+        case salutation, email, name, addressedAs, honorific, kind, country, city, language, organization
+        case unsubscribeURL, confirmURL, rsvpYesURL, rsvpNoURL
+    }
+
+    private func personalValues(_ contact: Contact, language: String) -> [String] {
         let contactID = contact.id ?? 0
-        let unsubscribe = links.unsubscribe(contactID: contactID, campaignID: campaignID)
+        let rsvp = event == nil ? "" : links.rsvp(contactID: contactID, campaignID: campaignID, answer: "")
+        return [
+            Salutation.greeting(name: contact.name, addressedAs: contact.addressedAs, honorific: contact.honorific,
+                                kind: contact.kind, contactLanguage: contact.language, language: language),
+            contact.email, contact.name, contact.addressedAs ?? "", contact.honorific ?? "", contact.kind.rawValue,
+            contact.country ?? "", contact.city ?? "", contact.language ?? "", contact.organization ?? "",
+            links.unsubscribe(contactID: contactID, campaignID: campaignID),
+            template.source.purpose == .consentRequest ? links.confirm(contactID: contactID, campaignID: campaignID) : "",
+            rsvp.isEmpty ? "" : rsvp + "yes", rsvp.isEmpty ? "" : rsvp + "no",
+        ]
+    }
+
+    /// The Mustache context for one recipient (`values` in `PersonalField` order).
+    private func context(language: String, values: [String], attributes: [String: String] = [:]) -> [String: Any] {
+        func v(_ f: PersonalField) -> String { values[f.rawValue] }
         var context: [String: Any] = [
-            "salutation": Salutation.greeting(
-                name: contact.name, addressedAs: contact.addressedAs, honorific: contact.honorific, kind: contact.kind,
-                contactLanguage: contact.language, language: language),
+            "salutation": v(.salutation),
             "contact": [
-                "email": contact.email, "name": contact.name, "addressed_as": contact.addressedAs ?? "",
-                "honorific": contact.honorific ?? "", "kind": contact.kind.rawValue, "country": contact.country ?? "",
-                "city": contact.city ?? "", "language": contact.language ?? "", "organization": contact.organization ?? "",
-                "attributes": contact.attributes == "{}" ? [:] : contact.attributeMap,
+                "email": v(.email), "name": v(.name), "addressed_as": v(.addressedAs), "honorific": v(.honorific),
+                "kind": v(.kind), "country": v(.country), "city": v(.city), "language": v(.language),
+                "organization": v(.organization), "attributes": attributes,
             ] as [String: Any],
             "sender": ["name": sender.name, "email": sender.address],
             "campaign": ["slug": slug],
-            "unsubscribe_url": unsubscribe,
-            "confirm_url": links.confirm(contactID: contactID, campaignID: campaignID),
+            "unsubscribe_url": v(.unsubscribeURL),
             "lang": language,
         ]
+        // Only a consent request carries a confirmation link: templates test for it.
+        if !v(.confirmURL).isEmpty { context["confirm_url"] = v(.confirmURL) }
         if let fields = eventFields[language] {
             context["event"] = fields
-            let rsvp = links.rsvp(contactID: contactID, campaignID: campaignID, answer: "")
-            context["rsvp_yes_url"] = rsvp + "yes"
-            context["rsvp_no_url"] = rsvp + "no"
+            context["rsvp_yes_url"] = v(.rsvpYesURL)
+            context["rsvp_no_url"] = v(.rsvpNoURL)
         }
-        let rendered = template.render(context, language: language)
-        return (language, subjectOverride ?? rendered.subject, rendered.text, rendered.html, unsubscribe)
+        return context
+    }
+
+    /// A text rendered once with a marker in place of each personal field, cut at the markers.
+    struct Prepared: Sendable {
+        struct Pieces: Sendable {
+            var literals: [String]
+            var fields: [Int]
+            func fill(_ values: [String], html: Bool) -> String {
+                var out = literals[0]
+                for (i, field) in fields.enumerated() {
+                    out += html ? Prepared.escape(values[field]) : values[field]
+                    out += literals[i + 1]
+                }
+                return out
+            }
+        }
+        var subject: Pieces
+        var text: Pieces
+        var html: Pieces
+
+        static let open: Unicode.Scalar = "\u{E000}", close: Unicode.Scalar = "\u{E001}"
+        static func marker(_ field: Int) -> String {
+            String(String.UnicodeScalarView([open, Unicode.Scalar(0xE100 + UInt32(field))!, close]))
+        }
+
+        static func cut(_ rendered: String) -> Pieces {
+            var literals: [String] = []
+            var fields: [Int] = []
+            var current = String.UnicodeScalarView()
+            var scalars = rendered.unicodeScalars.makeIterator()
+            while let s = scalars.next() {
+                if s == open, let f = scalars.next(), scalars.next() == close {
+                    literals.append(String(current)); current = .init()
+                    fields.append(Int(f.value) - 0xE100)
+                } else {
+                    current.append(s)
+                }
+            }
+            literals.append(String(current))
+            return Pieces(literals: literals, fields: fields)
+        }
+
+        /// The escaping swift-mustache applies to `{{value}}` in HTML.
+        static func escape(_ text: String) -> String {
+            guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
+            var out = ""
+            for c in text {
+                switch c {
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "&": out += "&amp;"
+                case "\"": out += "&quot;"
+                case "'": out += "&#39;"
+                default: out.append(c)
+                }
+            }
+            return out
+        }
+    }
+
+    /// Whether a language's texts can be rendered once and filled per recipient: no section,
+    /// inverted section or transform depends on a personal field, and no attribute is used.
+    static func canPrepare(_ t: InvitationTemplate.Texts) -> Bool {
+        let all = [t.subject, t.html, t.text, t.headerHTML, t.footerHTML, t.headerText, t.footerText].joined()
+        let personal = ["contact", "salutation", "unsubscribe_url", "rsvp_yes_url", "rsvp_no_url"]
+        for p in personal where all.contains("{{#\(p)") || all.contains("{{^\(p)") || all.contains("{{# \(p)") || all.contains("{{^ \(p)") {
+            return false
+        }
+        return !all.contains("attributes") && all.range(of: #"\{\{[^}]*\("#, options: .regularExpression) == nil
     }
 
     /// Stable per campaign and contact, and reveals neither.
