@@ -102,29 +102,37 @@ public enum QuotedPrintable {
     }
 
     static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + bytes.count * 3 / 2 + 64)
-        var line = 0
-        var i = 0
         let n = bytes.count
-        @inline(__always) func hexByte(_ b: UInt8) {
-            out.append(0x3D); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0xF)])
-        }
-        while i < n {
-            let b = bytes[i]
-            if b == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A { i += 1; continue }
-            if b == 0x0A { out.append(0x0D); out.append(0x0A); line = 0; i += 1; continue }
-            let atLineEnd = i + 1 >= n || bytes[i + 1] == 0x0A || bytes[i + 1] == 0x0D
-            let literal = (b >= 33 && b <= 126 && b != 0x3D) || ((b == 0x20 || b == 0x09) && !atLineEnd)
-            let width = literal ? 1 : 3
-            // Keep room for the soft break "=" (and never leave a lone "." at a line start).
-            if line + width > 75 { out.append(0x3D); out.append(0x0D); out.append(0x0A); line = 0 }
-            if literal && !(line == 0 && b == 0x2E) {
-                out.append(b); line += 1
-            } else {
-                hexByte(b); line += 3
+        // Worst case: every byte as =XX, plus a soft break every 25 of them, plus the final CRLF.
+        let capacity = n * 3 + (n / 25 + 2) * 3 + 2
+        let encoded = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            guard n > 0, let src = bytes.baseAddress, let dst = buffer.baseAddress else {
+                buffer[0] = 0x0D; buffer[1] = 0x0A; count = 2; return
             }
-            i += 1
+            hex.withUnsafeBufferPointer { hexDigits in
+                let digits = hexDigits.baseAddress!
+                var o = 0
+                var line = 0
+                var i = 0
+                while i < n {
+                    let b = src[i]
+                    if b == 0x0D && i + 1 < n && src[i + 1] == 0x0A { i += 1; continue }
+                    if b == 0x0A { dst[o] = 0x0D; dst[o + 1] = 0x0A; o += 2; line = 0; i += 1; continue }
+                    var literal = b >= 33 && b <= 126 && b != 0x3D
+                    if b == 0x20 || b == 0x09 { literal = i + 1 < n && src[i + 1] != 0x0A && src[i + 1] != 0x0D }
+                    // Keep room for the soft break "=" (and never leave a lone "." at a line start).
+                    if line + (literal ? 1 : 3) > 75 { dst[o] = 0x3D; dst[o + 1] = 0x0D; dst[o + 2] = 0x0A; o += 3; line = 0 }
+                    if literal && !(line == 0 && b == 0x2E) {
+                        dst[o] = b; o += 1; line += 1
+                    } else {
+                        dst[o] = 0x3D; dst[o + 1] = digits[Int(b >> 4)]; dst[o + 2] = digits[Int(b & 0xF)]; o += 3; line += 3
+                    }
+                    i += 1
+                }
+                if src[n - 1] != 0x0A { dst[o] = 0x0D; dst[o + 1] = 0x0A; o += 2 }
+                count = o
+            }
         }
-        if n == 0 || bytes[n - 1] != 0x0A { out.append(0x0D); out.append(0x0A) }
+        out.append(contentsOf: encoded)
     }
 }

@@ -42,6 +42,7 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
+
     public var address: EmailAddress { try! EmailAddress(email) }
     public var tagList: [String] { (try? JSONDecoder().decode([String].self, from: Data(tags.utf8))) ?? [] }
     public var attributeMap: [String: String] {
@@ -50,6 +51,28 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 }
 
 extension Contact {
+    /// Read by column name without Codable's decoder: the daemon reads one contact per message.
+    public init(row: Row) throws {
+        id = row["id"]
+        email = row["email"]
+        emailKey = row["email_key"]
+        addressHash = row["address_hash"]
+        name = row["name"]
+        addressedAs = row["addressed_as"]
+        honorific = row["honorific"]
+        kind = Kind(rawValue: row["kind"] ?? "other") ?? .other
+        country = row["country"]
+        city = row["city"]
+        language = row["language"]
+        organization = row["organization"]
+        tags = row["tags"]
+        attributes = row["attributes"]
+        consentStatus = row["consent_status"]
+        suppressed = row["suppressed"]
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+    }
+
     /// A recipient the register does not hold (a test address), with nothing known but the address.
     public static func unregistered(_ address: EmailAddress) -> Contact {
         Contact(id: 0, email: address.value, emailKey: address.key, addressHash: address.hash, name: "", addressedAs: nil,
