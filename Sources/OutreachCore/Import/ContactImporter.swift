@@ -105,6 +105,11 @@ public struct ContactImporter: Sendable {
         let fileHash = SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
         let now = Timestamp.string(started)
         try register.writer.writeWithoutTransaction { db in
+            // One transaction for the whole file: give it enough page cache not to spill pages
+            // to the WAL half-way (that doubles the writes), then give the memory back.
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             try db.inTransaction {
                 try write(rows, db: db, report: &report, source: sourceName, now: now)
                 try db.execute(
@@ -132,8 +137,8 @@ public struct ContactImporter: Sendable {
         let existingCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? 0
         let insertContact = try db.cachedStatement(sql: """
             INSERT INTO contacts (email, email_key, address_hash, name, addressed_as, honorific, kind, country, city,
-                language, organization, tags, attributes, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                language, organization, tags, attributes, created_at, updated_at, consent_status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertConsent = try db.cachedStatement(sql: """
             INSERT INTO consents (contact_id, address_hash, status, purpose, source, evidence, actor, recorded_at)
@@ -153,7 +158,7 @@ public struct ContactImporter: Sendable {
                 try insertContact.execute(arguments: [
                     row.address.value, row.address.key, hash, row.name ?? "", row.addressedAs, row.honorific,
                     (row.kind ?? .other).rawValue, row.country, row.city, row.language, row.organization,
-                    tags, attributes, now, now,
+                    tags, attributes, now, now, row.consentGiven ? "granted" : "pending",
                 ])
                 try insertConsent.execute(arguments: [
                     db.lastInsertedRowID, hash, row.consentGiven ? "granted" : "pending", ledgerSource,

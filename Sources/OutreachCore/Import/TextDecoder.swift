@@ -43,7 +43,27 @@ public enum TextDecoder {
     }
 
     static func nfc(_ text: String) -> String {
-        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+        isSurelyNFC(text) ? text : text.precomposedStringWithCanonicalMapping
+    }
+
+    /// A quick check that spares the full normalization of a large file: true when every
+    /// character is one that is NFC whatever surrounds it (ASCII, Latin-1 and Latin Extended,
+    /// precomposed Vietnamese, CJK, kana, Hangul syllables). Combining marks, conjoining jamo,
+    /// compatibility singletons and anything else go through Foundation.
+    static func isSurelyNFC(_ text: String) -> Bool {
+        var scalars = text.unicodeScalars.makeIterator()
+        while let s = scalars.next() {
+            let v = s.value
+            if v < 0x300 { continue }
+            switch v {
+            case 0x1E00...0x1EFF, 0x2002...0x206F, 0x20A0...0x20BF, 0x3000...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+                 0xAC00...0xD7A3, 0xFF01...0xFFEF:
+                continue
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     static func utf8(_ bytes: [UInt8]) -> String? {

@@ -42,7 +42,6 @@ extension Register {
                     recorded_at TEXT NOT NULL
                 );
                 CREATE INDEX consents_by_contact ON consents(contact_id, id);
-                CREATE INDEX consents_by_hash ON consents(address_hash);
                 CREATE TRIGGER consents_append_only BEFORE UPDATE ON consents
                 BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
                 CREATE TABLE suppressions (
@@ -56,6 +55,7 @@ extension Register {
                 );
                 CREATE TRIGGER contacts_consent_follows_ledger AFTER INSERT ON consents
                 WHEN NEW.contact_id IS NOT NULL
+                    AND NEW.status IS NOT (SELECT consent_status FROM contacts WHERE id = NEW.contact_id)
                 BEGIN UPDATE contacts SET consent_status = NEW.status WHERE id = NEW.contact_id; END;
                 CREATE TRIGGER contacts_suppressed_on_insert AFTER INSERT ON contacts
                 WHEN EXISTS (SELECT 1 FROM suppressions WHERE address_hash = NEW.address_hash)
