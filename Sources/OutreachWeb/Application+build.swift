@@ -3,14 +3,17 @@ import Hummingbird
 import Logging
 import OutreachCore
 import Prometheus
+import Synchronization
 
 /// What the HTTP side needs: the register, the links, the page templates, the metrics registry.
-public struct WebContext: Sendable {
+public final class WebContext: Sendable {
     public let register: Register
     public let settings: Settings
     public let links: Links
     public let metrics: PrometheusCollectorRegistry
     public let pages: PageRenderer
+    /// What pages need of each campaign, decoded once: a campaign's template and event never change.
+    private let facts = Mutex<[Int64: CampaignFacts]>([:])
 
     public init(register: Register, settings: Settings, links: Links, metrics: PrometheusCollectorRegistry) throws {
         self.register = register
@@ -18,6 +21,39 @@ public struct WebContext: Sendable {
         self.links = links
         self.metrics = metrics
         self.pages = try PageRenderer(root: settings.templatesPath + "/pages")
+    }
+
+    func campaignFacts(_ id: Int64) -> CampaignFacts? { facts.withLock { $0[id] } }
+
+    func rememberFacts(_ campaign: Campaign) throws -> CampaignFacts {
+        let f = try CampaignFacts(campaign)
+        facts.withLock { $0[f.id] = f }
+        return f
+    }
+}
+
+/// A campaign as the pages see it: its slug, its template's default language, its event with
+/// the event's fields written out per language on first use.
+final class CampaignFacts: Sendable {
+    let id: Int64
+    let slug: String
+    let defaultLanguage: String
+    let event: Event?
+    private let fields = Mutex<[String: [String: String]]>([:])
+
+    init(_ campaign: Campaign) throws {
+        id = campaign.id!
+        slug = campaign.slug
+        defaultLanguage = try campaign.template.defaultLanguage
+        event = try campaign.event
+    }
+
+    func eventFields(_ language: String) -> [String: String]? {
+        guard let event else { return nil }
+        if let known = fields.withLock({ $0[language] }) { return known }
+        let made = InvitationComposer.eventFields(event, language: language)
+        fields.withLock { $0[language] = made }
+        return made
     }
 }
 

@@ -29,16 +29,17 @@ struct RecipientRoutes: Sendable {
     struct Subject {
         let claim: LinkClaim
         let contact: Contact?
-        let campaign: Campaign?
-        var templateLanguage: String? { (try? campaign?.template)?.defaultLanguage }
+        let campaign: CampaignFacts?
+        var templateLanguage: String? { campaign?.defaultLanguage }
     }
 
     private func subject(_ context: OutreachRequestContext, _ purpose: LinkPurpose) async throws -> Subject? {
         guard let token = context.parameters.get("token"), let claim = web.links.signer.open(token, as: purpose) else { return nil }
-        return try await web.register.writer.read { db in
-            Subject(claim: claim, contact: try Contact.fetchOne(db, key: claim.contactID),
-                    campaign: try Campaign.fetchOne(db, key: claim.campaignID))
+        let known = web.campaignFacts(claim.campaignID)
+        let (contact, campaign) = try await web.register.writer.read { db in
+            (try Contact.fetchOne(db, key: claim.contactID), known == nil ? try Campaign.fetchOne(db, key: claim.campaignID) : nil)
         }
+        return Subject(claim: claim, contact: contact, campaign: try known ?? campaign.map(web.rememberFacts))
     }
 
     private func language(_ request: Request, _ s: Subject?) -> String {
@@ -50,8 +51,7 @@ struct RecipientRoutes: Sendable {
                       extra: [String: Any] = [:]) -> Response {
         var context: [String: Any] = ["sender": ["name": web.settings.senderName, "email": web.settings.senderFrom]]
         if let c = s?.contact { context["contact"] = ["email": c.email, "name": c.name] }
-        if let event = try? s?.campaign?.event {
-            let fields = InvitationComposer.eventFields(event, language: language(request, s))
+        if let fields = s?.campaign?.eventFields(language(request, s)) {
             context["event"] = fields
             // The organizer's name in the page's language reads better than the configured one.
             if let name = fields["organizer_name"] { context["sender"] = ["name": name, "email": web.settings.senderFrom] }
@@ -131,7 +131,7 @@ struct RecipientRoutes: Sendable {
 
     func rsvp(_ request: Request, _ context: OutreachRequestContext, form: [String: String]?) async throws -> Response {
         guard let s = try await subject(context, .rsvp), let contact = s.contact, let campaign = s.campaign,
-              let event = try? campaign.event else { return notFound(request) }
+              let event = campaign.event else { return notFound(request) }
         let answer = form?["answer"] ?? request.uri.queryParameters.get("answer")
         let guestsText = form?["guests"] ?? request.uri.queryParameters.get("guests")
         let existing = try await web.register.writer.read { db in
