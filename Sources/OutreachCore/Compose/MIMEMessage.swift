@@ -70,12 +70,16 @@ public struct MIMEMessage: Sendable {
 
     /// A random boundary; `=_` never occurs in quoted-printable or base64 text.
     static func boundary() -> String {
-        "=_outreach_" + (0..<3).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 36) }.joined()
+        var g = FastRandom.thread
+        defer { FastRandom.thread = g }
+        return "=_outreach_" + String(g.next(), radix: 36) + String(g.next(), radix: 36)
     }
 
-    /// A new unique Message-ID in the sender's domain.
+    /// A new unique Message-ID in the sender's domain: 128 random bits.
     public static func newMessageID(domain: String) -> String {
-        "<\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).\(String(UInt64.random(in: 0...UInt64.max), radix: 36))@\(domain)>"
+        var g = FastRandom.thread
+        defer { FastRandom.thread = g }
+        return "<\(String(g.next(), radix: 36)).\(String(g.next(), radix: 36))@\(domain)>"
     }
 
     /// `Sun, 29 Nov 2026 03:04:20 +0000`, whatever the machine's locale.
@@ -89,4 +93,35 @@ public struct MIMEMessage: Sendable {
         return "\(days[Int(tm.tm_wday)]), \(two(tm.tm_mday)) \(months[Int(tm.tm_mon)]) \(Int(tm.tm_year) + 1900) "
             + "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec)) +0000"
     }
+}
+
+/// xoshiro256** seeded from the system generator once per thread: boundaries and Message-IDs need
+/// uniqueness, not secrecy, and a system call per number costs more than composing the text.
+struct FastRandom: RandomNumberGenerator {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    init() {
+        var system = SystemRandomNumberGenerator()
+        s = (system.next(), system.next(), system.next(), system.next() | 1)
+    }
+
+    mutating func next() -> UInt64 {
+        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3
+        s.2 ^= t
+        s.3 = s.3 << 45 | s.3 >> 19
+        return result
+    }
+
+    /// The calling thread's generator.
+    static var thread: FastRandom {
+        get { (Thread.current.threadDictionary["outreach.random"] as? Box)?.value ?? FastRandom() }
+        set {
+            if let box = Thread.current.threadDictionary["outreach.random"] as? Box { box.value = newValue }
+            else { Thread.current.threadDictionary["outreach.random"] = Box(newValue) }
+        }
+    }
+
+    final class Box { var value: FastRandom; init(_ v: FastRandom) { value = v } }
 }

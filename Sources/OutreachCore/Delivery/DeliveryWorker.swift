@@ -18,7 +18,7 @@ public final class DeliveryContext: Sendable {
     let leaseMs: Int64 = 10 * 60 * 1000
     private let state = Mutex<(stopping: Bool, relayDownUntilMs: Int64, running: [Int64], composers: [Int64: InvitationComposer])>((false, 0, [], [:]))
 
-    public init(register: Register, settings: Settings, links: Links, logger: Logger, batchSize: Int = 8) {
+    public init(register: Register, settings: Settings, links: Links, logger: Logger, batchSize: Int = 16) {
         self.register = register
         self.settings = settings
         self.links = links
@@ -138,7 +138,8 @@ final class DeliveryWorker: @unchecked Sendable {
         }
         let contact: Contact
         do {
-            switch try context.register.writer.read({ db in try Outbox.recipient(db, claim: claim, purpose: composer.template.source.purpose) }) {
+            // One SELECT, consistent on its own: no transaction needed around it.
+            switch try context.register.writer.unsafeRead({ db in try Outbox.recipient(db, claim: claim, purpose: composer.template.source.purpose) }) {
             case .success(let c): contact = c
             case .failure(let skip):
                 DeliveryWorker.skippedCounter.increment()

@@ -31,12 +31,13 @@ public enum Outbox {
         // One state at a time, so the (campaign, state, due) index gives rows in order without a sort.
         for campaignID in campaignIDs where claims.count < limit {
             for state in ["retry", "queued"] where claims.count < limit {
-                let rows = try Row.fetchAll(db, sql: """
+                let statement = try db.cachedStatement(sql: """
                     UPDATE outbox SET state = 'sending', lease_until_ms = ?, updated_at_ms = ?
                     WHERE id IN (SELECT id FROM outbox WHERE campaign_id = ? AND state = ?
                                  AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms LIMIT ?)
                     RETURNING id, campaign_id, contact_id, attempts, queued_at_ms
-                    """, arguments: [nowMs + leaseMs, nowMs, campaignID, state, nowMs, limit - claims.count])
+                    """)
+                let rows = try Row.fetchAll(statement, arguments: [nowMs + leaseMs, nowMs, campaignID, state, nowMs, limit - claims.count])
                 claims += rows.map { OutboxClaim(id: $0[0], campaignID: $0[1], contactID: $0[2], attempts: $0[3], queuedAtMs: $0[4]) }
             }
         }
@@ -102,12 +103,12 @@ public enum Outbox {
 
     /// The contact of a claimed row as it is right now, or why it must not be mailed.
     public static func recipient(_ db: Database, claim: OutboxClaim, purpose: InvitationTemplate.Purpose) throws -> Result<Contact, SkipReason> {
-        guard let contactID = claim.contactID,
-              let row = try Row.fetchOne(db, sql: """
-                  SELECT c.*, \(ConsentLedger.currentStatusSQL) AS current_consent,
-                         (SELECT reason FROM suppressions s WHERE s.address_hash = c.address_hash) AS suppression
-                  FROM contacts c WHERE c.id = ?
-                  """, arguments: [contactID])
+        let statement = try db.cachedStatement(sql: """
+            SELECT c.*, \(ConsentLedger.currentStatusSQL) AS current_consent,
+                   CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.address_hash = c.address_hash) END AS suppression
+            FROM contacts c WHERE c.id = ?
+            """)
+        guard let contactID = claim.contactID, let row = try Row.fetchOne(statement, arguments: [contactID])
         else { return .failure(SkipReason("contact erased")) }
         if let reason: String = row["suppression"] { return .failure(SkipReason("suppressed (\(reason))")) }
         let consent: String? = row["current_consent"]
