@@ -237,3 +237,52 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 }
+
+/// Rate limits and the maximum age, against a real smtp-sink.
+@Suite(.serialized) struct DeliveryLimitTests {
+    @Test func aDomainAtItsLimitDoesNotStallTheOthers() throws {
+        let w = try Workspace()
+        try w.importPeople(6, domain: "slow.example.org")
+        try w.importPeople(6, domain: "fast.example.net")
+        try w.outreach("campaign", "create", "c", "--template", "new-year-gathering")
+        try w.outreach("campaign", "launch", "c")
+        let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
+        // 2 a minute per domain: each domain gets its first 2 at once, then waits.
+        let daemon = try Daemon(w, smtpPort: sink.port, extra: ["OUTREACH_DELIVERY_PER_DOMAIN_PER_MINUTE": "2"])
+        #expect(waitUntil(10) { sink.countsByRecipient().count >= 4 })
+        usleep(1_500_000)
+        let counts = sink.countsByRecipient()
+        #expect(counts.keys.filter { $0.hasSuffix("slow.example.org") }.count == 2)
+        #expect(counts.keys.filter { $0.hasSuffix("fast.example.net") }.count == 2)
+        #expect(try w.count("c", "failed") == 0)
+        #expect(try w.sql("SELECT max(attempts) FROM outbox WHERE state IN ('queued','retry')") == "0",
+                "waiting for the rate limit burns no attempt")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func theGlobalRateLimitHoldsTheSendingRate() throws {
+        let w = try Workspace()
+        try w.importPeople(30)
+        try w.outreach("campaign", "create", "c", "--template", "new-year-gathering")
+        try w.outreach("campaign", "launch", "c")
+        let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
+        let daemon = try Daemon(w, smtpPort: sink.port, extra: ["OUTREACH_DELIVERY_RATE_PER_SECOND": "5"])
+        usleep(2_000_000)
+        let sent = sink.countsByRecipient().count
+        #expect(sent >= 3 && sent <= 16, "about 5 a second, not all 30 at once (\(sent))")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func aMessageOlderThanTheMaximumAgeFails() throws {
+        let w = try Workspace()
+        try w.importPeople(2)
+        try w.outreach("campaign", "create", "c", "--template", "new-year-gathering")
+        try w.outreach("campaign", "launch", "c")
+        // Nobody listens on the port: every attempt fails until the messages are too old.
+        let daemon = try Daemon(w, smtpPort: freePort(), extra: ["OUTREACH_DELIVERY_MAX_AGE": "3s"])
+        #expect(try waitUntil(30) { try w.count("c", "failed") == 2 }, "\(daemon.output)")
+        #expect(try w.sql("SELECT last_reply FROM outbox LIMIT 1").hasPrefix("gave up after the maximum age"))
+        #expect(try w.status("c")["status"] as? String == "finished")
+        #expect(daemon.stop() == 0)
+    }
+}

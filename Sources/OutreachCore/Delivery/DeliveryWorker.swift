@@ -108,7 +108,8 @@ final class DeliveryWorker: @unchecked Sendable {
         results.reserveCapacity(claims.count)
         var release = false
         for claim in claims {
-            if release || context.isStopping {
+            // Paused or cancelled since the claim: the rest goes back (the list is at most 250 ms old).
+            if release || context.isStopping || !context.runningCampaigns.contains(claim.campaignID) {
                 results.append((claim, .released(nextAttemptMs: max(Timestamp.milliseconds(), context.relayDownUntilMs))))
                 continue
             }
@@ -152,8 +153,12 @@ final class DeliveryWorker: @unchecked Sendable {
         let address = contact.address
         let domainWait = context.limiter.takeDomain(address.domain)
         if domainWait > 0 { return .released(nextAttemptMs: Timestamp.milliseconds() + Int64(domainWait * 1000) + 1) }
-        let globalWait = context.limiter.takeGlobal()
-        if globalWait > 0 { sleep(ms: Int64(globalWait * 1000)) }
+        // The global limit is waited out here (every message is due); a token is taken before going on.
+        while true {
+            let wait = context.limiter.takeGlobal()
+            if wait <= 0 { break }
+            sleep(ms: max(1, Int64(wait * 1000)))
+        }
 
         let message = composer.compose(contact)
         let started = DispatchTime.now().uptimeNanoseconds

@@ -81,7 +81,9 @@ public enum Outbox {
                 }
             case .released(let next):
                 try db.execute(sql: """
-                    UPDATE outbox SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'retry' END,
+                    UPDATE outbox SET state = CASE
+                            WHEN (SELECT status FROM campaigns WHERE id = outbox.campaign_id) = 'cancelled' THEN 'cancelled'
+                            WHEN attempts = 0 THEN 'queued' ELSE 'retry' END,
                         next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL WHERE id = ? AND state = 'sending'
                     """, arguments: [next, nowMs, claim.id])
             }
