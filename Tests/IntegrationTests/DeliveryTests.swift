@@ -282,7 +282,7 @@ import Testing
         let daemon = try Daemon(w, smtpPort: freePort(), extra: ["OUTREACH_DELIVERY_MAX_AGE": "3s"])
         #expect(try waitUntil(30) { try w.count("c", "failed") == 2 }, "\(daemon.output)")
         #expect(try w.sql("SELECT last_reply FROM outbox LIMIT 1").hasPrefix("gave up after the maximum age"))
-        #expect(try w.status("c")["status"] as? String == "finished")
+        #expect(try waitUntil(5) { try w.status("c")["status"] as? String == "finished" })
         #expect(daemon.stop() == 0)
     }
 }
