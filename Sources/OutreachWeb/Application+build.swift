@@ -12,6 +12,8 @@ public final class WebContext: Sendable {
     public let links: Links
     public let metrics: PrometheusCollectorRegistry
     public let pages: PageRenderer
+    /// Unsubscribes written in groups (see `UnsubscribeBatcher`).
+    let unsubscribes: UnsubscribeBatcher
     /// What pages need of each campaign, decoded once: a campaign's template and event never change.
     private let facts = Mutex<[Int64: CampaignFacts]>([:])
 
@@ -21,6 +23,7 @@ public final class WebContext: Sendable {
         self.links = links
         self.metrics = metrics
         self.pages = try PageRenderer(root: settings.templatesPath + "/pages")
+        self.unsubscribes = UnsubscribeBatcher(register: register)
     }
 
     func campaignFacts(_ id: Int64) -> CampaignFacts? { facts.withLock { $0[id] } }

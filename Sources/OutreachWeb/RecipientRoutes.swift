@@ -87,9 +87,9 @@ struct RecipientRoutes: Sendable {
         if let contact = s.contact {
             let slug = s.campaign?.slug ?? "-"
             let why = evidence(request, context, "\(oneClick ? "one-click" : "unsubscribe page") from campaign \(slug)")
-            let changed = try await web.register.writer.write { db in
-                try Register.unsubscribe(db, address: contact.address, source: "link", evidence: why, actor: "recipient")
-            }
+            // A repeated click (or a second one-click POST) finds it done and writes nothing.
+            let done = contact.suppressed && contact.consentStatus == "withdrawn"
+            let changed = done ? false : try await web.unsubscribes.unsubscribe(contact.address, evidence: why)
             if changed { Self.unsubscribes.increment() }
         }
         // An erased contact is already suppressed by hash: answering 200 is still the truth.
