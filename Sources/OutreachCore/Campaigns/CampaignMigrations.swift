@@ -24,10 +24,11 @@ extension Register {
                     launched_at TEXT,
                     finished_at TEXT
                 );
+                -- Keyed by (campaign, contact) without a rowid: one B-tree for the rows and their
+                -- uniqueness, so launching writes half as much. Erasing a contact erases its rows.
                 CREATE TABLE outbox (
-                    id INTEGER PRIMARY KEY,
                     campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
-                    contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+                    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
                     state TEXT NOT NULL DEFAULT 'queued'
                         CHECK (state IN ('queued','sending','sent','retry','failed','skipped','cancelled')),
                     attempts INTEGER NOT NULL DEFAULT 0,
@@ -40,8 +41,8 @@ extension Register {
                     queued_at_ms INTEGER NOT NULL,
                     updated_at_ms INTEGER NOT NULL,
                     sent_at_ms INTEGER,
-                    UNIQUE (campaign_id, contact_id)
-                );
+                    PRIMARY KEY (campaign_id, contact_id)
+                ) WITHOUT ROWID;
                 -- Serves claims (one state at a time, due first) and the counts per state.
                 CREATE INDEX outbox_progress ON outbox(campaign_id, state, next_attempt_at_ms);
                 CREATE INDEX outbox_leases ON outbox(lease_until_ms) WHERE state = 'sending';

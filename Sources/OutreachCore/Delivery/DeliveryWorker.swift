@@ -144,7 +144,7 @@ final class DeliveryWorker: @unchecked Sendable {
             case .success(let c): contact = c
             case .failure(let skip):
                 DeliveryWorker.skippedCounter.increment()
-                logger.info("skipped", metadata: ["outbox.id": "\(claim.id)", "campaign.slug": "\(composer.slug)", "reason": "\(skip.text)"])
+                logger.info("skipped", metadata: ["contact.id": "\(claim.contactID)", "campaign.slug": "\(composer.slug)", "reason": "\(skip.text)"])
                 return .skipped(skip.text)
             }
         } catch {
@@ -165,7 +165,7 @@ final class DeliveryWorker: @unchecked Sendable {
         let outcome = transport!.send(message.bytes, from: context.settings.senderFrom, to: address)
         DeliveryWorker.sendTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
         let nowMs = Timestamp.milliseconds()
-        var meta: Logger.Metadata = ["outbox.id": "\(claim.id)", "campaign.slug": "\(composer.slug)"]
+        var meta: Logger.Metadata = ["contact.id": "\(claim.contactID)", "campaign.slug": "\(composer.slug)"]
         switch outcome {
         case .sent(let reply):
             DeliveryWorker.sentCounter.increment()

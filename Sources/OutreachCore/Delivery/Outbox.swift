@@ -3,9 +3,8 @@ import GRDB
 
 /// One outbox row claimed by a worker.
 public struct OutboxClaim: Sendable {
-    public let id: Int64
     public let campaignID: Int64
-    public let contactID: Int64?
+    public let contactID: Int64
     public let attempts: Int
     public let queuedAtMs: Int64
 }
@@ -33,12 +32,12 @@ public enum Outbox {
             for state in ["retry", "queued"] where claims.count < limit {
                 let statement = try db.cachedStatement(sql: """
                     UPDATE outbox SET state = 'sending', lease_until_ms = ?, updated_at_ms = ?
-                    WHERE id IN (SELECT id FROM outbox WHERE campaign_id = ? AND state = ?
+                    WHERE campaign_id = ? AND contact_id IN (SELECT contact_id FROM outbox WHERE campaign_id = ? AND state = ?
                                  AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms LIMIT ?)
-                    RETURNING id, campaign_id, contact_id, attempts, queued_at_ms
+                    RETURNING campaign_id, contact_id, attempts, queued_at_ms
                     """)
-                let rows = try Row.fetchAll(statement, arguments: [nowMs + leaseMs, nowMs, campaignID, state, nowMs, limit - claims.count])
-                claims += rows.map { OutboxClaim(id: $0[0], campaignID: $0[1], contactID: $0[2], attempts: $0[3], queuedAtMs: $0[4]) }
+                let rows = try Row.fetchAll(statement, arguments: [nowMs + leaseMs, nowMs, campaignID, campaignID, state, nowMs, limit - claims.count])
+                claims += rows.map { OutboxClaim(campaignID: $0[0], contactID: $0[1], attempts: $0[2], queuedAtMs: $0[3]) }
             }
         }
         return claims
@@ -48,34 +47,35 @@ public enum Outbox {
     public static func record(_ db: Database, _ results: [(OutboxClaim, OutboxResult)], nowMs: Int64) throws {
         let sent = try db.cachedStatement(sql: """
             UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_code = ?, last_reply = ?, message_id = ?,
-                sent_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL WHERE id = ? AND state = 'sending'
+                sent_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
             """)
         for (claim, result) in results {
             switch result {
             case .sent(let messageID, let reply):
-                try sent.execute(arguments: [reply?.code, reply?.text, messageID, nowMs, nowMs, claim.id])
+                try sent.execute(arguments: [reply?.code, reply?.text, messageID, nowMs, nowMs, claim.campaignID, claim.contactID])
             case .skipped(let reason):
                 try db.execute(sql: """
                     UPDATE outbox SET state = 'skipped', last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL
-                    WHERE id = ? AND state = 'sending'
-                    """, arguments: [reason, nowMs, claim.id])
+                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
+                    """, arguments: [reason, nowMs, claim.campaignID, claim.contactID])
             case .retry(let reason, let code, let next, let unknown):
                 try db.execute(sql: """
                     UPDATE outbox SET state = ?, attempts = attempts + 1, unknown_outcomes = unknown_outcomes + ?,
                         last_code = ?, last_reply = ?, next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
-                    WHERE id = ? AND state = 'sending'
+                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
                     """, arguments: [next == nil ? "failed" : "retry", unknown ? 1 : 0, code,
-                                     next == nil ? "gave up after the maximum age: \(reason)" : reason, next ?? nowMs, nowMs, claim.id])
+                                     next == nil ? "gave up after the maximum age: \(reason)" : reason, next ?? nowMs, nowMs,
+                                     claim.campaignID, claim.contactID])
                 if unknown {
                     try db.execute(sql: "UPDATE campaigns SET unknown_outcomes = unknown_outcomes + 1 WHERE id = ?", arguments: [claim.campaignID])
                 }
             case .failed(let reason, let code, let hardBounce):
                 try db.execute(sql: """
                     UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_code = ?, last_reply = ?,
-                        updated_at_ms = ?, lease_until_ms = NULL WHERE id = ? AND state = 'sending'
-                    """, arguments: [code, reason, nowMs, claim.id])
-                if hardBounce, let contactID = claim.contactID,
-                   let email = try String.fetchOne(db, sql: "SELECT email FROM contacts WHERE id = ?", arguments: [contactID]),
+                        updated_at_ms = ?, lease_until_ms = NULL WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
+                    """, arguments: [code, reason, nowMs, claim.campaignID, claim.contactID])
+                if hardBounce,
+                   let email = try String.fetchOne(db, sql: "SELECT email FROM contacts WHERE id = ?", arguments: [claim.contactID]),
                    let address = try? EmailAddress(email) {
                     try SuppressionList.add(db, address, reason: .hardBounce, detail: reason)
                 }
@@ -84,8 +84,9 @@ public enum Outbox {
                     UPDATE outbox SET state = CASE
                             WHEN (SELECT status FROM campaigns WHERE id = outbox.campaign_id) = 'cancelled' THEN 'cancelled'
                             WHEN attempts = 0 THEN 'queued' ELSE 'retry' END,
-                        next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL WHERE id = ? AND state = 'sending'
-                    """, arguments: [next, nowMs, claim.id])
+                        next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
+                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
+                    """, arguments: [next, nowMs, claim.campaignID, claim.contactID])
             }
         }
     }
@@ -110,7 +111,7 @@ public enum Outbox {
                    CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.address_hash = c.address_hash) END AS suppression
             FROM contacts c WHERE c.id = ?
             """)
-        guard let contactID = claim.contactID, let row = try Row.fetchOne(statement, arguments: [contactID])
+        guard let row = try Row.fetchOne(statement, arguments: [claim.contactID])
         else { return .failure(SkipReason("contact erased")) }
         if let reason: String = row["suppression"] { return .failure(SkipReason("suppressed (\(reason))")) }
         let consent: String? = row["current_consent"]

@@ -94,7 +94,7 @@ extension Register {
             if full {
                 profile.messages = try Row.fetchAll(db, sql: """
                     SELECT k.slug, o.state, o.attempts, o.last_reply, o.message_id FROM outbox o JOIN campaigns k ON k.id = o.campaign_id
-                    WHERE o.contact_id = ? ORDER BY o.id
+                    WHERE o.contact_id = ? ORDER BY o.queued_at_ms
                     """, arguments: [c.id]).map { .init(campaign: $0[0], state: $0[1], attempts: $0[2], lastReply: $0[3], messageId: $0[4]) }
                 profile.rsvps = try Row.fetchAll(db, sql: """
                     SELECT k.slug, r.answer, r.guests, r.answered_at FROM rsvps r JOIN campaigns k ON k.id = r.campaign_id
