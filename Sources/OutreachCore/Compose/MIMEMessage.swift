@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One email as bytes exactly as sent: RFC 5322 headers, `multipart/alternative` (text/plain
 /// then text/html, both quoted-printable), wrapped in `multipart/mixed` with an `invitation.ics`
@@ -70,16 +71,14 @@ public struct MIMEMessage: Sendable {
 
     /// A random boundary; `=_` never occurs in quoted-printable or base64 text.
     static func boundary() -> String {
-        var g = FastRandom.thread
-        defer { FastRandom.thread = g }
-        return "=_outreach_" + String(g.next(), radix: 36) + String(g.next(), radix: 36)
+        let (a, b) = FastRandom.shared.withLock { ($0.next(), $0.next()) }
+        return "=_outreach_" + String(a, radix: 36) + String(b, radix: 36)
     }
 
     /// A new unique Message-ID in the sender's domain: 128 random bits.
     public static func newMessageID(domain: String) -> String {
-        var g = FastRandom.thread
-        defer { FastRandom.thread = g }
-        return "<\(String(g.next(), radix: 36)).\(String(g.next(), radix: 36))@\(domain)>"
+        let (a, b) = FastRandom.shared.withLock { ($0.next(), $0.next()) }
+        return "<\(String(a, radix: 36)).\(String(b, radix: 36))@\(domain)>"
     }
 
     /// `Sun, 29 Nov 2026 03:04:20 +0000`, whatever the machine's locale.
@@ -95,7 +94,7 @@ public struct MIMEMessage: Sendable {
     }
 }
 
-/// xoshiro256** seeded from the system generator once per thread: boundaries and Message-IDs need
+/// xoshiro256** seeded from the system generator once: boundaries and Message-IDs need
 /// uniqueness, not secrecy, and a system call per number costs more than composing the text.
 struct FastRandom: RandomNumberGenerator {
     private var s: (UInt64, UInt64, UInt64, UInt64)
@@ -114,14 +113,6 @@ struct FastRandom: RandomNumberGenerator {
         return result
     }
 
-    /// The calling thread's generator.
-    static var thread: FastRandom {
-        get { (Thread.current.threadDictionary["outreach.random"] as? Box)?.value ?? FastRandom() }
-        set {
-            if let box = Thread.current.threadDictionary["outreach.random"] as? Box { box.value = newValue }
-            else { Thread.current.threadDictionary["outreach.random"] = Box(newValue) }
-        }
-    }
-
-    final class Box { var value: FastRandom; init(_ v: FastRandom) { value = v } }
+    /// One generator for the process, seeded once.
+    static let shared = Mutex(FastRandom())
 }
