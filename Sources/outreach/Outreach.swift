@@ -8,6 +8,12 @@ struct Outreach: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outreach",
         abstract: "Consent-based invitation mailer of the Department of Foreign Affairs of Cần Thơ.",
+        usage: "outreach [--config PATH] [--database PATH] <subcommand>",
+        discussion: """
+            --config PATH     configuration file (default: Config/outreach.yaml when present)
+            --database PATH   SQLite database (wins over database.path and OUTREACH_DATABASE_PATH)
+            Every configuration key can be overridden by OUTREACH_<KEY> (smtp.url -> OUTREACH_SMTP_URL).
+            """,
         subcommands: [Contacts.self, CampaignCommand.self, Serve.self]
     )
 
