@@ -62,7 +62,7 @@ final class DeliveryWorker: @unchecked Sendable {
         self.number = number
         self.context = context
         var logger = context.logger
-        logger[metadataKey: "worker"] = "\(number)"
+        logger[metadataKey: "delivery.worker"] = "\(number)"
         self.logger = logger
     }
 
@@ -127,7 +127,7 @@ final class DeliveryWorker: @unchecked Sendable {
                 try context.register.writer.write { db in try Outbox.record(db, results, nowMs: Timestamp.milliseconds()) }
                 return
             } catch {
-                logger.error("cannot record outcomes; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                logger.error("cannot record outcomes; retrying", metadata: ["error": "\(error)", "outbox.commit_attempt": "\(attempt)"])
                 sleep(ms: 200)
             }
         }
