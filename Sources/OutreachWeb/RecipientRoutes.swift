@@ -37,7 +37,8 @@ struct RecipientRoutes: Sendable {
         guard let token = context.parameters.get("token"), let claim = web.links.signer.open(token, as: purpose) else { return nil }
         let known = web.campaignFacts(claim.campaignID)
         let (contact, campaign) = try await web.register.writer.read { db in
-            (try Contact.fetchOne(db, key: claim.contactID), known == nil ? try Campaign.fetchOne(db, key: claim.campaignID) : nil)
+            let contact = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM contacts WHERE id = ?"), arguments: [claim.contactID])
+            return (try contact.map(Contact.init(row:)), known == nil ? try Campaign.fetchOne(db, key: claim.campaignID) : nil)
         }
         return Subject(claim: claim, contact: contact, campaign: try known ?? campaign.map(web.rememberFacts))
     }

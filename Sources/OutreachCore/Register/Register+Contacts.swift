@@ -116,19 +116,27 @@ extension Register {
     }
 
     /// Inside a transaction: a `withdrawn` ledger row (unless already withdrawn) and a suppression entry.
+    /// Cached statements only: this runs for every one-click unsubscribe.
     @discardableResult
     public static func unsubscribe(_ db: Database, address: EmailAddress, source: String, evidence: String?, actor: String,
                                    reason: Suppression.Reason = .unsubscribed) throws -> Bool {
         var changed = false
-        if let contact = try Contact.filter(Column("email_key") == address.key).fetchOne(db),
-           try ConsentLedger.current(db, contactID: contact.id!) != .withdrawn {
-            try ConsentLedger.record(db, contact: contact, status: .withdrawn, source: source, evidence: evidence, actor: actor)
+        let now = Timestamp.string()
+        let find = try db.cachedStatement(sql: "SELECT id, consent_status FROM contacts WHERE email_key = ?")
+        if let row = try Row.fetchOne(find, arguments: [address.key]), (row["consent_status"] as String?) != "withdrawn" {
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO consents (contact_id, address_hash, status, purpose, source, evidence, actor, recorded_at)
+                VALUES (?, ?, 'withdrawn', ?, ?, ?, ?, ?)
+                """)
+            try insert.execute(arguments: [row["id"] as Int64, address.hash, Consent.invitationPurpose, source, evidence, actor, now])
             changed = true
         }
-        if try !SuppressionList.contains(db, address) {
-            try SuppressionList.add(db, address, reason: reason, detail: source)
-            changed = true
-        }
+        let suppress = try db.cachedStatement(sql: """
+            INSERT INTO suppressions (address_hash, email, reason, detail, created_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(address_hash) DO NOTHING
+            """)
+        try suppress.execute(arguments: [address.hash, reason == .erased ? nil : address.value, reason.rawValue, source, now])
+        if db.changesCount > 0 { changed = true }
         return changed
     }
 
