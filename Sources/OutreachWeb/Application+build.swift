@@ -28,6 +28,11 @@ public final class WebContext: Sendable {
 
     func campaignFacts(_ id: Int64) -> CampaignFacts? { facts.withLock { $0[id] } }
 
+    /// Pages rendered once with markers for the per-person parts (see `RecipientRoutes.page`).
+    private let pages_ = Mutex<[String: InvitationComposer.Prepared.Pieces]>([:])
+    func pageCache(_ key: String) -> InvitationComposer.Prepared.Pieces? { pages_.withLock { $0[key] } }
+    func rememberPage(_ key: String, _ pieces: InvitationComposer.Prepared.Pieces) { pages_.withLock { $0[key] = pieces } }
+
     func rememberFacts(_ campaign: Campaign) throws -> CampaignFacts {
         let f = try CampaignFacts(campaign)
         facts.withLock { $0[f.id] = f }

@@ -50,16 +50,35 @@ struct RecipientRoutes: Sendable {
 
     private func page(_ page: PageRenderer.Page, _ request: Request, _ s: Subject?, status: HTTPResponse.Status = .ok,
                       extra: [String: Any] = [:]) -> Response {
-        var context: [String: Any] = ["sender": ["name": web.settings.senderName, "email": web.settings.senderFrom]]
-        if let c = s?.contact { context["contact"] = ["email": c.email, "name": c.name] }
-        if let fields = s?.campaign?.eventFields(language(request, s)) {
-            context["event"] = fields
-            // The organizer's name in the page's language reads better than the configured one.
-            if let name = fields["organizer_name"] { context["sender"] = ["name": name, "email": web.settings.senderFrom] }
+        let lang = language(request, s)
+        // The per-person parts of a page (its form target, the address, the name) go in last:
+        // everything else is rendered once per page, language and campaign.
+        let personal = [request.uri.path, s?.contact?.email ?? "", s?.contact?.name ?? ""]
+        let key = "\(page.rawValue)|\(lang)|\(s?.campaign?.id ?? 0)|\(s?.contact == nil)"
+        let html: String
+        if extra.isEmpty, let pieces = web.pageCache(key) {
+            html = pieces.fill(personal, html: true)
+        } else {
+            let marked = extra.isEmpty
+            let values = marked ? (0..<3).map(InvitationComposer.Prepared.marker) : personal
+            var context: [String: Any] = ["sender": ["name": web.settings.senderName, "email": web.settings.senderFrom]]
+            if s?.contact != nil { context["contact"] = ["email": values[1], "name": values[2]] }
+            if let fields = s?.campaign?.eventFields(lang) {
+                context["event"] = fields
+                // The organizer's name in the page's language reads better than the configured one.
+                if let name = fields["organizer_name"] { context["sender"] = ["name": name, "email": web.settings.senderFrom] }
+            }
+            context["action_url"] = values[0]
+            context.merge(extra) { _, new in new }
+            let rendered = web.pages.render(page, language: lang, context: context)
+            if marked {
+                let pieces = InvitationComposer.Prepared.cut(rendered)
+                web.rememberPage(key, pieces)
+                html = pieces.fill(personal, html: true)
+            } else {
+                html = rendered
+            }
         }
-        context["action_url"] = request.uri.path
-        context.merge(extra) { _, new in new }
-        let html = web.pages.render(page, language: language(request, s), context: context)
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -143,11 +143,13 @@ public struct InvitationComposer: Sendable {
     }
 
     /// A text rendered once with a marker in place of each personal field, cut at the markers.
-    struct Prepared: Sendable {
-        struct Pieces: Sendable {
+    public struct Prepared: Sendable {
+        /// The literal text between markers, and which field each marker stands for.
+        public struct Pieces: Sendable {
             var literals: [String]
             var fields: [Int]
-            func fill(_ values: [String], html: Bool) -> String {
+            /// The text with `values[field]` in place of each marker (HTML-escaped when `html`).
+            public func fill(_ values: [String], html: Bool) -> String {
                 var out = literals[0]
                 for (i, field) in fields.enumerated() {
                     out += html ? Prepared.escape(values[field]) : values[field]
@@ -161,11 +163,13 @@ public struct InvitationComposer: Sendable {
         var html: Pieces
 
         static let open: Unicode.Scalar = "\u{E000}", close: Unicode.Scalar = "\u{E001}"
-        static func marker(_ field: Int) -> String {
+        /// The marker standing for field number `field` (private-use characters, untouched by escaping).
+        public static func marker(_ field: Int) -> String {
             String(String.UnicodeScalarView([open, Unicode.Scalar(0xE100 + UInt32(field))!, close]))
         }
 
-        static func cut(_ rendered: String) -> Pieces {
+        /// Cuts a text rendered with markers into pieces.
+        public static func cut(_ rendered: String) -> Pieces {
             var literals: [String] = []
             var fields: [Int] = []
             var current = String.UnicodeScalarView()
