@@ -131,12 +131,7 @@ extension Register {
             try insert.execute(arguments: [row["id"] as Int64, address.hash, Consent.invitationPurpose, source, evidence, actor, now])
             changed = true
         }
-        let suppress = try db.cachedStatement(sql: """
-            INSERT INTO suppressions (address_hash, email, reason, detail, created_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(address_hash) DO NOTHING
-            """)
-        try suppress.execute(arguments: [address.hash, reason == .erased ? nil : address.value, reason.rawValue, source, now])
-        if db.changesCount > 0 { changed = true }
+        if try SuppressionList.add(db, address, reason: reason, detail: source) { changed = true }
         return changed
     }
 

@@ -22,13 +22,15 @@ public struct Suppression: Codable, Sendable, Equatable, FetchableRecord, Mutabl
 /// The suppression list. Suppression wins over everything but the person's own confirmed opt-in.
 public enum SuppressionList {
     /// Puts `address` on the list; an address already there keeps its first reason.
-    public static func add(_ db: Database, _ address: EmailAddress, reason: Suppression.Reason, detail: String? = nil) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO suppressions (address_hash, email, reason, detail, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(address_hash) DO NOTHING
-                """,
-            arguments: [address.hash, reason == .erased ? nil : address.value, reason.rawValue, detail, Timestamp.string()])
+    /// Returns whether it was added (false: it was already there).
+    @discardableResult
+    public static func add(_ db: Database, _ address: EmailAddress, reason: Suppression.Reason, detail: String? = nil) throws -> Bool {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO suppressions (address_hash, email, reason, detail, created_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(address_hash) DO NOTHING
+            """)
+        try insert.execute(arguments: [address.hash, reason == .erased ? nil : address.value, reason.rawValue, detail, Timestamp.string()])
+        return db.changesCount > 0
     }
 
     /// The entry for `address`, if suppressed.
