@@ -38,8 +38,10 @@ struct Fixture {
         web = try WebContext(register: register, settings: settings, links: links, metrics: PrometheusCollectorRegistry())
         (campaign, _) = try register.createCampaign(slug: "tet", templateName: "new-year-gathering", templatesRoot: settings.templatesPath,
                                                     eventFile: eventFile, segment: "", subject: nil)
-        let all = try register.writer.read { db in try Contact.order(Column("id")).fetchAll(db) }
-        (lan, john, pending) = (all[0], all[1], all[2])
+        (lan, john, pending) = try register.writer.read { db in
+            (try Contact.find(db, email: "lan@example.vn")!, try Contact.find(db, email: "john@example.com")!,
+             try Contact.find(db, email: "wait@example.com")!)
+        }
     }
 
     func path(_ purpose: LinkPurpose, _ contact: Contact) -> String {

@@ -3,7 +3,7 @@
 public struct CSVReader {
     /// One record with its number as a spreadsheet shows it: the header is row 1, a record with a
     /// line break inside quotes is still one row, blank lines count.
-    public struct Record {
+    public struct Record: Sendable {
         public let row: Int
         public let fields: [String]
     }

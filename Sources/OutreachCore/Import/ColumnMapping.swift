@@ -4,6 +4,24 @@ import Foundation
 public enum ContactField: String, Sendable, CaseIterable {
     case email, name, addressedAs = "addressed_as", honorific, kind, country, city, language
     case organization, tags, consent, evidence
+
+    /// The field's place in `allCases`, for array lookups on the per-row path.
+    var ordinal: Int {
+        switch self {
+        case .email: 0
+        case .name: 1
+        case .addressedAs: 2
+        case .honorific: 3
+        case .kind: 4
+        case .country: 5
+        case .city: 6
+        case .language: 7
+        case .organization: 8
+        case .tags: 9
+        case .consent: 10
+        case .evidence: 11
+        }
+    }
 }
 
 /// Which column of a file fills which field; columns that match no field become attributes.
@@ -30,6 +48,8 @@ public struct ColumnMapping: Sendable {
 
     /// Column index for each mapped field.
     public let columns: [ContactField: Int]
+    /// The same, as an array indexed by `ContactField.ordinal` (-1: not mapped): no hashing per row.
+    let columnByOrdinal: [Int]
     /// Columns kept as attributes, with the header text as the attribute name.
     public let attributes: [(index: Int, name: String)]
 
@@ -64,7 +84,14 @@ public struct ColumnMapping: Sendable {
         }
         guard columns[.email] != nil else { throw .noEmailColumn(headers: headers) }
         self.columns = columns
+        self.columnByOrdinal = ContactField.allCases.map { columns[$0] ?? -1 }
         self.attributes = attributes
+    }
+
+    /// The column index of `field`, if the file has one.
+    func column(_ field: ContactField) -> Int? {
+        let index = columnByOrdinal[field.ordinal]
+        return index < 0 ? nil : index
     }
 
     /// Lower-case, accents and đ removed, `_ - .` as spaces, spaces collapsed.

@@ -4,6 +4,9 @@ import Foundation
 public struct ContactRow: Sendable {
     public var row: Int
     public var address: EmailAddress
+    /// SHA-256 of the address's key, computed while validating (on every core) rather than
+    /// while writing (on one).
+    public var addressHash: String
     public var name: String?
     public var addressedAs: String?
     public var honorific: String?
@@ -41,43 +44,41 @@ public struct ContactRow: Sendable {
     /// Validates the fields of one record under `mapping`.
     init(record: CSVReader.Record, mapping: ColumnMapping, headerCount: Int, readings: Readings = Readings()) throws(Rejection) {
         let f = record.fields
-        func value(_ field: ContactField) -> String? {
-            guard let i = mapping.columns[field], i < f.count else { return nil }
-            let v = ContactRow.singleLine(f[i]).text
-            return v.isEmpty ? nil : v
+        var notes: [String] = []
+        /// The field's text on one line, nil when empty; a warning when that changed it.
+        func value(_ field: ContactField, warn: Bool = false) -> String? {
+            guard let i = mapping.column(field), i < f.count, !f[i].isEmpty else { return nil }
+            let (text, changed) = ContactRow.singleLine(f[i])
+            if warn && changed { notes.append("\(field.rawValue): line breaks or control characters replaced by a space") }
+            return text.isEmpty ? nil : text
         }
         row = record.row
-        warnings = []
         if f.count > headerCount, f[headerCount...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw Rejection(row: row, reason: "\(f.count) fields, the header has \(headerCount)", fields: f)
         }
-        let rawEmail = mapping.columns[.email].flatMap { $0 < f.count ? f[$0] : nil } ?? ""
+        let rawEmail = mapping.column(.email).flatMap { $0 < f.count ? f[$0] : nil } ?? ""
         do { address = try EmailAddress(rawEmail) } catch {
             let shown = ContactRow.singleLine(rawEmail).text
             throw Rejection(row: row, reason: shown.isEmpty ? "email is empty" : "email \"\(shown)\" \(error)", fields: f)
         }
-        for field in [ContactField.name, .addressedAs, .honorific, .city, .organization] {
-            if let i = mapping.columns[field], i < f.count, ContactRow.singleLine(f[i]).changed {
-                warnings.append("\(field.rawValue): line breaks or control characters replaced by a space")
-            }
-        }
-        name = value(.name)
-        addressedAs = value(.addressedAs)
-        honorific = value(.honorific)
-        city = value(.city)
-        organization = value(.organization)
+        addressHash = address.hash
+        name = value(.name, warn: true)
+        addressedAs = value(.addressedAs, warn: true)
+        honorific = value(.honorific, warn: true)
+        city = value(.city, warn: true)
+        organization = value(.organization, warn: true)
         evidence = value(.evidence)
         kind = nil
         if let text = value(.kind) {
-            if let k = readings.kind(text) { kind = k } else { warnings.append("kind \"\(text)\" is not known; stored as other"); kind = .other }
+            if let k = readings.kind(text) { kind = k } else { notes.append("kind \"\(text)\" is not known; stored as other"); kind = .other }
         }
         country = nil
         if let text = value(.country) {
-            if let c = readings.country(text) { country = c } else { warnings.append("country \"\(text)\" is not an ISO 3166 code; left empty") }
+            if let c = readings.country(text) { country = c } else { notes.append("country \"\(text)\" is not an ISO 3166 code; left empty") }
         }
         language = nil
         if let text = value(.language) {
-            if let l = readings.language(text) { language = l } else { warnings.append("language \"\(text)\" is not a BCP 47 tag; left empty") }
+            if let l = readings.language(text) { language = l } else { notes.append("language \"\(text)\" is not a BCP 47 tag; left empty") }
         }
         tags = value(.tags).map(ContactRow.tags) ?? []
         consentGiven = false
@@ -85,7 +86,7 @@ public struct ContactRow: Sendable {
             switch readings.consent(text) {
             case .some(true): consentGiven = true
             case .some(false): break
-            case nil: warnings.append("consent \"\(text)\" is neither yes nor no; recorded as pending")
+            case nil: notes.append("consent \"\(text)\" is neither yes nor no; recorded as pending")
             }
         }
         attributes = [:]
@@ -93,6 +94,7 @@ public struct ContactRow: Sendable {
             let v = ContactRow.singleLine(f[index]).text
             if !v.isEmpty { attributes[attributeName] = v }
         }
+        warnings = notes
     }
 
     /// Folds `other` (a later row for the same address) into this one: its non-empty values win.

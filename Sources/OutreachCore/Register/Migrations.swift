@@ -82,6 +82,8 @@ extension Register {
                 """)
         }
         registerCampaignMigrations(&migrator)
+        registerChecksMigration(&migrator)
+        registerSuppressionsByKeyMigration(&migrator)
         return migrator
     }
 }

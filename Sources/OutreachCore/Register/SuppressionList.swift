@@ -11,6 +11,8 @@ public struct Suppression: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     public var id: Int64?
     public var addressHash: String
     public var email: String?
+    /// The matching key of `email` (nil after an erasure): how the triggers find the contact.
+    public var emailKey: String?
     public var reason: Reason
     public var detail: String?
     public var createdAt: String
@@ -26,10 +28,12 @@ public enum SuppressionList {
     @discardableResult
     public static func add(_ db: Database, _ address: EmailAddress, reason: Suppression.Reason, detail: String? = nil) throws -> Bool {
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO suppressions (address_hash, email, reason, detail, created_at) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO suppressions (address_hash, email, email_key, reason, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(address_hash) DO NOTHING
             """)
-        try insert.execute(arguments: [address.hash, reason == .erased ? nil : address.value, reason.rawValue, detail, Timestamp.string()])
+        let erased = reason == .erased
+        try insert.execute(arguments: [address.hash, erased ? nil : address.value, erased ? nil : address.key,
+                                       reason.rawValue, detail, Timestamp.string()])
         return db.changesCount > 0
     }
 
