@@ -23,6 +23,7 @@ struct Contacts: AsyncParsableCommand {
         var maps: [String] = []
         @Flag(help: "Do everything but write.") var dryRun = false
         @Option(help: "Write the rejected rows with their reasons to this CSV file.") var rejects: String?
+        @Flag(help: "Print how long each step took (on standard error).") var timing = false
 
         func validate() throws {
             guard TextEncoding(rawValue: encoding) != nil else {
@@ -48,6 +49,11 @@ struct Contacts: AsyncParsableCommand {
             for w in report.warnings.prefix(20) { printError("row \(w.row): warning: \(w.message)") }
             if report.warnings.count > 20 { printError("… and \(report.warnings.count - 20) more warnings") }
             if let rejects { try writeRejects(report, to: rejects) }
+            if timing {
+                for phase in report.phases {
+                    printError("  " + phase.name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%7.3f s", phase.seconds))
+                }
+            }
             print("""
                 \(report.dryRun ? "Dry run (nothing written): " : "")\(report.fileName) (\(report.encoding), delimiter \(report.delimiter))
                   rows read                \(report.rowsRead)

@@ -15,8 +15,8 @@ import Testing
         let register = try Register()
         try register.writer.write { db in
             try db.execute(sql: """
-                INSERT INTO contacts (id, email, email_key, address_hash, kind, created_at, updated_at)
-                VALUES (1, 'a@example.org', 'a@example.org', 'h', 'partner', 'now', 'now')
+                INSERT INTO contacts (id, email, email_key, kind, created_at, updated_at)
+                VALUES (1, 'a@example.org', 'a@example.org', 'partner', 'now', 'now')
                 """)
             #expect(throws: DatabaseError.self) {
                 try db.execute(sql: "UPDATE contacts SET kind = 'stranger' WHERE id = 1")
@@ -38,7 +38,7 @@ import Testing
         }
     }
 
-    @Test func aRegisterFromTheFirstMigrationsIsUpgradedWithItsSuppressionsMatchedByKey() throws {
+    @Test func aRegisterFromTheFirstMigrationsIsUpgradedKeepingWhoIsSuppressedAndWhatTheyConsented() throws {
         let path = temporaryPath()
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let address = try EmailAddress("Lan.Nguyen@Example.VN")
@@ -52,6 +52,10 @@ import Testing
                     VALUES (?, ?, ?, 'then', 'then')
                     """, arguments: [address.value, address.key, address.hash])
                 try db.execute(sql: """
+                    INSERT INTO consents (contact_id, address_hash, status, source, actor, recorded_at)
+                    VALUES (1, ?, 'withdrawn', 'link', 'recipient', 'then')
+                    """, arguments: [address.hash])
+                try db.execute(sql: """
                     INSERT INTO suppressions (address_hash, email, reason, created_at) VALUES (?, ?, 'unsubscribed', 'then')
                     """, arguments: [address.hash, address.value])
             }
@@ -60,6 +64,8 @@ import Testing
         try register.writer.write { db in
             #expect(try String.fetchOne(db, sql: "SELECT email_key FROM suppressions") == address.key)
             #expect(try Bool.fetchOne(db, sql: "SELECT suppressed FROM contacts") == true)
+            #expect(try String.fetchOne(db, sql: "SELECT consent_status FROM contacts") == "withdrawn")
+            #expect(try Row.fetchOne(db, sql: "SELECT * FROM contacts")?.hasColumn("address_hash") == false)
             // Lifting and adding again go through the new triggers.
             try SuppressionList.lift(db, address)
             #expect(try Bool.fetchOne(db, sql: "SELECT suppressed FROM contacts") == false)
@@ -69,17 +75,35 @@ import Testing
         }
     }
 
-    @Test func anErasedEntryStillMarksAContactWithTheSameHash() throws {
+    @Test func theCurrentConsentIsAlwaysTheLatestLedgerRow() throws {
         let register = try Register()
-        let address = try EmailAddress("someone@example.org")
+        var importer = ContactImporter()
+        _ = try importer.importBytes(Array("""
+            email,name,consent
+            an@example.vn,An,yes
+            binh@example.vn,Bình,no
+            chi@example.vn,Chi,yes
+            """.utf8), fileName: "first.csv", into: register)
+        try register.unsubscribe(email: "an@example.vn", source: "staff", evidence: nil, actor: "staff")
+        importer.source = "second.csv"
+        _ = try importer.importBytes(Array("email,consent\nbinh@example.vn,yes\nan@example.vn,yes\n".utf8),
+                                     fileName: "second.csv", into: register)
         try register.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO contacts (email, email_key, address_hash, created_at, updated_at) VALUES (?, ?, ?, 'now', 'now')
-                """, arguments: [address.value, address.key, address.hash])
-            try SuppressionList.add(db, address, reason: .erased)  // keeps only the hash
-            #expect(try Bool.fetchOne(db, sql: "SELECT suppressed FROM contacts") == true)
-            try SuppressionList.lift(db, address)
-            #expect(try Bool.fetchOne(db, sql: "SELECT suppressed FROM contacts") == false)
+            let chi = try Contact.find(db, email: "chi@example.vn")!
+            try ConsentLedger.record(db, contact: chi, status: .withdrawn, source: "staff", evidence: nil, actor: "staff")
         }
+        let mismatches = try register.writer.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT c.email FROM contacts c
+                WHERE c.consent_status IS NOT (SELECT status FROM consents WHERE contact_id = c.id ORDER BY id DESC LIMIT 1)
+                """)
+        }
+        #expect(mismatches.isEmpty)
+        let status = try register.writer.read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT email, consent_status FROM contacts").map {
+                ($0["email"] as String, $0["consent_status"] as String)
+            })
+        }
+        #expect(status == ["an@example.vn": "withdrawn", "binh@example.vn": "granted", "chi@example.vn": "withdrawn"])
     }
 }

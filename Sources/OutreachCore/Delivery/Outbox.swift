@@ -108,7 +108,7 @@ public enum Outbox {
     public static func recipient(_ db: Database, claim: OutboxClaim, purpose: InvitationTemplate.Purpose) throws -> Result<Contact, SkipReason> {
         let statement = try db.cachedStatement(sql: """
             SELECT c.*, \(ConsentLedger.currentStatusSQL) AS current_consent,
-                   CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.address_hash = c.address_hash) END AS suppression
+                   CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.email_key = c.email_key) END AS suppression
             FROM contacts c WHERE c.id = ?
             """)
         guard let row = try Row.fetchOne(statement, arguments: [claim.contactID])

@@ -19,6 +19,10 @@ public struct ImportReport: Sendable, Codable {
     public var dryRun = false
     public var rejections: [Rejected] = []
     public var warnings: [Warning] = []
+    /// How long each step took, in order (`contacts import --timing` prints them).
+    public var phases: [Phase] = []
+
+    public struct Phase: Sendable, Codable { public let name: String; public let seconds: Double }
 
     public struct Rejected: Sendable, Codable { public let row: Int; public let reason: String; public let fields: [String] }
     public struct Warning: Sendable, Codable { public let row: Int; public let message: String }
@@ -65,44 +69,10 @@ public struct ContactImporter: Sendable {
     /// Imports a file's bytes.
     public func importBytes(_ bytes: [UInt8], fileName: String, into register: Register) throws -> ImportReport {
         let started = Date()
-        let decoded: (text: String, encoding: String)
-        do { decoded = try TextDecoder.decode(bytes, as: encoding) } catch { throw Failure.undecodable(error.description) }
-        let delimiter = self.delimiter ?? CSVReader.sniffDelimiter(decoded.text)
-        let records: [CSVReader.Record]
-        do { records = try CSVReader(delimiter: delimiter).records(decoded.text) } catch { throw Failure.unparsable(error.description) }
-        let header = records[0].fields
-        let columns: ColumnMapping
-        do { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error.description) }
-
-        var report = ImportReport(
-            fileName: fileName, encoding: decoded.encoding,
-            delimiter: delimiter == 0x09 ? "tab" : String(UnicodeScalar(delimiter)))
+        let stopwatch = Stopwatch()
+        var report = ImportReport(fileName: fileName, encoding: "", delimiter: "")
         report.dryRun = dryRun
-        report.rowsRead = records.count - 1
-
-        // Validate (on every core: rows are independent), then merge duplicates inside the file
-        // in file order, keeping the first-seen position.
-        var rows: [ContactRow] = []
-        var indexByKey: [String: Int] = [:]
-        rows.reserveCapacity(records.count)
-        let validated = ContactImporter.validate(records.dropFirst(), mapping: columns, headerCount: header.count)
-        for result in validated {
-            switch result {
-            case .success(let row):
-                for w in row.warnings { report.warnings.append(.init(row: row.row, message: w)) }
-                if let i = indexByKey[row.address.key] {
-                    rows[i].merge(row)
-                    report.duplicates += 1
-                } else {
-                    indexByKey[row.address.key] = rows.count
-                    rows.append(row)
-                }
-            case .failure(let error):
-                report.rejected += 1
-                report.rejections.append(.init(row: error.row, reason: error.reason, fields: error.fields))
-            }
-        }
-
+        let rows = try readRows(bytes, report: &report, stopwatch: stopwatch)
         let sourceName = source ?? fileName
         let fileHash = SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
         let now = Timestamp.string(started)
@@ -115,7 +85,7 @@ public struct ContactImporter: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize); PRAGMA temp_store = \(tempStore)") }
             try db.inTransaction {
-                try write(rows, db: db, report: &report, source: sourceName, now: now)
+                try write(rows, db: db, report: &report, source: sourceName, now: now, stopwatch: stopwatch)
                 try db.execute(
                     sql: """
                         INSERT INTO import_runs (file_name, file_sha256, source, rows_read, added, updated, unchanged,
@@ -127,106 +97,161 @@ public struct ContactImporter: Sendable {
                 return dryRun ? .rollback : .commit
             }
         }
+        stopwatch.lap(dryRun ? "roll back" : "commit")
+        report.phases = stopwatch.laps
         return report
+    }
+
+    /// Decodes, parses and validates the file, and merges the rows that name the same person.
+    /// Returns one row per address, in the order of their matching keys. (The parsed records
+    /// are freed on return, before the register's pages need the memory.)
+    private func readRows(_ bytes: [UInt8], report: inout ImportReport, stopwatch: Stopwatch) throws -> [ContactRow] {
+        let decoded: (text: String, encoding: String)
+        do { decoded = try TextDecoder.decode(bytes, as: encoding) } catch { throw Failure.undecodable(error.description) }
+        let delimiter = self.delimiter ?? CSVReader.sniffDelimiter(decoded.text)
+        report.encoding = decoded.encoding
+        report.delimiter = delimiter == 0x09 ? "tab" : String(UnicodeScalar(delimiter))
+        stopwatch.lap("decode")
+        let records: [CSVReader.Record]
+        do { records = try CSVReader(delimiter: delimiter).records(decoded.text) } catch { throw Failure.unparsable(error.description) }
+        stopwatch.lap("parse")
+        let header = records[0].fields
+        let columns: ColumnMapping
+        do { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error.description) }
+        report.rowsRead = records.count - 1
+
+        let (valid, rejections) = ContactImporter.validate(records.dropFirst(), mapping: columns, headerCount: header.count)
+        for row in valid { for w in row.warnings { report.warnings.append(.init(row: row.row, message: w)) } }
+        for r in rejections { report.rejections.append(.init(row: r.row, reason: r.reason, fields: r.fields)) }
+        report.rejected = rejections.count
+        stopwatch.lap("validate")
+
+        // Rows of the same person are adjacent once sorted by key (ties in file order); each run
+        // folds into its first row. Sorting by key also orders the inserts (see `write`).
+        let keys = valid.map(\.address.key)
+        let order = keys.indices.sorted { a, b in ContactImporter.bytewiseOrder(keys[a], keys[b]) ?? (a < b) }
+        var rows: [ContactRow] = []
+        rows.reserveCapacity(valid.count)
+        for i in order {
+            if let last = rows.last, last.address.key == keys[i] {
+                rows[rows.count - 1].merge(valid[i])
+                report.duplicates += 1
+            } else {
+                rows.append(valid[i])
+            }
+        }
+        stopwatch.lap("sort and merge duplicates")
+        return rows
     }
 
     /// Validates every record, in order, splitting the work across the machine's cores.
     static func validate(_ records: ArraySlice<CSVReader.Record>, mapping: ColumnMapping,
-                         headerCount: Int) -> [Result<ContactRow, ContactRow.Rejection>] {
+                         headerCount: Int) -> (valid: [ContactRow], rejected: [ContactRow.Rejection]) {
         let chunkSize = 4096
         let chunks = (records.count + chunkSize - 1) / chunkSize
-        let results = Mutex([[Result<ContactRow, ContactRow.Rejection>]](repeating: [], count: chunks))
+        typealias Part = (valid: [ContactRow], rejected: [ContactRow.Rejection])
+        let results = Mutex([Part](repeating: ([], []), count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let readings = ContactRow.Readings()
             let start = records.startIndex + chunk * chunkSize
-            let part = records[start..<min(start + chunkSize, records.endIndex)].map { record in
-                Result { () throws(ContactRow.Rejection) in
-                    try ContactRow(record: record, mapping: mapping, headerCount: headerCount, readings: readings)
-                }
+            var part: Part = ([], [])
+            part.valid.reserveCapacity(chunkSize)
+            for record in records[start..<min(start + chunkSize, records.endIndex)] {
+                do throws(ContactRow.Rejection) {
+                    part.valid.append(try ContactRow(record: record, mapping: mapping, headerCount: headerCount, readings: readings))
+                } catch { part.rejected.append(error) }
             }
             results.withLock { $0[chunk] = part }
         }
-        return results.withLock { $0.flatMap { $0 } }
+        return results.withLock { parts in (parts.flatMap(\.valid), parts.flatMap(\.rejected)) }
     }
 
     /// Writes the merged rows: existing contacts are updated one by one, new ones are staged in a
     /// temporary table and inserted with one `INSERT … SELECT` per table. A statement per row
     /// would make SQLite open and close a statement journal for every row (the register's
     /// triggers require one); a set-based insert opens it once.
-    private func write(_ rows: [ContactRow], db: Database, report: inout ImportReport, source: String, now: String) throws {
+    private func write(_ rows: [ContactRow], db: Database, report: inout ImportReport, source: String, now: String,
+                       stopwatch: Stopwatch) throws {
         let suppressed = try SuppressionList.allHashes(db)
         let existing = try existingContacts(db, rows: rows)
         var nextID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM contacts") ?? 0) + 1
         try db.execute(sql: """
             CREATE TEMP TABLE import_new (
-                id INTEGER PRIMARY KEY, email TEXT, email_key TEXT, address_hash TEXT, name TEXT,
+                id INTEGER PRIMARY KEY, email TEXT, email_key TEXT, name TEXT,
                 addressed_as TEXT, honorific TEXT, kind TEXT, country TEXT, city TEXT, language TEXT,
-                organization TEXT, tags TEXT, attributes TEXT, consent_status TEXT, source TEXT, evidence TEXT)
+                organization TEXT, tags TEXT, attributes TEXT, consent_status TEXT, row INTEGER, evidence TEXT)
             """)
         defer { try? db.execute(sql: "DROP TABLE temp.import_new") }
-        let stage = try BulkStatement(db, sql: "INSERT INTO temp.import_new VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let stage = try BulkStatement(db, sql: "INSERT INTO temp.import_new VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         var added: [Int] = []
         added.reserveCapacity(rows.count)
         for (n, row) in rows.enumerated() {
-            if !suppressed.isEmpty && suppressed.contains(row.addressHash) { report.suppressed += 1; continue }
+            // Suppression wins, matched by hash so that erased addresses stay out too. (No
+            // contact is ever inserted for a suppressed address: `contacts.suppressed` of a new
+            // contact is 0.)
+            if !suppressed.isEmpty && suppressed.contains(row.address.hash) { report.suppressed += 1; continue }
             guard !existing.isEmpty, let contact = existing[row.address.key] else { added.append(n); continue }
             try merge(row, into: contact, db: db, report: &report, source: "import:\(source)#row \(row.row)", now: now, encoder: encoder)
         }
-        // New contacts get their ids in the order of their matching keys (byte order, as SQLite
-        // compares): the unique index on the key then grows at its end like the table does,
-        // instead of at a random place for every row (a third less time for the whole insert).
-        added.sort { ContactImporter.bytewiseLess(rows[$0].address.key, rows[$1].address.key) }
+        stopwatch.lap("match the register")
+        // `rows` come in the order of their matching keys (byte order, as SQLite compares), so
+        // new contacts get their ids in that order: the unique index on the key then grows at
+        // its end like the table does, instead of at a random place for every row (a third less
+        // time for the whole insert).
         for (n, index) in added.enumerated() {
             if n % 2000 == 0 { progress?(n, added.count) }
             let row = rows[index]
             stage.bind(1, nextID)
             stage.bind(2, row.address.value)
-            stage.bind(3, row.address.key)
-            stage.bind(4, row.addressHash)
-            stage.bind(5, row.name ?? "")
-            stage.bind(6, row.addressedAs)
-            stage.bind(7, row.honorific)
-            stage.bind(8, (row.kind ?? .other).rawValue)
-            stage.bind(9, row.country)
-            stage.bind(10, row.city)
-            stage.bind(11, row.language)
-            stage.bind(12, row.organization)
-            stage.bind(13, row.tags.isEmpty ? "[]" : String(decoding: try encoder.encode(row.tags), as: UTF8.self))
-            stage.bind(14, row.attributes.isEmpty ? "{}" : String(decoding: try encoder.encode(row.attributes), as: UTF8.self))
-            stage.bind(15, row.consentGiven ? "granted" : "pending")
-            stage.bind(16, "import:\(source)#row \(row.row)")
-            stage.bind(17, row.evidence)
+            stage.bind(3, row.address.key == row.address.value ? nil : row.address.key)  // NULL: same as email
+            stage.bind(4, row.name ?? "")
+            stage.bind(5, row.addressedAs)
+            stage.bind(6, row.honorific)
+            stage.bind(7, (row.kind ?? .other).rawValue)
+            stage.bind(8, row.country)
+            stage.bind(9, row.city)
+            stage.bind(10, row.language)
+            stage.bind(11, row.organization)
+            stage.bind(12, row.tags.isEmpty ? nil : String(decoding: try encoder.encode(row.tags), as: UTF8.self))
+            stage.bind(13, row.attributes.isEmpty ? nil : String(decoding: try encoder.encode(row.attributes), as: UTF8.self))
+            stage.bind(14, row.consentGiven ? "granted" : "pending")
+            stage.bind(15, Int64(row.row))
+            stage.bind(16, row.evidence)
             try stage.execute()
             nextID += 1
         }
         report.added = added.count
+        stopwatch.lap("stage new contacts")
         try db.execute(sql: """
-            INSERT INTO contacts (id, email, email_key, address_hash, name, addressed_as, honorific, kind, country, city,
+            INSERT INTO contacts (id, email, email_key, name, addressed_as, honorific, kind, country, city,
                 language, organization, tags, attributes, consent_status, created_at, updated_at)
-            SELECT id, email, email_key, address_hash, name, addressed_as, honorific, kind, country, city,
-                language, organization, tags, attributes, consent_status, ?1, ?1
+            SELECT id, email, coalesce(email_key, email), name, addressed_as, honorific, kind, country, city,
+                language, organization, coalesce(tags, '[]'), coalesce(attributes, '{}'), consent_status, ?1, ?1
             FROM temp.import_new ORDER BY id
             """, arguments: [now])
+        stopwatch.lap("insert contacts")
         try db.execute(sql: """
-            INSERT INTO consents (contact_id, address_hash, status, purpose, source, evidence, actor, recorded_at)
-            SELECT id, address_hash, consent_status, ?, source, evidence, ?, ?
+            INSERT INTO consents (contact_id, status, purpose, source, evidence, actor, recorded_at)
+            SELECT id, consent_status, ?, 'import:' || ? || '#row ' || row, evidence, ?, ?
             FROM temp.import_new ORDER BY id
-            """, arguments: [Consent.invitationPurpose, actor, now])
+            """, arguments: [Consent.invitationPurpose, source, actor, now])
+        stopwatch.lap("insert ledger rows")
         progress?(added.count, added.count)
     }
 
-    /// `a < b` comparing UTF-8 bytes, as SQLite's BINARY collation does.
-    static func bytewiseLess(_ a: String, _ b: String) -> Bool {
+    /// `a < b` comparing UTF-8 bytes, as SQLite's BINARY collation does; nil when they are equal.
+    static func bytewiseOrder(_ a: String, _ b: String) -> Bool? {
         let fast = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y in
+            b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
                 let common = min(x.count, y.count)
                 let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return c != 0 ? c < 0 : x.count < y.count
+                return c != 0 ? c < 0 : x.count == y.count ? nil : x.count < y.count
             }
         }
-        return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
+        if let fast, let fast { return fast }
+        return a.utf8.elementsEqual(b.utf8) ? nil : a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// The contacts already in the register that rows of the file name, by matching key.
@@ -281,13 +306,24 @@ public struct ContactImporter: Sendable {
             changed = true
         }
         if row.consentGiven && consent != .granted {
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO consents (contact_id, address_hash, status, purpose, source, evidence, actor, recorded_at)
-                VALUES (?, ?, 'granted', ?, ?, ?, ?, ?)
-                """)
-            try insert.execute(arguments: [c.id, c.addressHash, Consent.invitationPurpose, source, row.evidence, actor, now])
+            try ConsentLedger.append(db, contactID: c.id!, status: .granted, source: source, evidence: row.evidence,
+                                     actor: actor, at: now)
             changed = true
         }
         if changed { report.updated += 1 } else { report.unchanged += 1 }
+    }
+}
+
+/// Times the steps of an import.
+final class Stopwatch {
+    private(set) var laps: [ImportReport.Phase] = []
+    private var last = ContinuousClock.now
+
+    /// Ends the step called `name`.
+    func lap(_ name: String) {
+        let now = ContinuousClock.now
+        let elapsed = now - last
+        laps.append(.init(name: name, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        last = now
     }
 }

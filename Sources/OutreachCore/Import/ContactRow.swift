@@ -4,9 +4,6 @@ import Foundation
 public struct ContactRow: Sendable {
     public var row: Int
     public var address: EmailAddress
-    /// SHA-256 of the address's key, computed while validating (on every core) rather than
-    /// while writing (on one).
-    public var addressHash: String
     public var name: String?
     public var addressedAs: String?
     public var honorific: String?
@@ -61,7 +58,6 @@ public struct ContactRow: Sendable {
             let shown = ContactRow.singleLine(rawEmail).text
             throw Rejection(row: row, reason: shown.isEmpty ? "email is empty" : "email \"\(shown)\" \(error)", fields: f)
         }
-        addressHash = address.hash
         name = value(.name, warn: true)
         addressedAs = value(.addressedAs, warn: true)
         honorific = value(.honorific, warn: true)

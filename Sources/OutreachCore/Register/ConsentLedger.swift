@@ -8,7 +8,8 @@ public struct Consent: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 
     public var id: Int64?
     public var contactId: Int64?
-    public var addressHash: String
+    /// SHA-256 of the address's key, kept only on rows whose contact was erased (`contactId` nil).
+    public var addressHash: String?
     public var status: Status
     public var purpose: String
     public var source: String
@@ -27,21 +28,32 @@ public struct Consent: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 /// Reads and appends consent. A contact's current consent is its latest ledger row.
 public enum ConsentLedger {
     /// SQL for the current consent status of the contact aliased `c` (NULL when none): the
-    /// status of its latest ledger row, which a trigger copies into `contacts.consent_status`.
+    /// status of its latest ledger row, which `append` copies into `contacts.consent_status`.
     public static let currentStatusSQL = "c.consent_status"
 
-    /// Appends a row and returns it.
-    @discardableResult
+    /// Appends a row for a registered contact and, in the same transaction, makes it the
+    /// contact's current consent. Every ledger row of a contact goes through here (the importer
+    /// writes new contacts' first rows with the contacts themselves, set-based).
+    public static func append(
+        _ db: Database, contactID: Int64, status: Consent.Status, source: String,
+        evidence: String?, actor: String, at time: String = Timestamp.string()
+    ) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO consents (contact_id, status, purpose, source, evidence, actor, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.execute(arguments: [contactID, status.rawValue, Consent.invitationPurpose, source, evidence, actor, time])
+        let follow = try db.cachedStatement(sql: "UPDATE contacts SET consent_status = ? WHERE id = ?")
+        try follow.execute(arguments: [status.rawValue, contactID])
+    }
+
+    /// Appends a row for `contact` (see `append`).
     public static func record(
         _ db: Database, contact: Contact, status: Consent.Status, source: String,
         evidence: String?, actor: String, at date: Date = Date()
-    ) throws -> Consent {
-        var row = Consent(
-            id: nil, contactId: contact.id, addressHash: contact.address.hash, status: status,
-            purpose: Consent.invitationPurpose, source: source, evidence: evidence, actor: actor,
-            recordedAt: Timestamp.string(date))
-        try row.insert(db)
-        return row
+    ) throws {
+        guard let id = contact.id else { throw DatabaseError(message: "consent for a contact that is not in the register") }
+        try append(db, contactID: id, status: status, source: source, evidence: evidence, actor: actor, at: Timestamp.string(date))
     }
 
     /// The contact's current consent, or nil when the ledger has nothing for it.

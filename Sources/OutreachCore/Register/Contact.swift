@@ -16,8 +16,6 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     public var id: Int64?
     public var email: String
     public var emailKey: String
-    /// SHA-256 of `emailKey`: what suppressions and the ledger match on.
-    public var addressHash: String
     public var name: String
     public var addressedAs: String?
     public var honorific: String?
@@ -30,7 +28,7 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     public var tags: String
     /// JSON object of the import's extra columns.
     public var attributes: String
-    /// Copied by a trigger from the latest consent ledger row; never written by the code.
+    /// The status of the latest consent ledger row, written with it (`ConsentLedger.append`).
     public var consentStatus: String?
     /// Kept by triggers from the suppression list; never written by the code.
     public var suppressed: Bool
@@ -56,7 +54,6 @@ extension Contact {
         id = row["id"]
         email = row["email"]
         emailKey = row["email_key"]
-        addressHash = row["address_hash"]
         name = row["name"]
         addressedAs = row["addressed_as"]
         honorific = row["honorific"]
@@ -75,7 +72,7 @@ extension Contact {
 
     /// A recipient the register does not hold (a test address), with nothing known but the address.
     public static func unregistered(_ address: EmailAddress) -> Contact {
-        Contact(id: 0, email: address.value, emailKey: address.key, addressHash: address.hash, name: "", addressedAs: nil,
+        Contact(id: 0, email: address.value, emailKey: address.key, name: "", addressedAs: nil,
                 honorific: nil, kind: .other, country: nil, city: nil, language: nil, organization: nil, tags: "[]",
                 attributes: "{}", consentStatus: nil, suppressed: false, createdAt: "", updatedAt: "")
     }

@@ -83,7 +83,7 @@ extension Register {
         }
         registerCampaignMigrations(&migrator)
         registerChecksMigration(&migrator)
-        registerSuppressionsByKeyMigration(&migrator)
+        registerRegisterV2Migration(&migrator)
         return migrator
     }
 }

@@ -124,11 +124,8 @@ extension Register {
         let now = Timestamp.string()
         let find = try db.cachedStatement(sql: "SELECT id, consent_status FROM contacts WHERE email_key = ?")
         if let row = try Row.fetchOne(find, arguments: [address.key]), (row["consent_status"] as String?) != "withdrawn" {
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO consents (contact_id, address_hash, status, purpose, source, evidence, actor, recorded_at)
-                VALUES (?, ?, 'withdrawn', ?, ?, ?, ?, ?)
-                """)
-            try insert.execute(arguments: [row["id"] as Int64, address.hash, Consent.invitationPurpose, source, evidence, actor, now])
+            try ConsentLedger.append(db, contactID: row["id"], status: .withdrawn, source: source, evidence: evidence,
+                                     actor: actor, at: now)
             changed = true
         }
         if try SuppressionList.add(db, address, reason: reason, detail: source) { changed = true }
