@@ -102,8 +102,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 start = date
             }
             let (_, register) = try await global.register()
-            let (campaign, added) = try register.launch(slug, at: start)
-            let total = try register.outboxCounts(campaignID: campaign.id!).values.reduce(0, +)
+            let (campaign, added, total) = try register.launch(slug, at: start)
             print("\(campaign.slug): \(added) message\(added == 1 ? "" : "s") queued (\(total) in all), \(campaign.status.rawValue)\(start.map { " from \(ISO8601DateFormatter().string(from: $0))" } ?? "")")
         }
     }

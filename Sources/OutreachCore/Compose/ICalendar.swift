@@ -70,7 +70,14 @@ public enum ICalendar {
         return parts.joined(separator: "\r\n ")
     }
 
-    static func utc(_ date: Date) -> String { stamp(date, TimeZone(identifier: "UTC")!) + "Z" }
+    /// `YYYYMMDDTHHMMSSZ`, with the C library's calendar (composing stamps every message with it).
+    static func utc(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(tm.tm_year + 1900)\(two(tm.tm_mon + 1))\(two(tm.tm_mday))T\(two(tm.tm_hour))\(two(tm.tm_min))\(two(tm.tm_sec))Z"
+    }
     static func local(_ date: Date, _ zone: TimeZone) -> String { stamp(date, zone) }
 
     static func stamp(_ date: Date, _ zone: TimeZone) -> String {

@@ -6,17 +6,29 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
     public let text: String
     public var description: String { text }
 
+    /// Parses one reply line (trailing CR LF and spaces dropped); nil when it is not a reply (a
+    /// code from 200 to 599). Works on bytes: libcurl calls this for every line of every reply.
     public init?(line: String) {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        let digits = trimmed.prefix(3)
-        guard digits.count == 3, let code = Int(digits), (200...599).contains(code) else { return nil }
+        var bytes = Array(line.utf8)
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while let last = bytes.last, last == 0x0D || last == 0x0A || last == 0x20 || last == 0x09 { bytes.removeLast() }
+        guard bytes.count - start >= 3 else { return nil }
+        let digit = { (b: UInt8) -> Int? in b >= 0x30 && b <= 0x39 ? Int(b - 0x30) : nil }
+        guard let d0 = digit(bytes[start]), let d1 = digit(bytes[start + 1]), let d2 = digit(bytes[start + 2]) else { return nil }
+        let code = d0 * 100 + d1 * 10 + d2
+        guard (200...599).contains(code), bytes.count == start + 3 || bytes[start + 3] == 0x20 || bytes[start + 3] == 0x2D
+        else { return nil }
         self.code = code
-        self.text = trimmed
-        let rest = trimmed.dropFirst(4)
-        let first = rest.prefix { $0 != " " }
-        let parts = first.split(separator: ".")
-        if parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }), ["2", "4", "5"].contains(parts[0]) {
-            enhanced = String(first)
+        self.text = String(decoding: bytes[start...], as: UTF8.self)
+        // The enhanced code: the first word after the code, `class.subject.detail`, all digits.
+        var end = min(start + 4, bytes.count)
+        while end < bytes.count, bytes[end] != 0x20 { end += 1 }
+        let word = bytes[min(start + 4, bytes.count)..<end]
+        let parts = word.split(separator: 0x2E, omittingEmptySubsequences: false)
+        if parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+           [0x32, 0x34, 0x35].contains(parts[0].first!), parts[0].count == 1 {
+            enhanced = String(decoding: word, as: UTF8.self)
         } else {
             enhanced = nil
         }
