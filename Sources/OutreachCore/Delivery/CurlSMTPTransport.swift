@@ -83,6 +83,9 @@ public final class CurlSMTPTransport {
             try check(outreach_curl_set_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)), "use_ssl")
         }
         try check(outreach_curl_set_long(handle, CURLOPT_NOSIGNAL, 1), "nosignal")
+        // No proxy: the relay is named by smtp.url. (This also spares libcurl reading the proxy
+        // variables of the environment for every message.)
+        try check(outreach_curl_set_string(handle, CURLOPT_PROXY, ""), "proxy")
         try check(outreach_curl_set_long(handle, CURLOPT_UPLOAD, 1), "upload")
         try check(outreach_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(options.timeout * 1000)), "connect timeout")
         try check(outreach_curl_set_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(options.timeout))), "response timeout")

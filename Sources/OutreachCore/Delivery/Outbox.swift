@@ -107,14 +107,14 @@ public enum Outbox {
     /// The contact of a claimed row as it is right now, or why it must not be mailed.
     public static func recipient(_ db: Database, claim: OutboxClaim, purpose: InvitationTemplate.Purpose) throws -> Result<Contact, SkipReason> {
         let statement = try db.cachedStatement(sql: """
-            SELECT c.*, \(ConsentLedger.currentStatusSQL) AS current_consent,
-                   CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.email_key = c.email_key) END AS suppression
+            SELECT \(Contact.selection),
+                   CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.email_key = c.email_key) END
             FROM contacts c WHERE c.id = ?
             """)
         guard let row = try Row.fetchOne(statement, arguments: [claim.contactID])
         else { return .failure(SkipReason("contact erased")) }
-        if let reason: String = row["suppression"] { return .failure(SkipReason("suppressed (\(reason))")) }
-        let consent: String? = row["current_consent"]
+        if let reason: String = row[Contact.columnCount] { return .failure(SkipReason("suppressed (\(reason))")) }
+        let consent: String? = row[13]  // consent_status, the copy of the latest ledger row
         let wanted = purpose == .consentRequest ? "pending" : "granted"
         guard consent == wanted else { return .failure(SkipReason("consent is \(consent ?? "none") at send time")) }
         return .success(try Contact(row: row))

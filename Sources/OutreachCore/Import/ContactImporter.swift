@@ -265,7 +265,7 @@ public struct ContactImporter: Sendable {
             try stage.execute()
         }
         var found: [String: Contact] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT c.* FROM contacts c JOIN temp.import_keys k ON k.key = c.email_key")
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Contact.selection) FROM contacts c JOIN temp.import_keys k ON k.key = c.email_key")
         while let row = try cursor.next() {
             let contact = try Contact(row: row)
             found[contact.emailKey] = contact

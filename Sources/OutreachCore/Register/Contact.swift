@@ -49,25 +49,32 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 }
 
 extension Contact {
-    /// Read by column name without Codable's decoder: the daemon reads one contact per message.
+    /// The columns `init(row:)` reads, in its order, for the table aliased `c`. A query selects
+    /// these first; whatever it selects after them starts at index `Contact.columnCount`.
+    public static let selection = "c.id, c.email, c.email_key, c.name, c.addressed_as, c.honorific, c.kind, c.country, "
+        + "c.city, c.language, c.organization, c.tags, c.attributes, c.consent_status, c.suppressed, c.created_at, c.updated_at"
+    public static let columnCount = 17
+
+    /// Reads a row that starts with `selection`, by position: no Codable decoder and no column
+    /// names to look up (the daemon reads one contact per message).
     public init(row: Row) throws {
-        id = row["id"]
-        email = row["email"]
-        emailKey = row["email_key"]
-        name = row["name"]
-        addressedAs = row["addressed_as"]
-        honorific = row["honorific"]
-        kind = Kind(rawValue: row["kind"] ?? "other") ?? .other
-        country = row["country"]
-        city = row["city"]
-        language = row["language"]
-        organization = row["organization"]
-        tags = row["tags"]
-        attributes = row["attributes"]
-        consentStatus = row["consent_status"]
-        suppressed = row["suppressed"]
-        createdAt = row["created_at"]
-        updatedAt = row["updated_at"]
+        id = row[0]
+        email = row[1]
+        emailKey = row[2]
+        name = row[3]
+        addressedAs = row[4]
+        honorific = row[5]
+        kind = Kind(rawValue: row[6] ?? "other") ?? .other
+        country = row[7]
+        city = row[8]
+        language = row[9]
+        organization = row[10]
+        tags = row[11]
+        attributes = row[12]
+        consentStatus = row[13]
+        suppressed = row[14]
+        createdAt = row[15]
+        updatedAt = row[16]
     }
 
     /// A recipient the register does not hold (a test address), with nothing known but the address.

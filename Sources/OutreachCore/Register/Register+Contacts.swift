@@ -65,7 +65,7 @@ extension Register {
         let (condition, arguments) = segment.sql
         return try writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT c.*, \(ConsentLedger.currentStatusSQL) AS current_consent, \(SuppressionList.suppressedSQL) AS is_suppressed
+                SELECT \(Contact.selection), \(ConsentLedger.currentStatusSQL) AS current_consent, \(SuppressionList.suppressedSQL) AS is_suppressed
                 FROM contacts c WHERE \(condition) ORDER BY c.email_key
                 """, arguments: arguments)
             return try rows.map { row in

@@ -24,6 +24,16 @@ public final class Register: Sendable {
         self.writer = pool
     }
 
+    /// A read-only connection of its own on the same file (a delivery worker's, for the check
+    /// before each send): no pool to go through. An in-memory register answers with its writer.
+    public func makeReader() throws -> any DatabaseReader {
+        guard let pool = writer as? DatabasePool else { return writer }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        return try DatabaseQueue(path: pool.path, configuration: configuration)
+    }
+
     /// An in-memory register, for tests of the library.
     public init(inMemory: Void = ()) throws {
         var configuration = Configuration()
