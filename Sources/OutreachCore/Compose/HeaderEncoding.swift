@@ -95,6 +95,8 @@ public enum HeaderEncoding {
 /// Quoted-printable (RFC 2045) of UTF-8 text, with CRLF line ends and lines of at most 76 characters.
 public enum QuotedPrintable {
     private static let hex = Array("0123456789ABCDEF".utf8)
+    /// Bytes written as they are: printable ASCII but "=". (Space and tab depend on what follows.)
+    private static let plainBytes: [Bool] = (0..<256).map { $0 >= 33 && $0 <= 126 && $0 != 0x3D }
 
     public static func encode(_ text: String, into out: inout [UInt8]) {
         var text = text
@@ -109,16 +111,21 @@ public enum QuotedPrintable {
             guard n > 0, let src = bytes.baseAddress, let dst = buffer.baseAddress else {
                 buffer[0] = 0x0D; buffer[1] = 0x0A; count = 2; return
             }
-            hex.withUnsafeBufferPointer { hexDigits in
+            hex.withUnsafeBufferPointer { hexDigits in plainBytes.withUnsafeBufferPointer { plain in
                 let digits = hexDigits.baseAddress!
                 var o = 0
                 var line = 0
                 var i = 0
                 while i < n {
                     let b = src[i]
+                    // The common case first: a printable byte that stays as it is, mid-line.
+                    if plain[Int(b)] && line < 75 && (line > 0 || b != 0x2E) {
+                        dst[o] = b; o += 1; line += 1; i += 1
+                        continue
+                    }
                     if b == 0x0D && i + 1 < n && src[i + 1] == 0x0A { i += 1; continue }
                     if b == 0x0A { dst[o] = 0x0D; dst[o + 1] = 0x0A; o += 2; line = 0; i += 1; continue }
-                    var literal = b >= 33 && b <= 126 && b != 0x3D
+                    var literal = plain[Int(b)]
                     if b == 0x20 || b == 0x09 { literal = i + 1 < n && src[i + 1] != 0x0A && src[i + 1] != 0x0D }
                     // Keep room for the soft break "=" (and never leave a lone "." at a line start).
                     if line + (literal ? 1 : 3) > 75 { dst[o] = 0x3D; dst[o + 1] = 0x0D; dst[o + 2] = 0x0A; o += 3; line = 0 }
@@ -131,7 +138,7 @@ public enum QuotedPrintable {
                 }
                 if src[n - 1] != 0x0A { dst[o] = 0x0D; dst[o + 1] = 0x0A; o += 2 }
                 count = o
-            }
+            } }
         }
         out.append(contentsOf: encoded)
     }

@@ -18,7 +18,7 @@ public final class DeliveryContext: Sendable {
     let leaseMs: Int64 = 10 * 60 * 1000
     private let state = Mutex<(stopping: Bool, relayDownUntilMs: Int64, running: [Int64], composers: [Int64: InvitationComposer])>((false, 0, [], [:]))
 
-    public init(register: Register, settings: Settings, links: Links, logger: Logger, batchSize: Int = 16) {
+    public init(register: Register, settings: Settings, links: Links, logger: Logger, batchSize: Int = 32) {
         self.register = register
         self.settings = settings
         self.links = links

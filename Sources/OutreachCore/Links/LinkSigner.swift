@@ -19,7 +19,18 @@ public struct LinkClaim: Sendable, Equatable {
 /// from the tag (a synthetic-IV construction), so no id shows and nothing can be enumerated.
 /// Older secrets stay accepted after a rotation.
 public struct LinkSigner: Sendable {
-    private struct Keys: Sendable { let mac: SymmetricKey; let stream: SymmetricKey }
+    /// The two derived keys, kept as HMAC states already keyed: a token costs two HMACs, and
+    /// keying one (hashing the padded key) is half its work.
+    private struct Keys: @unchecked Sendable {  // HMAC is a value type; these are only copied
+        let macState: HMAC<SHA256>
+        let streamState: HMAC<SHA256>
+        init(mac: SymmetricKey, stream: SymmetricKey) {
+            macState = HMAC(key: mac)
+            streamState = HMAC(key: stream)
+        }
+        func mac<D: DataProtocol>(_ data: D) -> [UInt8] { var h = macState; h.update(data: data); return Array(h.finalize()) }
+        func stream<D: DataProtocol>(_ data: D) -> [UInt8] { var h = streamState; h.update(data: data); return Array(h.finalize()) }
+    }
     private let current: Keys
     private let older: [Keys]
     private static let version: UInt8 = 1
@@ -66,8 +77,8 @@ public struct LinkSigner: Sendable {
         payload.append(claim.purpose.rawValue)
         withUnsafeBytes(of: claim.contactID.bigEndian) { payload.append(contentsOf: $0) }
         withUnsafeBytes(of: claim.campaignID.bigEndian) { payload.append(contentsOf: $0) }
-        let tag = Array(HMAC<SHA256>.authenticationCode(for: payload, using: current.mac)).prefix(Self.tagLength)
-        let stream = Array(HMAC<SHA256>.authenticationCode(for: Array(tag), using: current.stream))
+        let tag = current.mac(payload).prefix(Self.tagLength)
+        let stream = current.stream(Array(tag))
         var bytes: [UInt8] = [Self.version]
         bytes.append(contentsOf: tag)
         for i in 0..<payload.count { bytes.append(payload[i] ^ stream[i]) }
@@ -89,9 +100,9 @@ public struct LinkSigner: Sendable {
         let tag = Array(bytes[1...Self.tagLength])
         let hidden = bytes[(1 + Self.tagLength)...]
         for keys in [current] + older {
-            let stream = Array(HMAC<SHA256>.authenticationCode(for: tag, using: keys.stream))
+            let stream = keys.stream(tag)
             let payload = hidden.enumerated().map { $0.element ^ stream[$0.offset] }
-            let expected = Array(HMAC<SHA256>.authenticationCode(for: payload, using: keys.mac)).prefix(Self.tagLength)
+            let expected = keys.mac(payload).prefix(Self.tagLength)
             guard constantTimeEqual(Array(expected), tag) else { continue }
             guard let p = LinkPurpose(rawValue: payload[0]), purpose == nil || p == purpose else { return nil }
             let contact = payload[1...8].reduce(Int64(0)) { $0 << 8 | Int64($1) }

@@ -31,6 +31,8 @@ public final class Register: Sendable {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
+        // It reads one contact at a time: a small page cache keeps the daemon's memory flat.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -256") }
         return try DatabaseQueue(path: pool.path, configuration: configuration)
     }
 
