@@ -36,8 +36,11 @@ struct RecipientRoutes: Sendable {
     private func subject(_ context: OutreachRequestContext, _ purpose: LinkPurpose) async throws -> Subject? {
         guard let token = context.parameters.get("token"), let claim = web.links.signer.open(token, as: purpose) else { return nil }
         let known = web.campaignFacts(claim.campaignID)
-        let (contact, campaign) = try await web.register.writer.read { db in
-            let contact = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM contacts WHERE id = ?"), arguments: [claim.contactID])
+        // One SELECT (the campaign is read once, then its facts are cached): consistent on its own,
+        // so no transaction around it.
+        let (contact, campaign) = try await web.register.writer.unsafeRead { db in
+            let contact = try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Contact.selection) FROM contacts c WHERE c.id = ?"),
+                                           arguments: [claim.contactID])
             return (try contact.map(Contact.init(row:)), known == nil ? try Campaign.fetchOne(db, key: claim.campaignID) : nil)
         }
         return Subject(claim: claim, contact: contact, campaign: try known ?? campaign.map(web.rememberFacts))
