@@ -16,6 +16,8 @@ public final class WebContext: Sendable {
     let unsubscribes: UnsubscribeBatcher
     /// What pages need of each campaign, decoded once: a campaign's template and event never change.
     private let facts = Mutex<[Int64: CampaignFacts]>([:])
+    /// Pages rendered once with markers for the per-person parts (see `RecipientRoutes.page`).
+    private let renderedPages = Mutex<[String: InvitationComposer.Prepared.Pieces]>([:])
 
     public init(register: Register, settings: Settings, links: Links, metrics: PrometheusCollectorRegistry) throws {
         self.register = register
@@ -28,10 +30,8 @@ public final class WebContext: Sendable {
 
     func campaignFacts(_ id: Int64) -> CampaignFacts? { facts.withLock { $0[id] } }
 
-    /// Pages rendered once with markers for the per-person parts (see `RecipientRoutes.page`).
-    private let pages_ = Mutex<[String: InvitationComposer.Prepared.Pieces]>([:])
-    func pageCache(_ key: String) -> InvitationComposer.Prepared.Pieces? { pages_.withLock { $0[key] } }
-    func rememberPage(_ key: String, _ pieces: InvitationComposer.Prepared.Pieces) { pages_.withLock { $0[key] = pieces } }
+    func pageCache(_ key: String) -> InvitationComposer.Prepared.Pieces? { renderedPages.withLock { $0[key] } }
+    func rememberPage(_ key: String, _ pieces: InvitationComposer.Prepared.Pieces) { renderedPages.withLock { $0[key] = pieces } }
 
     func rememberFacts(_ campaign: Campaign) throws -> CampaignFacts {
         let f = try CampaignFacts(campaign)

@@ -63,7 +63,7 @@ struct RecipientRoutes: Sendable {
             html = pieces.fill(personal, html: true)
         } else {
             let marked = extra.isEmpty
-            let values = marked ? (0..<3).map(InvitationComposer.Prepared.marker) : personal
+            let values = marked ? personal.indices.map(InvitationComposer.Prepared.marker) : personal
             var context: [String: Any] = ["sender": ["name": web.settings.senderName, "email": web.settings.senderFrom]]
             if s?.contact != nil { context["contact"] = ["email": values[1], "name": values[2]] }
             if let fields = s?.campaign?.eventFields(lang) {

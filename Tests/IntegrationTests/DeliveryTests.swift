@@ -3,21 +3,6 @@ import Testing
 
 /// Delivery against Postfix's real smtp-sink on loopback, with every fault it can inject.
 @Suite(.serialized) struct DeliveryTests {
-    /// A workspace with `people` consenting contacts and a launched campaign `c`.
-    func launched(_ people: Int, extra: [String: String] = [:]) throws -> Workspace {
-        let w = try Workspace()
-        w.environment.merge(extra) { _, n in n }
-        try w.importPeople(people)
-        #expect(try w.outreach("campaign", "create", "c", "--template", "new-year-gathering",
-                               "--event", "Config/events/new-year-gathering-2027.yaml").status == 0)
-        #expect(try w.outreach("campaign", "launch", "c").status == 0)
-        return w
-    }
-
-    func finished(_ w: Workspace, within seconds: Double = 60) throws -> Bool {
-        try waitUntil(seconds) { try w.status("c")["status"] as? String == "finished" }
-    }
-
     @Test func everyConsentingRecipientGetsExactlyOneMessage() throws {
         let w = try Workspace()
         try w.outreach("contacts", "import", "Config/sample-contacts.csv")
@@ -27,7 +12,7 @@ import Testing
         #expect(again.stdout.contains("0 messages queued (47 in all)"), "launching twice adds nobody twice")
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
         let daemon = try Daemon(w, smtpPort: sink.port)
-        #expect(try finished(w), "\(daemon.output)")
+        #expect(try w.finished(), "\(daemon.output)")
         let counts = sink.countsByRecipient()
         #expect(counts.count == 47)
         #expect(counts.values.allSatisfy { $0 == 1 })
@@ -45,7 +30,7 @@ import Testing
     /// Runs a 3-recipient campaign against a sink with `fault`, then against a healthy sink on the
     /// same port, and returns the workspace and the healthy sink.
     func faultThenRecovery(_ fault: [String], extra: [String: String] = [:]) throws -> (Workspace, SMTPSink, String) {
-        let w = try launched(3, extra: extra)
+        let w = try Workspace.launched(3, extra: extra)
         let port = freePort()
         var faulty: SMTPSink? = try SMTPSink(port: port, folder: w.folder.appendingPathComponent("faulty"), options: fault)
         let daemon = try Daemon(w, smtpPort: port, extra: ["OUTREACH_DELIVERY_RETRY_SCHEDULE": "2s", "OUTREACH_DELIVERY_RELAY_COOLDOWN": "2s"])
@@ -55,7 +40,7 @@ import Testing
         faulty?.stop()
         faulty = nil
         let healthy = try SMTPSink(port: port, folder: w.folder.appendingPathComponent("healthy"))
-        #expect(try finished(w, within: 40), "\(fault): \(daemon.output)")
+        #expect(try w.finished(within: 40), "\(fault): \(daemon.output)")
         let output = daemon.output
         #expect(daemon.stop() == 0)
         return (w, healthy, output)
@@ -85,21 +70,21 @@ import Testing
     }
 
     @Test func noServerAtAllForAWhile() throws {
-        let w = try launched(3)
+        let w = try Workspace.launched(3)
         let port = freePort()
         let daemon = try Daemon(w, smtpPort: port)
         #expect(try waitUntil(20) { try w.sql("SELECT count(*) FROM outbox WHERE state = 'retry'") != "0" })
         let sink = try SMTPSink(port: port, folder: w.folder.appendingPathComponent("sink"))
-        #expect(try finished(w, within: 30), "\(daemon.output)")
+        #expect(try w.finished(within: 30), "\(daemon.output)")
         #expect(sink.countsByRecipient().count == 3)
         #expect(daemon.stop() == 0)
     }
 
     @Test func a5_1_1FailsAtOnceAndSuppressesTheAddress() throws {
-        let w = try launched(3)
+        let w = try Workspace.launched(3)
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"), options: ["-f", "RCPT", "-B", "550 5.1.1 Recipient address rejected: no such user"])
         let daemon = try Daemon(w, smtpPort: sink.port)
-        #expect(try finished(w, within: 30), "\(daemon.output)")
+        #expect(try w.finished(within: 30), "\(daemon.output)")
         #expect(try w.count("c", "failed") == 3)
         #expect(try w.sql("SELECT max(attempts) FROM outbox") == "1", "a 5xx is never retried")
         let shown = try #require(try w.show("person-0@example.org"))
@@ -110,10 +95,10 @@ import Testing
     }
 
     @Test func anOtherPermanentRejectionFailsWithoutSuppressing() throws {
-        let w = try launched(2)
+        let w = try Workspace.launched(2)
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"), options: ["-f", "DATA", "-B", "554 5.7.1 Message refused"])
         let daemon = try Daemon(w, smtpPort: sink.port)
-        #expect(try finished(w, within: 30), "\(daemon.output)")
+        #expect(try w.finished(within: 30), "\(daemon.output)")
         #expect(try w.count("c", "failed") == 2)
         #expect(try w.sql("SELECT count(*) FROM suppressions") == "0")
         #expect(daemon.stop() == 0)
@@ -121,7 +106,7 @@ import Testing
 
     @Test func killMinus9WhileSendingLosesNobodyAndDuplicatesAtMostWhatWasInFlight() throws {
         let people = 3000
-        let w = try launched(people)
+        let w = try Workspace.launched(people)
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
         let first = try Daemon(w, smtpPort: sink.port)
         #expect(try waitUntil(60) { (Int(try w.sql("SELECT count(*) FROM outbox WHERE state = 'sent'")) ?? 0) > 300 })
@@ -130,7 +115,7 @@ import Testing
         let inFlight = Int(try w.sql("SELECT count(*) FROM outbox WHERE state = 'sending'")) ?? 0
         #expect(sentBefore < people, "killed while sending")
         let second = try Daemon(w, smtpPort: sink.port)
-        #expect(try finished(w, within: 120), "\(second.output)")
+        #expect(try w.finished(within: 120), "\(second.output)")
         let counts = sink.countsByRecipient()
         #expect(counts.count == people, "no recipient missing")
         let duplicates = counts.values.reduce(0) { $0 + $1 - 1 }
@@ -140,7 +125,7 @@ import Testing
     }
 
     @Test func sigtermFinishesInFlightMessagesAndLeavesNothingSending() throws {
-        let w = try launched(2000)
+        let w = try Workspace.launched(2000)
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
         let daemon = try Daemon(w, smtpPort: sink.port)
         #expect(try waitUntil(60) { (Int(try w.sql("SELECT count(*) FROM outbox WHERE state = 'sent'")) ?? 0) > 100 })
@@ -153,7 +138,7 @@ import Testing
     }
 
     @Test func anUnsubscribeDuringACampaignStopsMailToThatAddress() throws {
-        let w = try launched(40, extra: [:])
+        let w = try Workspace.launched(40, extra: [:])
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
         let daemon = try Daemon(w, smtpPort: sink.port, extra: ["OUTREACH_DELIVERY_RATE_PER_SECOND": "10", "OUTREACH_DELIVERY_WORKERS": "1"])
         #expect(try waitUntil(30) { (Int(try w.sql("SELECT count(*) FROM outbox WHERE state = 'sent'")) ?? 0) >= 3 })
@@ -164,14 +149,14 @@ import Testing
             WHERE o.state IN ('queued', 'sending') ORDER BY o.contact_id DESC LIMIT 1
             """)
         #expect(try w.outreach("contacts", "unsubscribe", late).status == 0)
-        #expect(try finished(w, within: 60), "\(daemon.output)")
+        #expect(try w.finished(within: 60), "\(daemon.output)")
         #expect(sink.countsByRecipient()[late] == nil)
         #expect(try w.count("c", "skipped") == 1)
         #expect(daemon.stop() == 0)
     }
 
     @Test func pauseResumeAndCancelAreHonouredWithinASecond() throws {
-        let w = try launched(200)
+        let w = try Workspace.launched(200)
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
         let daemon = try Daemon(w, smtpPort: sink.port, extra: ["OUTREACH_DELIVERY_RATE_PER_SECOND": "20"])
         #expect(try waitUntil(30) { try w.count("c", "sent") >= 5 })
@@ -208,13 +193,13 @@ import Testing
         let daemon = try Daemon(w, smtpPort: sink.port)
         #expect(try w.status("c")["status"] as? String == "scheduled")
         #expect(sink.countsByRecipient().isEmpty)
-        #expect(try finished(w, within: 20))
+        #expect(try w.finished(within: 20))
         #expect(sink.countsByRecipient().count == 3)
         #expect(daemon.stop() == 0)
     }
 
     @Test func aTestMessageIsMarkedAndOutsideTheCounts() throws {
-        let w = try launched(2)
+        let w = try Workspace.launched(2)
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
         w.environment["OUTREACH_SMTP_URL"] = "smtp://127.0.0.1:\(sink.port)"
         let r = try w.outreach("campaign", "test", "c", "--to", "staff@cantho.gov.vn")
@@ -235,7 +220,7 @@ import Testing
         try w.outreach("campaign", "launch", "c")
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"), options: [])
         let daemon = try Daemon(w, smtpPort: sink.port)
-        #expect(try finished(w, within: 30), "\(daemon.output)")
+        #expect(try w.finished(within: 30), "\(daemon.output)")
         #expect(try w.count("c", "failed") == 1)
         #expect(try w.sql("SELECT last_reply FROM outbox").contains("SMTPUTF8"))
         #expect(sink.messages().isEmpty)
@@ -249,8 +234,7 @@ import Testing
         let w = try Workspace()
         try w.importPeople(6, domain: "slow.example.org")
         try w.importPeople(6, domain: "fast.example.net")
-        try w.outreach("campaign", "create", "c", "--template", "new-year-gathering")
-        try w.outreach("campaign", "launch", "c")
+        try w.launchCampaign()
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
         // 2 a minute per domain: each domain gets its first 2 at once, then waits.
         let daemon = try Daemon(w, smtpPort: sink.port, extra: ["OUTREACH_DELIVERY_PER_DOMAIN_PER_MINUTE": "2"])
@@ -266,10 +250,7 @@ import Testing
     }
 
     @Test func theGlobalRateLimitHoldsTheSendingRate() throws {
-        let w = try Workspace()
-        try w.importPeople(30)
-        try w.outreach("campaign", "create", "c", "--template", "new-year-gathering")
-        try w.outreach("campaign", "launch", "c")
+        let w = try Workspace.launched(30)
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
         let daemon = try Daemon(w, smtpPort: sink.port, extra: ["OUTREACH_DELIVERY_RATE_PER_SECOND": "5"])
         usleep(2_000_000)
@@ -279,15 +260,35 @@ import Testing
     }
 
     @Test func aMessageOlderThanTheMaximumAgeFails() throws {
-        let w = try Workspace()
-        try w.importPeople(2)
-        try w.outreach("campaign", "create", "c", "--template", "new-year-gathering")
-        try w.outreach("campaign", "launch", "c")
+        let w = try Workspace.launched(2)
         // Nobody listens on the port: every attempt fails until the messages are too old.
         let daemon = try Daemon(w, smtpPort: freePort(), extra: ["OUTREACH_DELIVERY_MAX_AGE": "3s"])
         #expect(try waitUntil(30) { try w.count("c", "failed") == 2 }, "\(daemon.output)")
         #expect(try w.sql("SELECT last_reply FROM outbox LIMIT 1").hasPrefix("gave up after the maximum age"))
-        #expect(try waitUntil(5) { try w.status("c")["status"] as? String == "finished" })
+        #expect(try w.finished(within: 5))
         #expect(daemon.stop() == 0)
+    }
+}
+
+extension Workspace {
+    /// A workspace with `people` consenting contacts and campaign "c" (the New Year gathering) launched.
+    static func launched(_ people: Int, extra: [String: String] = [:]) throws -> Workspace {
+        let w = try Workspace()
+        w.environment.merge(extra) { _, n in n }
+        try w.importPeople(people)
+        try w.launchCampaign()
+        return w
+    }
+
+    /// Creates and launches campaign "c" for whoever the register holds.
+    func launchCampaign() throws {
+        #expect(try outreach("campaign", "create", "c", "--template", "new-year-gathering",
+                             "--event", "Config/events/new-year-gathering-2027.yaml").status == 0)
+        #expect(try outreach("campaign", "launch", "c").status == 0)
+    }
+
+    /// Whether campaign "c" reaches `finished` within `seconds`.
+    func finished(within seconds: Double = 60) throws -> Bool {
+        try waitUntil(seconds) { try status("c")["status"] as? String == "finished" }
     }
 }

@@ -24,4 +24,11 @@ import Testing
         #expect(m.columns[.name] == 1 && m.columns[.email] == 0)
         #expect { try ColumnMapping(headers: ["mail"], overrides: ["mail=phone"]) } throws: { "\($0)".contains("\"phone\" is not a field") }
     }
+
+    @Test func everyFieldIsFoundAtItsPlace() throws {
+        #expect(ContactField.allCases.map(\.ordinal) == Array(ContactField.allCases.indices))
+        let headers = ContactField.allCases.map(\.rawValue)
+        let m = try ColumnMapping(headers: headers, overrides: headers.map { "\($0)=\($0)" })
+        for (index, field) in ContactField.allCases.enumerated() { #expect(m.column(field) == index, "\(field)") }
+    }
 }

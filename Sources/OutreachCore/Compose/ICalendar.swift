@@ -70,13 +70,10 @@ public enum ICalendar {
         return parts.joined(separator: "\r\n ")
     }
 
-    /// `YYYYMMDDTHHMMSSZ`, with the C library's calendar (composing stamps every message with it).
+    /// `YYYYMMDDTHHMMSSZ` (composing stamps every message with it).
     static func utc(_ date: Date) -> String {
-        var t = time_t(date.timeIntervalSince1970.rounded(.down))
-        var tm = tm()
-        gmtime_r(&t, &tm)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(tm.tm_year + 1900)\(two(tm.tm_mon + 1))\(two(tm.tm_mday))T\(two(tm.tm_hour))\(two(tm.tm_min))\(two(tm.tm_sec))Z"
+        let t = UTCTime(date)
+        return "\(t.year)\(t.month)\(t.day)T\(t.hour)\(t.minute)\(t.second)Z"
     }
     static func local(_ date: Date, _ zone: TimeZone) -> String { stamp(date, zone) }
 

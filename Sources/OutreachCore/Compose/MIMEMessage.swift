@@ -71,27 +71,44 @@ public struct MIMEMessage: Sendable {
 
     /// A random boundary; `=_` never occurs in quoted-printable or base64 text.
     static func boundary() -> String {
-        let (a, b) = FastRandom.shared.withLock { ($0.next(), $0.next()) }
-        return "=_outreach_" + String(a, radix: 36) + String(b, radix: 36)
+        let (a, b) = FastRandom.pair()
+        return "=_outreach_" + a + b
     }
 
     /// A new unique Message-ID in the sender's domain: 128 random bits.
     public static func newMessageID(domain: String) -> String {
-        let (a, b) = FastRandom.shared.withLock { ($0.next(), $0.next()) }
-        return "<\(String(a, radix: 36)).\(String(b, radix: 36))@\(domain)>"
+        let (a, b) = FastRandom.pair()
+        return "<\(a).\(b)@\(domain)>"
     }
 
     /// `Sun, 29 Nov 2026 03:04:20 +0000`, whatever the machine's locale.
     public static func rfc5322Date(_ date: Date) -> String {
-        var t = time_t(date.timeIntervalSince1970)
-        var tm = tm()
-        gmtime_r(&t, &tm)
+        let t = UTCTime(date)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(days[Int(tm.tm_wday)]), \(two(tm.tm_mday)) \(months[Int(tm.tm_mon)]) \(Int(tm.tm_year) + 1900) "
-            + "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec)) +0000"
+        return "\(days[Int(t.fields.tm_wday)]), \(t.day) \(months[Int(t.fields.tm_mon)]) \(t.year) \(t.hour):\(t.minute):\(t.second) +0000"
     }
+}
+
+/// A moment broken down in UTC by the C library (no Foundation calendar on the per-message path),
+/// with its fields as two-digit text.
+struct UTCTime {
+    let fields: tm
+
+    init(_ date: Date) {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var fields = tm()
+        gmtime_r(&t, &fields)
+        self.fields = fields
+    }
+
+    private static func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    var year: String { "\(fields.tm_year + 1900)" }
+    var month: String { UTCTime.two(fields.tm_mon + 1) }
+    var day: String { UTCTime.two(fields.tm_mday) }
+    var hour: String { UTCTime.two(fields.tm_hour) }
+    var minute: String { UTCTime.two(fields.tm_min) }
+    var second: String { UTCTime.two(fields.tm_sec) }
 }
 
 /// xoshiro256** seeded from the system generator once: boundaries and Message-IDs need
@@ -115,4 +132,10 @@ struct FastRandom: RandomNumberGenerator {
 
     /// One generator for the process, seeded once.
     static let shared = Mutex(FastRandom())
+
+    /// Two random 64-bit numbers in base 36 (128 bits in all).
+    static func pair() -> (String, String) {
+        let (a, b) = shared.withLock { ($0.next(), $0.next()) }
+        return (String(a, radix: 36), String(b, radix: 36))
+    }
 }

@@ -197,7 +197,6 @@ private func headerCallback(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int,
     let n = size * count
     guard let buffer, let userdata else { return n }
     let t = Unmanaged<CurlSMTPTransport.Transfer>.fromOpaque(userdata).takeUnretainedValue()
-    let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self)
-    if let reply = SMTPReply(line: line) { t.replies.append(reply) }
+    if let reply = SMTPReply(utf8: UnsafeRawBufferPointer(start: buffer, count: n)) { t.replies.append(reply) }
     return n
 }

@@ -181,43 +181,39 @@ final class DeliveryWorker: @unchecked Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let outcome = transport!.send(message.bytes, from: context.settings.senderFrom, to: address)
         DeliveryWorker.sendTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
-        if case .sent(let reply) = outcome {
+        let nowMs = Timestamp.milliseconds()
+        // Log metadata is built only when a line is written (the logger takes it as an autoclosure).
+        func details(_ reason: String, _ code: Int?) -> Logger.Metadata {
+            ["contact.id": "\(claim.contactID)", "campaign.slug": "\(composer.slug)",
+             "smtp.code": "\(code.map(String.init) ?? "-")", "smtp.reply": "\(reason)"]
+        }
+        switch outcome {
+        case .sent(let reply):
             DeliveryWorker.sentCounter.increment()
             DeliveryWorker.replyCounter(reply?.code ?? 250).increment()
             return .sent(messageID: message.messageID, reply: reply)
-        }
-        let nowMs = Timestamp.milliseconds()
-        var meta: Logger.Metadata = ["contact.id": "\(claim.contactID)", "campaign.slug": "\(composer.slug)"]
-        switch outcome {
-        case .sent:
-            preconditionFailure("handled above")
         case .transient(let reason, let code, let relayDown):
             DeliveryWorker.replyCounter(code).increment()
-            meta["smtp.code"] = "\(code.map(String.init) ?? "-")"
-            meta["smtp.reply"] = "\(reason)"
             var next = context.retry.nextAttempt(afterAttempt: claim.attempts + 1, queuedAtMs: claim.queuedAtMs, nowMs: nowMs)
             if relayDown {
                 let until = nowMs + Int64(context.settings.relayCooldown.components.seconds * 1000)
                 context.coolRelay(untilMs: until)
                 next = next.map { max($0, until) }
-                logger.warning("relay unavailable; cooling down", metadata: meta)
+                logger.warning("relay unavailable; cooling down", metadata: details(reason, code))
             } else {
-                logger.notice("transient failure; will retry", metadata: meta)
+                logger.notice("transient failure; will retry", metadata: details(reason, code))
             }
             DeliveryWorker.retryCounter.increment()
             return .retry(reason: reason, code: code, nextAttemptMs: next, unknownOutcome: false)
         case .unknown(let reason):
             DeliveryWorker.unknownCounter.increment()
-            meta["smtp.reply"] = "\(reason)"
-            logger.warning("outcome unknown; will retry", metadata: meta)
+            logger.warning("outcome unknown; will retry", metadata: details(reason, nil))
             let next = context.retry.nextAttempt(afterAttempt: claim.attempts + 1, queuedAtMs: claim.queuedAtMs, nowMs: nowMs)
             return .retry(reason: reason, code: nil, nextAttemptMs: next, unknownOutcome: true)
         case .permanent(let reason, let code, _):
             DeliveryWorker.replyCounter(code).increment()
             DeliveryWorker.failedCounter.increment()
-            meta["smtp.code"] = "\(code.map(String.init) ?? "-")"
-            meta["smtp.reply"] = "\(reason)"
-            logger.notice("permanent failure", metadata: meta)
+            logger.notice("permanent failure", metadata: details(reason, code))
             return .failed(reason: reason, code: code, hardBounce: outcome.isHardBounce)
         }
     }

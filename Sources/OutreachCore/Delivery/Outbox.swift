@@ -114,10 +114,12 @@ public enum Outbox {
         guard let row = try Row.fetchOne(statement, arguments: [claim.contactID])
         else { return .failure(SkipReason("contact erased")) }
         if let reason: String = row[Contact.columnCount] { return .failure(SkipReason("suppressed (\(reason))")) }
-        let consent: String? = row[13]  // consent_status, the copy of the latest ledger row
+        let contact = try Contact(row: row)
         let wanted = purpose == .consentRequest ? "pending" : "granted"
-        guard consent == wanted else { return .failure(SkipReason("consent is \(consent ?? "none") at send time")) }
-        return .success(try Contact(row: row))
+        guard contact.consentStatus == wanted else {
+            return .failure(SkipReason("consent is \(contact.consentStatus ?? "none") at send time"))
+        }
+        return .success(contact)
     }
 
     public struct SkipReason: Error, Sendable { public let text: String; init(_ t: String) { text = t } }

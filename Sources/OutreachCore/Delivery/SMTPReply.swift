@@ -7,9 +7,14 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
     public var description: String { text }
 
     /// Parses one reply line (trailing CR LF and spaces dropped); nil when it is not a reply (a
-    /// code from 200 to 599). Works on bytes: libcurl calls this for every line of every reply.
-    public init?(line: String) {
-        var bytes = Array(line.utf8)
+    /// code from 200 to 599).
+    public init?(line: String) { self.init(utf8: Array(line.utf8)) }
+
+    /// The same on the line's bytes, as libcurl hands over every line of every reply.
+    public init?(utf8 line: UnsafeRawBufferPointer) { self.init(utf8: Array(line)) }
+
+    private init?(utf8 bytes: [UInt8]) {
+        var bytes = bytes
         var start = 0
         while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
         while let last = bytes.last, last == 0x0D || last == 0x0A || last == 0x20 || last == 0x09 { bytes.removeLast() }

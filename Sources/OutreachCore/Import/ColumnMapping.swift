@@ -5,7 +5,8 @@ public enum ContactField: String, Sendable, CaseIterable {
     case email, name, addressedAs = "addressed_as", honorific, kind, country, city, language
     case organization, tags, consent, evidence
 
-    /// The field's place in `allCases`, for array lookups on the per-row path.
+    /// The field's place in `allCases`, for array lookups on the per-row path (a switch: the
+    /// synthesized `allCases` is a new array at every call; a test holds the two together).
     var ordinal: Int {
         switch self {
         case .email: 0

@@ -74,7 +74,7 @@ public struct ContactImporter: Sendable {
         report.dryRun = dryRun
         let rows = try readRows(bytes, report: &report, stopwatch: stopwatch)
         let sourceName = source ?? fileName
-        let fileHash = SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+        let fileHash = Hex.string(SHA256.hash(data: bytes))
         let now = Timestamp.string(started)
         try register.writer.writeWithoutTransaction { db in
             // One transaction for the whole file: give it enough page cache not to spill pages

@@ -40,7 +40,6 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-
     public var address: EmailAddress { try! EmailAddress(email) }
     public var tagList: [String] { (try? JSONDecoder().decode([String].self, from: Data(tags.utf8))) ?? [] }
     public var attributeMap: [String: String] {
@@ -53,7 +52,7 @@ extension Contact {
     /// these first; whatever it selects after them starts at index `Contact.columnCount`.
     public static let selection = "c.id, c.email, c.email_key, c.name, c.addressed_as, c.honorific, c.kind, c.country, "
         + "c.city, c.language, c.organization, c.tags, c.attributes, c.consent_status, c.suppressed, c.created_at, c.updated_at"
-    public static let columnCount = 17
+    public static let columnCount = selection.split(separator: ",").count
 
     /// Reads a row that starts with `selection`, by position: no Codable decoder and no column
     /// names to look up (the daemon reads one contact per message).

@@ -19,39 +19,44 @@ extension Register {
     ]
 
     /// "checks-as-comparisons": rewrites the CHECK constraints above from `IN (...)` to `OR`ed
-    /// comparisons.
-    ///
-    /// This is SQLite's documented procedure for a schema change that leaves the stored content
-    /// untouched (https://sqlite.org/lang_altertable.html, "making other kinds of table schema
-    /// changes"): edit the table's `CREATE` text in `sqlite_schema` under `writable_schema`, bump
-    /// `schema_version`, and check the database's integrity. Rows written under the old rule
-    /// satisfy the new one: the two say the same thing.
+    /// comparisons (`rewriteTableDefinitions`). Rows written under the old rule satisfy the new
+    /// one: the two say the same thing.
     static func registerChecksMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("checks-as-comparisons") { db in
-            var sqlByTable: [String: String] = [:]
-            for check in enumeratedChecks {
-                let old = "CHECK (\(check.column) IN (" + check.values.map { "'\($0)'" }.joined(separator: ",") + "))"
-                let new = "CHECK (" + check.values.map { "\(check.column) = '\($0)'" }.joined(separator: " OR ") + ")"
-                let sql = try sqlByTable[check.table]
-                    ?? String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?",
-                                       arguments: [check.table])
-                guard let sql, sql.contains(old) else {
-                    throw DatabaseError(message: "migration checks-as-comparisons: \(check.table).\(check.column) has no CHECK \(old)")
-                }
-                sqlByTable[check.table] = sql.replacingOccurrences(of: old, with: new)
+            try rewriteTableDefinitions(db, migration: "checks-as-comparisons", edits: enumeratedChecks.map { check in
+                (check.table,
+                 "CHECK (\(check.column) IN (" + check.values.map { "'\($0)'" }.joined(separator: ",") + "))",
+                 "CHECK (" + check.values.map { "\(check.column) = '\($0)'" }.joined(separator: " OR ") + ")")
+            })
+        }
+    }
+
+    /// Replaces text in tables' `CREATE TABLE` statements by SQLite's documented procedure for
+    /// schema changes that leave the stored content untouched
+    /// (https://sqlite.org/lang_altertable.html, "making other kinds of table schema changes"):
+    /// edit `sqlite_schema` under `writable_schema`, bump `schema_version`, check integrity.
+    /// Fails, naming the migration, when a text to replace is not there.
+    static func rewriteTableDefinitions(_ db: Database, migration: String,
+                                        edits: [(table: String, old: String, new: String)]) throws {
+        var sqlByTable: [String: String] = [:]
+        for edit in edits {
+            let sql = try sqlByTable[edit.table]
+                ?? String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", arguments: [edit.table])
+            guard let sql, sql.contains(edit.old) else {
+                throw DatabaseError(message: "migration \(migration): table \(edit.table) has no \(edit.old)")
             }
-            let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
-            try db.execute(sql: "PRAGMA writable_schema = ON")
-            for (table, sql) in sqlByTable.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
-                               arguments: [sql, table])
-            }
-            try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
-            try db.execute(sql: "PRAGMA writable_schema = OFF")
-            let verdict = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            guard verdict == ["ok"] else {
-                throw DatabaseError(message: "migration checks-as-comparisons: integrity check says \(verdict.joined(separator: "; "))")
-            }
+            sqlByTable[edit.table] = sql.replacingOccurrences(of: edit.old, with: edit.new)
+        }
+        let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+        try db.execute(sql: "PRAGMA writable_schema = ON")
+        for (table, sql) in sqlByTable.sorted(by: { $0.key < $1.key }) {
+            try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?", arguments: [sql, table])
+        }
+        try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+        try db.execute(sql: "PRAGMA writable_schema = OFF")
+        let verdict = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+        guard verdict == ["ok"] else {
+            throw DatabaseError(message: "migration \(migration): integrity check says \(verdict.joined(separator: "; "))")
         }
     }
 }
@@ -94,22 +99,9 @@ extension Register {
                 WHEN OLD.email_key IS NOT NULL
                 BEGIN UPDATE contacts SET suppressed = 0 WHERE email_key = OLD.email_key; END;
                 """)
-            // consents.address_hash becomes optional: the same documented procedure as above
-            // (dropping a NOT NULL constraint leaves the stored rows as they are).
-            let old = "address_hash TEXT NOT NULL,"
-            guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'consents'"),
-                  sql.contains(old)
-            else { throw DatabaseError(message: "migration register-v2: consents has no \(old)") }
-            let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
-            try db.execute(sql: "PRAGMA writable_schema = ON")
-            try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'consents'",
-                           arguments: [sql.replacingOccurrences(of: old, with: "address_hash TEXT,")])
-            try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
-            try db.execute(sql: "PRAGMA writable_schema = OFF")
-            let verdict = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            guard verdict == ["ok"] else {
-                throw DatabaseError(message: "migration register-v2: integrity check says \(verdict.joined(separator: "; "))")
-            }
+            // consents.address_hash becomes optional (dropping NOT NULL leaves the stored rows as they are).
+            try rewriteTableDefinitions(db, migration: "register-v2",
+                                        edits: [("consents", "address_hash TEXT NOT NULL,", "address_hash TEXT,")])
         }
     }
 }
