@@ -13,7 +13,9 @@ public final class DeliveryContext: Sendable {
     public let limiter: RateLimiter
     public let retry: RetryPolicy
     public let logger: Logger
-    /// Rows a worker claims at once: the most that could be sent twice after a `kill -9`.
+    /// Rows a worker claims at once: the most that could be sent twice after a `kill -9`. Under a
+    /// global rate limit, no more than the worker can send in about a second: claimed rows wait
+    /// for their turn in the limiter, and a pause or a cancel must not find them all taken.
     public let batchSize: Int
     let leaseMs: Int64 = 10 * 60 * 1000
     private let state = Mutex<(stopping: Bool, relayDownUntilMs: Int64, running: [Int64], composers: [Int64: InvitationComposer])>((false, 0, [], [:]))
@@ -25,7 +27,8 @@ public final class DeliveryContext: Sendable {
         self.limiter = RateLimiter(perSecond: settings.ratePerSecond, perDomainPerMinute: settings.perDomainPerMinute)
         self.retry = RetryPolicy(settings)
         self.logger = logger
-        self.batchSize = batchSize
+        let perWorkerSecond = settings.ratePerSecond / Double(settings.deliveryWorkers)
+        self.batchSize = settings.ratePerSecond > 0 ? max(1, min(batchSize, Int(perWorkerSecond.rounded(.up)))) : batchSize
     }
 
     public var isStopping: Bool { state.withLock { $0.stopping } }
