@@ -17,9 +17,12 @@ public struct Event: Codable, Sendable, Equatable {
     public var organizerName: [String: String]
     public var organizerEmail: String
     public var phone: String?
+    /// The instants and day names worked out when the event was read (absent in campaigns created
+    /// before it existed: they are then worked out again on use).
+    public var schedule: Schedule?
 
     enum CodingKeys: String, CodingKey {
-        case title, description, start, end, venue, address, phone
+        case title, description, start, end, venue, address, phone, schedule
         case timeZone = "time_zone", mapURL = "map_url", dressCode = "dress_code", rsvpDeadline = "rsvp_deadline"
         case organizerName = "organizer_name", organizerEmail = "organizer_email"
     }
@@ -32,10 +35,68 @@ public struct Event: Codable, Sendable, Equatable {
         public var description: String { "\(file): \(field.isEmpty ? "" : "field \(field): ")\(problem)" }
     }
 
-    public var startDate: Date { Event.parseLocal(start, timeZone)! }
-    public var endDate: Date { Event.parseLocal(end, timeZone)! }
-    public var rsvpDeadlineDate: Date? { rsvpDeadline.flatMap { Event.parseLocal($0, timeZone) } }
-    public var zone: TimeZone { TimeZone(identifier: timeZone)! }
+    public var startDate: Date { resolvedSchedule.start.date }
+    public var endDate: Date { resolvedSchedule.end.date }
+    public var rsvpDeadlineDate: Date? { resolvedSchedule.rsvpDeadline?.date }
+
+    /// The event's times as fixed facts: instants, the zone's offset at each, and each start day
+    /// written out in the languages we write in. Worked out once, when the event file is read, and
+    /// frozen into the campaign with the rest of the event, so composing a message or a page needs
+    /// no time-zone or locale data: the daemon never loads ICU (about 7 MB of memory), and every
+    /// message of a campaign shows the same date even if the system's time-zone rules change
+    /// while it is sending.
+    public struct Schedule: Codable, Sendable, Equatable {
+        /// One instant: seconds since 1970 (UTC) and the zone's offset from UTC then, in seconds.
+        public struct Moment: Codable, Sendable, Equatable {
+            public var unix: Int64
+            public var offset: Int
+            public var date: Date { Date(timeIntervalSince1970: TimeInterval(unix)) }
+            /// The wall-clock time in the event's zone, broken down.
+            var local: UTCTime { UTCTime(Date(timeIntervalSince1970: TimeInterval(unix + Int64(offset)))) }
+            /// `18:00`.
+            var clock: String { let l = local; return "\(l.hour):\(l.minute)" }
+        }
+        public var start: Moment
+        public var end: Moment
+        public var rsvpDeadline: Moment?
+        /// Whether the zone keeps one offset all year (calendars then name the zone; otherwise UTC).
+        public var fixedOffset: Bool
+        /// Per language, the start's day and the RSVP deadline's day in full ("Saturday, January 30, 2027").
+        public var startDay: [String: String]
+        public var deadlineDay: [String: String]
+    }
+
+    /// Languages whose day names every schedule carries (those of the invitations and pages).
+    static let writtenLanguages = ["vi", "en", "fr", "ko", "ja", "zh"]
+
+    /// The stored schedule, or one worked out now (campaigns from before schedules were stored).
+    var resolvedSchedule: Schedule { schedule ?? (try? makeSchedule(languages: Event.writtenLanguages))! }
+
+    /// Works the schedule out with the system's time-zone and locale data.
+    func makeSchedule(languages: [String]) throws -> Schedule {
+        guard let zone = TimeZone(identifier: timeZone) else { throw Failure(file: "", field: "time_zone", problem: "\"\(timeZone)\" is not a time zone") }
+        func moment(_ text: String, _ field: String) throws -> Schedule.Moment {
+            guard let d = Event.parseLocal(text, timeZone) else {
+                throw Failure(file: "", field: field, problem: "\"\(text)\" is not a date and time like 2027-01-30T18:00")
+            }
+            return .init(unix: Int64(d.timeIntervalSince1970.rounded(.down)), offset: zone.secondsFromGMT(for: d))
+        }
+        let start = try moment(start, "start"), end = try moment(end, "end")
+        let deadline = try rsvpDeadline.map { try moment($0, "rsvp_deadline") }
+        var startDay: [String: String] = [:], deadlineDay: [String: String] = [:]
+        for language in Set(languages) {
+            let day = DateFormatter()
+            day.locale = Locale(identifier: language)
+            day.timeZone = zone
+            day.dateStyle = .full
+            day.timeStyle = .none
+            startDay[language] = day.string(from: start.date)
+            if let deadline { deadlineDay[language] = day.string(from: deadline.date) }
+        }
+        return Schedule(start: start, end: end, rsvpDeadline: deadline,
+                        fixedOffset: zone.nextDaylightSavingTimeTransition(after: start.date.addingTimeInterval(-366 * 86_400)) == nil,
+                        startDay: startDay, deadlineDay: deadlineDay)
+    }
 
     /// Reads and checks an event file.
     public static func load(path: String) throws -> Event {
@@ -62,6 +123,9 @@ public struct Event: Codable, Sendable, Equatable {
         }
         event.title = event.title.normalized
         try event.check(file: file)
+        let languages = [event.title, event.description, event.venue, event.address, event.organizerName, event.dressCode]
+            .compactMap { $0?.keys }.joined()
+        event.schedule = try event.makeSchedule(languages: Event.writtenLanguages + languages)
         return event
     }
 

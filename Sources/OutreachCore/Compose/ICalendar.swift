@@ -13,21 +13,21 @@ public enum ICalendar {
         let location = [Event.text(event.venue, languages), Event.text(event.address, languages)].compactMap { $0 }.joined(separator: ", ")
         let description = Event.text(event.description, languages)
         let organizer = Event.text(event.organizerName, languages) ?? ""
-        let zone = event.zone
+        let schedule = event.resolvedSchedule
         // A fixed-offset zone (no daylight saving) gets a VTIMEZONE; any other is written in UTC.
-        let fixedOffset = zone.nextDaylightSavingTimeTransition(after: event.startDate.addingTimeInterval(-366 * 86_400)) == nil
+        let fixedOffset = schedule.fixedOffset
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Outreach//Invitations//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
         if fixedOffset {
-            let offset = offsetText(zone.secondsFromGMT(for: event.startDate))
-            lines += ["BEGIN:VTIMEZONE", "TZID:\(zone.identifier)", "BEGIN:STANDARD", "DTSTART:19700101T000000",
+            let offset = offsetText(schedule.start.offset)
+            lines += ["BEGIN:VTIMEZONE", "TZID:\(event.timeZone)", "BEGIN:STANDARD", "DTSTART:19700101T000000",
                       "TZOFFSETFROM:\(offset)", "TZOFFSETTO:\(offset)", "END:STANDARD", "END:VTIMEZONE"]
         }
         lines += ["BEGIN:VEVENT", "UID:\(uid)", "DTSTAMP:\(stampText)"]
         if fixedOffset {
-            lines += ["DTSTART;TZID=\(zone.identifier):\(local(event.startDate, zone))",
-                      "DTEND;TZID=\(zone.identifier):\(local(event.endDate, zone))"]
+            lines += ["DTSTART;TZID=\(event.timeZone):\(local(schedule.start))",
+                      "DTEND;TZID=\(event.timeZone):\(local(schedule.end))"]
         } else {
-            lines += ["DTSTART:\(utc(event.startDate))", "DTEND:\(utc(event.endDate))"]
+            lines += ["DTSTART:\(utc(schedule.start.date))", "DTEND:\(utc(schedule.end.date))"]
         }
         lines.append("SUMMARY:\(escape(summary))")
         if !location.isEmpty { lines.append("LOCATION:\(escape(location))") }
@@ -75,18 +75,16 @@ public enum ICalendar {
         let t = UTCTime(date)
         return "\(t.year)\(t.month)\(t.day)T\(t.hour)\(t.minute)\(t.second)Z"
     }
-    static func local(_ date: Date, _ zone: TimeZone) -> String { stamp(date, zone) }
-
-    static func stamp(_ date: Date, _ zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    /// `YYYYMMDDTHHMMSS`, the wall-clock time in the event's zone.
+    static func local(_ moment: Event.Schedule.Moment) -> String {
+        let t = moment.local
+        return "\(t.year)\(t.month)\(t.day)T\(t.hour)\(t.minute)\(t.second)"
     }
 
+    /// `+0700`.
     static func offsetText(_ seconds: Int) -> String {
-        let sign = seconds < 0 ? "-" : "+"
         let s = abs(seconds)
-        return sign + String(format: "%02d%02d", s / 3600, (s % 3600) / 60)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return (seconds < 0 ? "-" : "+") + two(s / 3600) + two((s % 3600) / 60)
     }
 }

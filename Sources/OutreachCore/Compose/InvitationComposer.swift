@@ -220,23 +220,18 @@ public struct InvitationComposer: Sendable {
         "\(Hex.string(SHA256.hash(data: Data("\(slug)|\(contactID)".utf8)).prefix(12)))@\(sender.domain)"
     }
 
-    /// The event's merge fields in `language`.
+    /// The event's merge fields in `language`, from its schedule (no locale data is loaded unless
+    /// the schedule lacks `language`).
     public static func eventFields(_ event: Event, language: String) -> [String: String] {
         let langs = [language, "en"]
-        let locale = Locale(identifier: language)
-        let day = DateFormatter()
-        day.locale = locale
-        day.timeZone = event.zone
-        day.dateStyle = .full
-        day.timeStyle = .none
-        let clock = DateFormatter()
-        clock.locale = Locale(identifier: "en_US_POSIX")
-        clock.timeZone = event.zone
-        clock.dateFormat = "HH:mm"
+        var schedule = event.resolvedSchedule
+        if schedule.startDay[language] == nil, let made = try? event.makeSchedule(languages: [language]) {
+            schedule = made
+        }
         var fields: [String: String] = [
             "title": Event.text(event.title, langs) ?? "",
-            "date": day.string(from: event.startDate),
-            "time": "\(clock.string(from: event.startDate)) – \(clock.string(from: event.endDate))",
+            "date": schedule.startDay[language] ?? "",
+            "time": "\(schedule.start.clock) – \(schedule.end.clock)",
             "time_zone": event.timeZone,
             "venue": Event.text(event.venue, langs) ?? "",
             "organizer_name": Event.text(event.organizerName, langs) ?? "",
@@ -247,8 +242,8 @@ public struct InvitationComposer: Sendable {
         fields["dress_code"] = Event.text(event.dressCode, langs)
         fields["map_url"] = event.mapURL
         fields["phone"] = event.phone
-        if let deadline = event.rsvpDeadlineDate {
-            fields["rsvp_deadline"] = "\(day.string(from: deadline)) \(clock.string(from: deadline))"
+        if let deadline = schedule.rsvpDeadline {
+            fields["rsvp_deadline"] = "\(schedule.deadlineDay[language] ?? "") \(deadline.clock)"
         }
         return fields
     }
