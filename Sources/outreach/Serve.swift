@@ -30,9 +30,10 @@ struct Serve: AsyncParsableCommand {
         let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)
         let app = try buildApplication(web, logger: logger)
         let delivery = DeliveryService(context: DeliveryContext(register: register, settings: settings, links: links, logger: logger))
-        // Listed first, stopped last: the HTTP server keeps answering links while delivery drains.
+        // Stopped in reverse order: delivery drains while the HTTP server keeps answering links,
+        // and the log is checkpointed until both are done.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: delivery)],
+            services: [.init(service: WALCheckpointer(register: register, logger: logger)), .init(service: app), .init(service: delivery)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         logger.info("outreach serve", metadata: ["http.bind": "\(settings.httpBind)", "smtp.url": "\(settings.smtpURL)",

@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Copies the write-ahead log back into the database file in the background, for the daemon.
+///
+/// By default SQLite checkpoints inside whichever commit takes the log past 1,000 pages, and that
+/// commit then waits for the copy and an fsync of the database file. In the daemon that commit
+/// is an unsubscribe a recipient is waiting on, or a batch of delivery outcomes: under load the
+/// log passes 1,000 pages several times a second. Here a connection of its own runs a PASSIVE
+/// checkpoint (it never blocks the writer or the readers) every `interval`, and the writer's own
+/// threshold is raised to `fallbackPages`, a safety net for when this one falls behind.
+public struct WALCheckpointer: Service {
+    let register: Register
+    let interval: Duration
+    let fallbackPages: Int
+    let logger: Logger
+    static let checkpoints = Counter(label: "outreach_wal_checkpoints_total")
+    static let failures = Counter(label: "outreach_wal_checkpoint_failures_total")
+
+    public init(register: Register, interval: Duration = .milliseconds(200), fallbackPages: Int = 20_000, logger: Logger) {
+        self.register = register
+        self.interval = interval
+        self.fallbackPages = fallbackPages
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        guard let pool = register.writer as? DatabasePool else { return }  // in memory: no log
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let connection = try DatabaseQueue(path: pool.path, configuration: configuration)
+        try await register.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(fallbackPages)")
+        }
+        defer { try? register.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") } }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            do {
+                try await connection.writeWithoutTransaction { db in
+                    _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                }
+                Self.checkpoints.increment()
+            } catch is CancellationError {
+                break
+            } catch {
+                Self.failures.increment()
+                logger.warning("background checkpoint failed", metadata: ["error": "\(error)", "database.path": "\(pool.path)"])
+            }
+        }
+    }
+}

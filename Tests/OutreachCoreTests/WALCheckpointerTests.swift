@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import Logging
+import Testing
+@testable import OutreachCore
+
+/// The daemon's commits must not wait for checkpoints: the log is copied back by a connection of
+/// its own, on a real SQLite file.
+@Suite struct WALCheckpointerTests {
+    @Test func theLogIsCopiedBackInTheBackgroundNotByTheWriter() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-wal-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let register = try Register(path: path)
+        func writerThreshold() throws -> Int? {
+            try register.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        }
+        func databaseFileBytes() throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        #expect(try writerThreshold() == 1000)
+
+        let checkpointer = WALCheckpointer(register: register, interval: .milliseconds(50), fallbackPages: 20_000,
+                                           logger: Logger(label: "test"))
+        let running = Task { try await checkpointer.run() }
+        var raised = false
+        for _ in 0..<200 where !raised {
+            raised = try writerThreshold() == 20_000
+            if !raised { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(raised, "the writer no longer checkpoints at 1,000 pages")
+
+        // About 3,000 pages: past the default threshold, below the raised one.
+        let before = try databaseFileBytes()
+        try await register.writer.write { db in
+            try db.execute(sql: "CREATE TABLE filler (x BLOB)")
+            try db.execute(sql: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO filler SELECT randomblob(3000) FROM n")
+        }
+        var copied = false
+        for _ in 0..<500 where !copied {
+            copied = try databaseFileBytes() >= before + 3000 * 3000
+            if !copied { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(copied, "the database file received the pages from the log")
+
+        running.cancel()
+        try await running.value
+        #expect(try writerThreshold() == 1000, "the writer checkpoints for itself again once the checkpointer stops")
+    }
+}
