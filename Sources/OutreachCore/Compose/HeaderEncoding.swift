@@ -98,6 +98,17 @@ public enum QuotedPrintable {
     /// Bytes written as they are: printable ASCII but "=". (Space and tab depend on what follows.)
     private static let plainBytes: [Bool] = (0..<256).map { $0 >= 33 && $0 <= 126 && $0 != 0x3D }
 
+    /// Whether all eight bytes of `v` are printable ASCII other than "=" (33...126, not 61).
+    @inline(__always)
+    static func allPlain(_ v: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return v & highs == 0                                 // ASCII
+            && (v &+ 0x5F5F_5F5F_5F5F_5F5F) & highs == highs  // each byte ≥ 33 (no carry: bytes < 128)
+            && !hasZeroByte(v ^ 0x7F7F_7F7F_7F7F_7F7F)         // no DEL
+            && !hasZeroByte(v ^ 0x3D3D_3D3D_3D3D_3D3D)         // no "="
+    }
+
     public static func encode(_ text: String, into out: inout [UInt8]) {
         var text = text
         text.withUTF8 { encode($0, into: &out) }

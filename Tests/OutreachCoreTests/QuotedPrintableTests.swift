@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import OutreachCore
+
+/// Quoted-printable bodies (RFC 2045 §6.7): what a mail program decodes is the text we wrote, and
+/// every line obeys the rules, whatever mix of bytes the text has.
+@Suite struct QuotedPrintableTests {
+    /// An independent decoder: soft breaks removed, =XX turned back into bytes; nil if malformed.
+    static func decode(_ encoded: [UInt8]) -> [UInt8]? {
+        var out: [UInt8] = [], i = 0
+        let digits = Array("0123456789ABCDEF".utf8)
+        while i < encoded.count {
+            if encoded[i] == 0x3D {
+                guard i + 2 < encoded.count else { return nil }
+                if encoded[i + 1] == 0x0D && encoded[i + 2] == 0x0A { i += 3; continue }  // "=\r\n"
+                guard let high = digits.firstIndex(of: encoded[i + 1]), let low = digits.firstIndex(of: encoded[i + 2]) else { return nil }
+                out.append(UInt8(high << 4 | low)); i += 3
+            } else {
+                out.append(encoded[i]); i += 1
+            }
+        }
+        return out
+    }
+
+    static func checkLines(_ encoded: [UInt8]) -> [String] {
+        var problems: [String] = []
+        let text = String(decoding: encoded, as: UTF8.self)
+        #expect(text.hasSuffix("\r\n"))
+        for (n, line) in text.components(separatedBy: "\r\n").dropLast().enumerated() {
+            let bytes = Array(line.utf8)
+            if bytes.count > 76 { problems.append("line \(n) has \(bytes.count) octets") }
+            if bytes.first == 0x2E { problems.append("line \(n) starts with a dot") }
+            if let last = bytes.last, last == 0x20 || last == 0x09 { problems.append("line \(n) ends in white space") }
+            if bytes.contains(where: { $0 > 126 || ($0 < 32 && $0 != 9) }) { problems.append("line \(n) has a raw byte") }
+        }
+        return problems
+    }
+
+    @Test func randomTextsRoundTripAndEveryLineObeysTheRules() {
+        var random = SystemRandomNumberGenerator()
+        // Long runs of plain ASCII (the eight-byte path), with the bytes that need care mixed in.
+        let pieces: [String] = ["a", "The quick brown fox ", "<td style=\"padding:4px\">", "=", " ", "\t", ".", "\n", "\r\n",
+                                "ư", "Cần Thơ", "新年", "\u{7F}", "\u{1}", "0123456789abcdef", "..", "= ", " \n"]
+        for _ in 0..<2000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...120, using: &random) { text += pieces.randomElement(using: &random)! }
+            var encoded: [UInt8] = []
+            QuotedPrintable.encode(text, into: &encoded)
+            let expected = Array(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
+            let decoded = Self.decode(encoded)
+            let wanted = expected.last == 0x0A || expected.isEmpty ? expected : expected + [0x0D, 0x0A]
+            #expect(decoded == wanted || (expected.isEmpty && decoded == [0x0D, 0x0A]), "\(text.debugDescription)")
+            let problems = Self.checkLines(encoded)
+            #expect(problems.isEmpty, "\(problems) in \(String(decoding: encoded, as: UTF8.self).debugDescription)")
+        }
+    }
+
+    @Test func aLongPlainLineIsBrokenAt76Octets() {
+        var encoded: [UInt8] = []
+        QuotedPrintable.encode(String(repeating: "abcdefgh", count: 40), into: &encoded)
+        let lines = String(decoding: encoded, as: UTF8.self).components(separatedBy: "\r\n").dropLast()
+        #expect(lines.count == 5)
+        #expect(lines.dropLast().allSatisfy { $0.utf8.count == 76 && $0.hasSuffix("=") })
+        #expect(Self.decode(encoded) == Array((String(repeating: "abcdefgh", count: 40) + "\r\n").utf8))
+    }
+}
