@@ -40,7 +40,7 @@ import Testing
         var random = SystemRandomNumberGenerator()
         // Long runs of plain ASCII (the eight-byte path), with the bytes that need care mixed in.
         let pieces: [String] = ["a", "The quick brown fox ", "<td style=\"padding:4px\">", "=", " ", "\t", ".", "\n", "\r\n",
-                                "ư", "Cần Thơ", "新年", "\u{7F}", "\u{1}", "0123456789abcdef", "..", "= ", " \n"]
+                                "ư", "Cần Thơ", "新年", "\u{7F}", "\u{1}", "0123456789abcdef", "..", "= ", " \n", "\r", "\t\r\n", "%", "~", "&amp;"]
         for _ in 0..<2000 {
             var text = ""
             for _ in 0..<Int.random(in: 0...120, using: &random) { text += pieces.randomElement(using: &random)! }

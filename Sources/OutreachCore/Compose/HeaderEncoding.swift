@@ -95,9 +95,6 @@ public enum HeaderEncoding {
 /// Quoted-printable (RFC 2045) of UTF-8 text, with CRLF line ends and lines of at most 76 characters.
 public enum QuotedPrintable {
     private static let hex = Array("0123456789ABCDEF".utf8)
-    /// Bytes written as they are: printable ASCII but "=". (Space and tab depend on what follows.)
-    private static let plainBytes: [Bool] = (0..<256).map { $0 >= 33 && $0 <= 126 && $0 != 0x3D }
-
     /// Whether all eight bytes of `v` are printable ASCII other than "=" (33...126, not 61).
     @inline(__always)
     static func allPlain(_ v: UInt64) -> Bool {
@@ -114,31 +111,55 @@ public enum QuotedPrintable {
         text.withUTF8 { encode($0, into: &out) }
     }
 
+    /// Per byte, its encoded form packed little-endian (up to three bytes) with its length in the
+    /// top byte; 0 for the bytes that depend on their neighbours (CR, LF, space, tab, ".").
+    private static let forms: [UInt32] = (0..<256).map { b -> UInt32 in
+        if b == 0x0D || b == 0x0A || b == 0x20 || b == 0x09 || b == 0x2E { return 0 }
+        if b >= 33 && b <= 126 && b != 0x3D { return UInt32(b) | 1 << 24 }
+        return 0x3D | UInt32(hex[b >> 4]) << 8 | UInt32(hex[b & 0xF]) << 16 | 3 << 24
+    }
+
     static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         let n = bytes.count
-        // Worst case: every byte as =XX, plus a soft break every 25 of them, plus the final CRLF.
-        let capacity = n * 3 + (n / 25 + 2) * 3 + 2
+        // Worst case: every byte as =XX, plus a soft break every 25 of them, plus the final CRLF,
+        // plus one byte of slack for the four-byte stores of three-byte forms.
+        let capacity = n * 3 + (n / 25 + 2) * 3 + 2 + 1
         let encoded = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             guard n > 0, let src = bytes.baseAddress, let dst = buffer.baseAddress else {
                 buffer[0] = 0x0D; buffer[1] = 0x0A; count = 2; return
             }
-            hex.withUnsafeBufferPointer { hexDigits in plainBytes.withUnsafeBufferPointer { plain in
-                let digits = hexDigits.baseAddress!
+            hex.withUnsafeBufferPointer { hexDigits in forms.withUnsafeBufferPointer { formTable in
+                let digits = hexDigits.baseAddress!, form = formTable.baseAddress!
+                let raw = UnsafeRawPointer(src), out = UnsafeMutableRawPointer(dst)
                 var o = 0
                 var line = 0
                 var i = 0
                 while i < n {
+                    // Runs of printable ASCII (most of an HTML part) go eight bytes at a time when
+                    // all eight stay as they are and fit on the line.
+                    if line > 0 && line <= 67 && i + 8 <= n {
+                        let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        if QuotedPrintable.allPlain(v) {
+                            out.storeBytes(of: v, toByteOffset: o, as: UInt64.self)
+                            o += 8; line += 8; i += 8
+                            continue
+                        }
+                    }
                     let b = src[i]
-                    // The common case first: a printable byte that stays as it is, mid-line.
-                    if plain[Int(b)] && line < 75 && (line > 0 || b != 0x2E) {
-                        dst[o] = b; o += 1; line += 1; i += 1
+                    let f = form[Int(b)]
+                    if f != 0 {
+                        // A byte whose form never depends on what is around it (=XX for non-ASCII).
+                        let length = Int(f >> 24)
+                        if line + length > 75 { dst[o] = 0x3D; dst[o + 1] = 0x0D; dst[o + 2] = 0x0A; o += 3; line = 0 }
+                        out.storeBytes(of: f.littleEndian, toByteOffset: o, as: UInt32.self)
+                        o += length; line += length; i += 1
                         continue
                     }
                     if b == 0x0D && i + 1 < n && src[i + 1] == 0x0A { i += 1; continue }
                     if b == 0x0A { dst[o] = 0x0D; dst[o + 1] = 0x0A; o += 2; line = 0; i += 1; continue }
-                    var literal = plain[Int(b)]
+                    // Space and tab stay unless a line break follows; a dot stays unless it would start a line.
+                    var literal = b == 0x2E
                     if b == 0x20 || b == 0x09 { literal = i + 1 < n && src[i + 1] != 0x0A && src[i + 1] != 0x0D }
-                    // Keep room for the soft break "=" (and never leave a lone "." at a line start).
                     if line + (literal ? 1 : 3) > 75 { dst[o] = 0x3D; dst[o + 1] = 0x0D; dst[o + 2] = 0x0A; o += 3; line = 0 }
                     if literal && !(line == 0 && b == 0x2E) {
                         dst[o] = b; o += 1; line += 1
