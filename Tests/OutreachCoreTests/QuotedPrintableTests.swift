@@ -64,3 +64,28 @@ import Testing
         #expect(Self.decode(encoded) == Array((String(repeating: "abcdefgh", count: 40) + "\r\n").utf8))
     }
 }
+
+/// Base64 bodies and the choice between the two encodings.
+@Suite struct TextTransferEncodingTests {
+    @Test func base64LinesAreSeventySixCharactersAndDecodeBack() {
+        var random = SystemRandomNumberGenerator()
+        for length in [0, 1, 2, 3, 56, 57, 58, 113, 114, 115, 1000] + (0..<200).map({ _ in Int.random(in: 0...3000, using: &random) }) {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var out: [UInt8] = []
+            bytes.withUnsafeBufferPointer { Base64Body.encode($0, into: &out) }
+            let lines = String(decoding: out, as: UTF8.self).components(separatedBy: "\r\n")
+            #expect(lines.last == "", "ends with CRLF (or is empty)")
+            #expect(lines.dropLast().allSatisfy { $0.utf8.count == 76 } || lines.dropLast().dropLast().allSatisfy { $0.utf8.count == 76 })
+            #expect(lines.allSatisfy { $0.utf8.count <= 76 })
+            #expect(Data(base64Encoded: lines.joined()) == Data(bytes), "length \(length)")
+        }
+    }
+
+    @Test func mostlyASCIIStaysQuotedPrintableAndTheRestGoesBase64() {
+        #expect(TextTransferEncoding.choose(for: "Dear Ms Smith, you are invited to the New Year gathering.") == .quotedPrintable)
+        #expect(TextTransferEncoding.choose(for: String(repeating: "<td style=\"padding:4px\">Cần Thơ</td>", count: 20)) == .quotedPrintable)
+        #expect(TextTransferEncoding.choose(for: "Kính gửi Ông Dũng, Sở Ngoại vụ thành phố Cần Thơ trân trọng kính mời Ông đến dự buổi gặp mặt") == .base64)
+        #expect(TextTransferEncoding.choose(for: "2027年テト（旧正月）外国人・在外ベトナム人新年交流会") == .base64)
+        #expect(TextTransferEncoding.choose(for: "") == .quotedPrintable)
+    }
+}

@@ -175,3 +175,80 @@ public enum QuotedPrintable {
         out.append(contentsOf: encoded)
     }
 }
+
+/// Base64 for message bodies (RFC 2045 §6.8): lines of 76 characters ending in CRLF.
+public enum Base64Body {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    public static func encode(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { encode($0, into: &out) }
+    }
+
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let n = bytes.count
+        let lines = (n + 56) / 57
+        let capacity = (n + 2) / 3 * 4 + lines * 2
+        let encoded = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            guard n > 0, let src = bytes.baseAddress, let dst = buffer.baseAddress else { count = 0; return }
+            alphabet.withUnsafeBufferPointer { table in
+                let a = table.baseAddress!
+                var i = 0, o = 0
+                while i < n {
+                    // One line: 57 bytes in, 76 characters out.
+                    let end = min(n, i + 57)
+                    while i + 3 <= end {
+                        let v = UInt32(src[i]) << 16 | UInt32(src[i + 1]) << 8 | UInt32(src[i + 2])
+                        dst[o] = a[Int(v >> 18)]; dst[o + 1] = a[Int(v >> 12 & 63)]
+                        dst[o + 2] = a[Int(v >> 6 & 63)]; dst[o + 3] = a[Int(v & 63)]
+                        i += 3; o += 4
+                    }
+                    if i < end {  // the last one or two bytes, padded
+                        let second = i + 1 < end ? UInt32(src[i + 1]) : 0
+                        let v = UInt32(src[i]) << 16 | second << 8
+                        dst[o] = a[Int(v >> 18)]; dst[o + 1] = a[Int(v >> 12 & 63)]
+                        dst[o + 2] = i + 1 < end ? a[Int(v >> 6 & 63)] : 0x3D; dst[o + 3] = 0x3D
+                        i = end; o += 4
+                    }
+                    dst[o] = 0x0D; dst[o + 1] = 0x0A; o += 2
+                }
+                count = o
+            }
+        }
+        out.append(contentsOf: encoded)
+    }
+}
+
+/// The transfer encoding of a text part: quoted-printable while most of it is ASCII (it stays
+/// readable and small), base64 once quoted-printable would be the larger (Vietnamese plain text,
+/// Korean, Japanese, Chinese), as mail programs do.
+public enum TextTransferEncoding: String, Sendable {
+    case quotedPrintable = "quoted-printable", base64
+
+    public static func choose(for text: String) -> TextTransferEncoding {
+        var text = text
+        return text.withUTF8 { choose(for: $0) }
+    }
+
+    /// Quoted-printable writes a non-ASCII byte as three characters (about n + 2 × escaped in
+    /// all), base64 writes everything as 4/3 plus line ends (about 1.37 × n).
+    static func choose(for bytes: UnsafeBufferPointer<UInt8>) -> TextTransferEncoding {
+        guard let base = bytes.baseAddress else { return .quotedPrintable }
+        let raw = UnsafeRawPointer(base)
+        let n = bytes.count
+        var escaped = 0, i = 0
+        while i + 8 <= n {
+            escaped += (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080).nonzeroBitCount
+            i += 8
+        }
+        while i < n { if base[i] >= 0x80 { escaped += 1 }; i += 1 }
+        return escaped * 200 > n * 37 ? .base64 : .quotedPrintable
+    }
+
+    public func encode(_ text: String, into out: inout [UInt8]) {
+        switch self {
+        case .quotedPrintable: QuotedPrintable.encode(text, into: &out)
+        case .base64: Base64Body.encode(text, into: &out)
+        }
+    }
+}

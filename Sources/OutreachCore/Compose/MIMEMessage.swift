@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// One email as bytes exactly as sent: RFC 5322 headers, `multipart/alternative` (text/plain
-/// then text/html, both quoted-printable), wrapped in `multipart/mixed` with an `invitation.ics`
+/// then text/html, each quoted-printable or base64, whichever is smaller), wrapped in `multipart/mixed` with an `invitation.ics`
 /// `text/calendar; method=PUBLISH` part when there is an event. CRLF line ends only.
 public struct MIMEMessage: Sendable {
     public var fromName: String
@@ -49,8 +49,8 @@ public struct MIMEMessage: Sendable {
             put("Content-Type: text/calendar; method=PUBLISH; charset=UTF-8; name=\"invitation.ics\"\r\n")
             put("Content-Transfer-Encoding: base64\r\n")
             put("Content-Disposition: attachment; filename=\"invitation.ics\"\r\n\r\n")
-            put(Data(calendar.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]))
-            put("\r\n--\(mixed)--\r\n")
+            Base64Body.encode(calendar, into: &out)
+            put("--\(mixed)--\r\n")
         } else {
             putAlternative(&out, alternative)
         }
@@ -61,11 +61,13 @@ public struct MIMEMessage: Sendable {
         func put(_ s: String) { out.append(contentsOf: s.utf8) }
         put("Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"\r\n\r\n")
         put("--\(boundary)\r\n")
-        put("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
-        QuotedPrintable.encode(text, into: &out)
+        let textEncoding = TextTransferEncoding.choose(for: text)
+        put("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: \(textEncoding.rawValue)\r\n\r\n")
+        textEncoding.encode(text, into: &out)
         put("--\(boundary)\r\n")
-        put("Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
-        QuotedPrintable.encode(html, into: &out)
+        let htmlEncoding = TextTransferEncoding.choose(for: html)
+        put("Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: \(htmlEncoding.rawValue)\r\n\r\n")
+        htmlEncoding.encode(html, into: &out)
         put("--\(boundary)--\r\n")
     }
 
