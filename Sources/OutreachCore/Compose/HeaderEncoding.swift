@@ -95,15 +95,17 @@ public enum HeaderEncoding {
 /// Quoted-printable (RFC 2045) of UTF-8 text, with CRLF line ends and lines of at most 76 characters.
 public enum QuotedPrintable {
     private static let hex = Array("0123456789ABCDEF".utf8)
-    /// Whether all eight bytes of `v` are printable ASCII other than "=" (33...126, not 61).
+    /// How many of the eight bytes of `v` (little-endian: the first byte lowest) come before the
+    /// first one that is not printable ASCII other than "=" (33...126, not 61): 8 if none.
     @inline(__always)
-    static func allPlain(_ v: UInt64) -> Bool {
+    static func plainPrefix(_ v: UInt64) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        return v & highs == 0                                 // ASCII
-            && (v &+ 0x5F5F_5F5F_5F5F_5F5F) & highs == highs  // each byte ≥ 33 (no carry: bytes < 128)
-            && !hasZeroByte(v ^ 0x7F7F_7F7F_7F7F_7F7F)         // no DEL
-            && !hasZeroByte(v ^ 0x3D3D_3D3D_3D3D_3D3D)         // no "="
+        // The classic zero-byte test: exact for the lowest zero byte, which is all we need.
+        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let nonASCII = v & highs
+        let control = ~((v & ~highs) &+ 0x5F5F_5F5F_5F5F_5F5F) & highs  // 7-bit value < 33 (no carries)
+        let special = nonASCII | control | zeroBytes(v ^ 0x7F7F_7F7F_7F7F_7F7F) | zeroBytes(v ^ 0x3D3D_3D3D_3D3D_3D3D)
+        return special.trailingZeroBitCount >> 3
     }
 
     public static func encode(_ text: String, into out: inout [UInt8]) {
@@ -136,14 +138,14 @@ public enum QuotedPrintable {
                 var i = 0
                 while i < n {
                     // Runs of printable ASCII (most of an HTML part) go eight bytes at a time when
-                    // all eight stay as they are and fit on the line.
+                    // all eight stay as they are and fit on the line; otherwise the bytes before the
+                    // first that needs care go at once, and that one below.
                     if line > 0 && line <= 67 && i + 8 <= n {
                         let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                        if QuotedPrintable.allPlain(v) {
-                            out.storeBytes(of: v, toByteOffset: o, as: UInt64.self)
-                            o += 8; line += 8; i += 8
-                            continue
-                        }
+                        let plain = QuotedPrintable.plainPrefix(v)
+                        out.storeBytes(of: v, toByteOffset: o, as: UInt64.self)
+                        o += plain; line += plain; i += plain
+                        if plain == 8 { continue }
                     }
                     let b = src[i]
                     let f = form[Int(b)]
