@@ -56,9 +56,9 @@ struct GlobalOptions: ParsableArguments {
         return settings
     }
 
-    func register() async throws -> (Settings, Register) {
+    func register(pageCacheKiB: Int? = nil) async throws -> (Settings, Register) {
         let settings = try await settings()
-        return (settings, try Register(path: settings.databasePath))
+        return (settings, try Register(path: settings.databasePath, pageCacheKiB: pageCacheKiB))
     }
 }
 

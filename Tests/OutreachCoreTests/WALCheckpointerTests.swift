@@ -44,4 +44,14 @@ import Testing
         try await running.value
         #expect(try writerThreshold() == 1000, "the writer checkpoints for itself again once the checkpointer stops")
     }
+
+    @Test func theDaemonsBoundedPageCacheAppliesToTheWriterAndTheReaders() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-cache-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let register = try Register(path: path, pageCacheKiB: 512)
+        #expect(try register.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -512)
+        #expect(try register.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -512)
+        let plain = try Register(path: path)
+        #expect(try plain.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -2000)
+    }
 }

@@ -8,7 +8,9 @@ public final class Register: Sendable {
     public let writer: any DatabaseWriter
 
     /// Opens (and migrates) the register at `path`, creating its folder if needed.
-    public init(path: String) throws {
+    /// `pageCacheKiB` bounds each connection's page cache (SQLite's default is 2,000 KiB): the
+    /// daemon's transactions touch a handful of pages each, and its memory is a feature.
+    public init(path: String, pageCacheKiB: Int? = nil) throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -18,6 +20,7 @@ public final class Register: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if let pageCacheKiB { try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)") }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Register.migrator.migrate(pool)
