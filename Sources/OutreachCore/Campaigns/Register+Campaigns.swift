@@ -111,6 +111,8 @@ extension Register {
                 let (condition, arguments) = Register.recipientsCondition(segment: try Segment(campaign.segment), purpose: campaign.purpose)
                 let nowMs = Timestamp.milliseconds(now)
                 let startMs = start.map { Timestamp.milliseconds($0) } ?? nowMs
+                // Counted before the insert: nothing on a first launch, so no scan of what it adds.
+                let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE campaign_id = ?", arguments: [campaign.id]) ?? 0
                 try db.execute(sql: """
                     INSERT INTO outbox (campaign_id, contact_id, state, next_attempt_at_ms, queued_at_ms, updated_at_ms)
                     SELECT ?, c.id, 'queued', ?, ?, ? FROM contacts c WHERE \(condition)
@@ -124,8 +126,7 @@ extension Register {
                 campaign.launchedAt = campaign.launchedAt ?? Timestamp.string(now)
                 campaign.finishedAt = nil
                 try campaign.update(db)
-                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE campaign_id = ?", arguments: [campaign.id]) ?? added
-                result = (campaign, added, total)
+                result = (campaign, added, before + added)
                 return .commit
             }
             return result
