@@ -30,8 +30,15 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
     public var template: InvitationTemplate {
         get throws { try JSONDecoder().decode(InvitationTemplate.self, from: Data(templateSnapshot.utf8)) }
     }
+    /// The event as frozen at creation. A snapshot from before schedules were stored gets its
+    /// schedule worked out here, once, not at every use.
     public var event: Event? {
-        get throws { try eventSnapshot.map { try JSONDecoder().decode(Event.self, from: Data($0.utf8)) } }
+        get throws {
+            guard let eventSnapshot else { return nil }
+            var event = try JSONDecoder().decode(Event.self, from: Data(eventSnapshot.utf8))
+            if event.schedule == nil { event.schedule = try event.makeSchedule(languages: Event.writtenLanguages) }
+            return event
+        }
     }
 
     /// The campaign called `slug`, or an error naming it.

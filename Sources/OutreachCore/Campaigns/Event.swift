@@ -69,20 +69,24 @@ public struct Event: Codable, Sendable, Equatable {
     /// Languages whose day names every schedule carries (those of the invitations and pages).
     static let writtenLanguages = ["vi", "en", "fr", "ko", "ja", "zh"]
 
-    /// The stored schedule, or one worked out now (campaigns from before schedules were stored).
+    /// The stored schedule (`Campaign.event` fills in the one older snapshots lack).
     var resolvedSchedule: Schedule { schedule ?? (try? makeSchedule(languages: Event.writtenLanguages))! }
 
-    /// Works the schedule out with the system's time-zone and locale data.
-    func makeSchedule(languages: [String]) throws -> Schedule {
-        guard let zone = TimeZone(identifier: timeZone) else { throw Failure(file: "", field: "time_zone", problem: "\"\(timeZone)\" is not a time zone") }
-        func moment(_ text: String, _ field: String) throws -> Schedule.Moment {
-            guard let d = Event.parseLocal(text, timeZone) else {
-                throw Failure(file: "", field: field, problem: "\"\(text)\" is not a date and time like 2027-01-30T18:00")
+    /// Works the schedule out with the system's time-zone and locale data, checking the zone and
+    /// the times on the way (`file` names the event file in the errors).
+    func makeSchedule(languages: [String], file: String = "") throws -> Schedule {
+        guard let zone = TimeZone(identifier: timeZone) else {
+            throw Failure(file: file, field: "time_zone", problem: "\"\(timeZone)\" is not a time zone")
+        }
+        func moment(_ text: String, _ field: String, like example: String) throws -> Schedule.Moment {
+            guard let d = Event.parseLocal(text, zone) else {
+                throw Failure(file: file, field: field, problem: "\"\(text)\" is not a date and time like \(example)")
             }
             return .init(unix: Int64(d.timeIntervalSince1970.rounded(.down)), offset: zone.secondsFromGMT(for: d))
         }
-        let start = try moment(start, "start"), end = try moment(end, "end")
-        let deadline = try rsvpDeadline.map { try moment($0, "rsvp_deadline") }
+        let start = try moment(start, "start", like: "2027-01-30T18:00"), end = try moment(end, "end", like: "2027-01-30T21:00")
+        guard end.unix > start.unix else { throw Failure(file: file, field: "end", problem: "is not after start") }
+        let deadline = try rsvpDeadline.map { try moment($0, "rsvp_deadline", like: "2027-01-23T17:00") }
         var startDay: [String: String] = [:], deadlineDay: [String: String] = [:]
         for language in Set(languages) {
             let day = DateFormatter()
@@ -122,22 +126,16 @@ public struct Event: Codable, Sendable, Equatable {
             throw Failure(file: file, field: "", problem: "is not valid YAML: \(error)")
         }
         event.title = event.title.normalized
-        try event.check(file: file)
         let languages = [event.title, event.description, event.venue, event.address, event.organizerName, event.dressCode]
             .compactMap { $0?.keys }.joined()
-        event.schedule = try event.makeSchedule(languages: Event.writtenLanguages + languages)
+        event.schedule = try event.makeSchedule(languages: Event.writtenLanguages + languages, file: file)
+        try event.check(file: file)
         return event
     }
 
+    /// The checks besides the zone and the times (`makeSchedule` makes those).
     func check(file: String) throws {
-        guard TimeZone(identifier: timeZone) != nil else { throw Failure(file: file, field: "time_zone", problem: "\"\(timeZone)\" is not a time zone") }
         guard !title.isEmpty else { throw Failure(file: file, field: "title", problem: "needs at least one language") }
-        guard let s = Event.parseLocal(start, timeZone) else { throw Failure(file: file, field: "start", problem: "\"\(start)\" is not a date and time like 2027-01-30T18:00") }
-        guard let e = Event.parseLocal(end, timeZone) else { throw Failure(file: file, field: "end", problem: "\"\(end)\" is not a date and time like 2027-01-30T21:00") }
-        guard e > s else { throw Failure(file: file, field: "end", problem: "is not after start") }
-        if let d = rsvpDeadline, Event.parseLocal(d, timeZone) == nil {
-            throw Failure(file: file, field: "rsvp_deadline", problem: "\"\(d)\" is not a date and time like 2027-01-23T17:00")
-        }
         guard (try? EmailAddress(organizerEmail)) != nil else { throw Failure(file: file, field: "organizer_email", problem: "\"\(organizerEmail)\" is not an email address") }
         if let url = mapURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
             throw Failure(file: file, field: "map_url", problem: "\"\(url)\" is not an http(s) URL")
@@ -145,8 +143,7 @@ public struct Event: Codable, Sendable, Equatable {
     }
 
     /// `2027-01-30T18:00` (or with seconds) in the zone.
-    static func parseLocal(_ text: String, _ zone: String) -> Date? {
-        guard let tz = TimeZone(identifier: zone) else { return nil }
+    static func parseLocal(_ text: String, _ tz: TimeZone) -> Date? {
         for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"] {
             let f = DateFormatter()
             f.locale = Locale(identifier: "en_US_POSIX")

@@ -84,7 +84,6 @@ public enum ICalendar {
     /// `+0700`.
     static func offsetText(_ seconds: Int) -> String {
         let s = abs(seconds)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return (seconds < 0 ? "-" : "+") + two(s / 3600) + two((s % 3600) / 60)
+        return (seconds < 0 ? "-" : "+") + UTCTime.two(s / 3600) + UTCTime.two((s % 3600) / 60)
     }
 }

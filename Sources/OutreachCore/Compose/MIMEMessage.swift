@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 
 /// One email as bytes exactly as sent: RFC 5322 headers, `multipart/alternative` (text/plain
-/// then text/html, each quoted-printable or base64, whichever is smaller), wrapped in `multipart/mixed` with an `invitation.ics`
-/// `text/calendar; method=PUBLISH` part when there is an event. CRLF line ends only.
+/// then text/html, each quoted-printable or base64, whichever is smaller), wrapped in
+/// `multipart/mixed` with an `invitation.ics` `text/calendar; method=PUBLISH` part when there is
+/// an event. CRLF line ends only.
 public struct MIMEMessage: Sendable {
     public var fromName: String
     public var fromAddress: String
@@ -104,7 +105,8 @@ struct UTCTime {
         self.fields = fields
     }
 
-    private static func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    /// `7` → `07`.
+    static func two<N: BinaryInteger>(_ v: N) -> String { v < 10 ? "0\(v)" : "\(v)" }
     var year: String { "\(fields.tm_year + 1900)" }
     var month: String { UTCTime.two(fields.tm_mon + 1) }
     var day: String { UTCTime.two(fields.tm_mday) }

@@ -35,6 +35,8 @@ public struct WALCheckpointer: Service {
         try await register.writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(fallbackPages)")
         }
+        // On the way out, whatever still writes checkpoints for itself again. (In a `defer`, so the
+        // synchronous form: the async one refuses to run in a cancelled task.)
         defer { try? register.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") } }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: interval)
