@@ -4,22 +4,37 @@ import Foundation
 /// non-ASCII text becomes base64 words of at most 75 characters that never split a UTF-8
 /// character, and lines fold before 78 characters.
 public enum HeaderEncoding {
-    /// `text` on one line: CR, LF, tabs and other controls become spaces, runs of spaces collapse.
+    /// `text` on one line: CR, LF, tabs and other controls (C0 and C1), U+2028 and U+2029 become
+    /// spaces, runs of spaces collapse, and the ends are trimmed.
     public static func singleLine(_ text: String) -> String {
-        // Most text has nothing to replace: no control, no unusual separator, no double space.
-        var previous: UInt8 = 0x20
+        // Most text has nothing to replace: no control, no line or paragraph separator, no
+        // double space, no space at either end. The bytes tell (C1 controls are C2 80–9F in
+        // UTF-8, the separators E2 80 A8 and E2 80 A9).
         var plain = true
-        for b in text.utf8 {
-            if b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2 || (b == 0x20 && previous == 0x20) { plain = false; break }
-            previous = b
-        }
-        if plain && previous != 0x20 { return text }
+        text.utf8.withContiguousStorageIfAvailable { b in
+            var previous: UInt8 = 0x20
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                if c < 0x20 || c == 0x7F || (c == 0x20 && previous == 0x20)
+                    || (c == 0xC2 && i + 1 < b.count && b[i + 1] < 0xA0)
+                    || (c == 0xE2 && i + 2 < b.count && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9)) {
+                    plain = false
+                    return
+                }
+                previous = c
+                i += 1
+            }
+            if previous == 0x20 { plain = false }
+        } ?? { plain = false }()
+        if plain { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var lastSpace = false
         for scalar in text.unicodeScalars {
-            let cat = scalar.properties.generalCategory
-            if scalar.value < 0x20 || scalar.value == 0x7F || cat == .control || cat == .lineSeparator || cat == .paragraphSeparator || scalar == " " {
+            let v = scalar.value
+            // General categories Cc (controls), Zl and Zp, and the space itself.
+            if v <= 0x20 || (v >= 0x7F && v <= 0x9F) || v == 0x2028 || v == 0x2029 {
                 if !lastSpace { out.append(" ") }
                 lastSpace = true
             } else {

@@ -36,6 +36,10 @@ public struct InvitationComposer: Sendable {
     /// The calendar per language, cut around its only per-message parts (UID and DTSTAMP).
     private let calendars: [String: [String]]
     static let uidMark = "\u{1}UID\u{1}", stampMark = "\u{1}STAMP\u{1}"
+    /// The From header, encoded once.
+    private let fromHeader: String
+    /// Per language, the Subject header encoded once, when the subject is the same for everyone.
+    private var subjectHeaders: [String: String] = [:]
 
     public init(campaign: Campaign, sender: Sender, links: Links) throws {
         campaignID = campaign.id!
@@ -45,6 +49,7 @@ public struct InvitationComposer: Sendable {
         subjectOverride = campaign.subject
         self.sender = sender
         self.links = links
+        fromHeader = HeaderEncoding.address("From", displayName: sender.name, address: sender.address)
         var fields: [String: [String: String]] = [:]
         if let event {
             for lang in template.source.languages.keys { fields[lang] = InvitationComposer.eventFields(event, language: lang) }
@@ -67,6 +72,9 @@ public struct InvitationComposer: Sendable {
             ready[lang] = Prepared(subject: Prepared.cut(r.subject), text: Prepared.cut(r.text), html: Prepared.cut(r.html))
         }
         prepared = ready
+        for (lang, p) in ready where subjectOverride != nil || p.subject.fields.isEmpty {
+            subjectHeaders[lang] = HeaderEncoding.unstructured("Subject", subjectOverride ?? p.subject.literals[0])
+        }
     }
 
     /// The message for `contact` (`test`: marked as a test in the subject).
@@ -81,7 +89,8 @@ public struct InvitationComposer: Sendable {
             toAddress: contact.email, replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
             listID: "\(slug).\(sender.domain)", unsubscribeURL: unsubscribe,
             unsubscribeMailto: "mailto:\(sender.replyTo ?? sender.address)?subject=unsubscribe",
-            text: text, html: html, calendar: calendar)
+            text: text, html: html, calendar: calendar, fromHeader: fromHeader,
+            subjectHeader: test ? nil : subjectHeaders[language])
         return ComposedMessage(bytes: message.bytes(), messageID: messageID, language: language, subject: subject)
     }
 

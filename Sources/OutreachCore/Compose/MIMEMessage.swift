@@ -20,16 +20,20 @@ public struct MIMEMessage: Sendable {
     public var text: String
     public var html: String
     public var calendar: String?
+    /// The From and Subject header lines (with their CRLF) when already encoded: a composer
+    /// sending thousands of messages from one sender under one subject encodes them once.
+    public var fromHeader: String? = nil
+    public var subjectHeader: String? = nil
 
     /// The message's bytes.
     public func bytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count * 2 + html.utf8.count * 2 + 2048)
         func put(_ s: String) { out.append(contentsOf: s.utf8) }
-        put(HeaderEncoding.address("From", displayName: fromName, address: fromAddress))
+        put(fromHeader ?? HeaderEncoding.address("From", displayName: fromName, address: fromAddress))
         put(HeaderEncoding.address("To", displayName: toName, address: toAddress))
         if let replyTo { put("Reply-To: \(replyTo)\r\n") }
-        put(HeaderEncoding.unstructured("Subject", subject))
+        put(subjectHeader ?? HeaderEncoding.unstructured("Subject", subject))
         put("Date: \(MIMEMessage.rfc5322Date(date))\r\n")
         put("Message-ID: \(messageID)\r\n")
         put("MIME-Version: 1.0\r\n")
