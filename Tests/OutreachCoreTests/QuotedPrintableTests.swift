@@ -40,7 +40,8 @@ import Testing
         var random = SystemRandomNumberGenerator()
         // Long runs of plain ASCII (the eight-byte path), with the bytes that need care mixed in.
         let pieces: [String] = ["a", "The quick brown fox ", "<td style=\"padding:4px\">", "=", " ", "\t", ".", "\n", "\r\n",
-                                "ư", "Cần Thơ", "新年", "\u{7F}", "\u{1}", "0123456789abcdef", "..", "= ", " \n", "\r", "\t\r\n", "%", "~", "&amp;"]
+                                "ư", "Cần Thơ", "新年", "\u{7F}", "\u{1}", "0123456789abcdef", "..", "= ", " \n", "\r", "\t\r\n", "%", "~", "&amp;",
+                                "  ", " \r\n", "margin:0 0 16px 0; ", "a b c d e f g h "]
         for _ in 0..<2000 {
             var text = ""
             for _ in 0..<Int.random(in: 0...120, using: &random) { text += pieces.randomElement(using: &random)! }
@@ -87,5 +88,15 @@ import Testing
         #expect(TextTransferEncoding.choose(for: "Kính gửi Ông Dũng, Sở Ngoại vụ thành phố Cần Thơ trân trọng kính mời Ông đến dự buổi gặp mặt") == .base64)
         #expect(TextTransferEncoding.choose(for: "2027年テト（旧正月）外国人・在外ベトナム人新年交流会") == .base64)
         #expect(TextTransferEncoding.choose(for: "") == .quotedPrintable)
+        // Long texts (the count runs in rounds of 2,040 bytes): the choice follows the share of
+        // non-ASCII bytes counted one by one, on both sides of the threshold.
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let ascii = Int.random(in: 0...30_000, using: &random), accented = Int.random(in: 0...5_000, using: &random)
+            let text = String((String(repeating: "a", count: ascii) + String(repeating: "ư", count: accented)).shuffled())
+            let escaped = text.utf8.filter { $0 >= 0x80 }.count
+            let expected: TextTransferEncoding = escaped * 200 > text.utf8.count * 37 ? .base64 : .quotedPrintable
+            #expect(TextTransferEncoding.choose(for: text) == expected, "\(ascii) ASCII, \(accented) accented")
+        }
     }
 }

@@ -110,17 +110,20 @@ public enum HeaderEncoding {
 /// Quoted-printable (RFC 2045) of UTF-8 text, with CRLF line ends and lines of at most 76 characters.
 public enum QuotedPrintable {
     private static let hex = Array("0123456789ABCDEF".utf8)
-    /// How many of the eight bytes of `v` (little-endian: the first byte lowest) come before the
-    /// first one that is not printable ASCII other than "=" (33...126, not 61): 8 if none.
+    /// How many of the eight bytes of `v` (little-endian: the first byte lowest) go out as they
+    /// are: those before the first byte that is not printable ASCII or space, or is "=" (8 if
+    /// none), less a space at the end of that run (a space before a line break, or at the end of
+    /// the eight where the next byte is unknown, is written =20 by the careful path).
     @inline(__always)
     static func plainPrefix(_ v: UInt64) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         // The classic zero-byte test: exact for the lowest zero byte, which is all we need.
         @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
         let nonASCII = v & highs
-        let control = ~((v & ~highs) &+ 0x5F5F_5F5F_5F5F_5F5F) & highs  // 7-bit value < 33 (no carries)
+        let control = ~((v & ~highs) &+ 0x6060_6060_6060_6060) & highs  // 7-bit value < 32 (no carries)
         let special = nonASCII | control | zeroBytes(v ^ 0x7F7F_7F7F_7F7F_7F7F) | zeroBytes(v ^ 0x3D3D_3D3D_3D3D_3D3D)
-        return special.trailingZeroBitCount >> 3
+        let plain = special.trailingZeroBitCount >> 3
+        return plain > 0 && (v >> UInt64((plain - 1) * 8)) & 0xFF == 0x20 ? plain - 1 : plain
     }
 
     public static func encode(_ text: String, into out: inout [UInt8]) {
@@ -254,9 +257,17 @@ public enum TextTransferEncoding: String, Sendable {
         let raw = UnsafeRawPointer(base)
         let n = bytes.count
         var escaped = 0, i = 0
+        // The high bits of eight bytes at a time, summed per byte lane (at most 255 rounds before
+        // a lane could overflow), then across the lanes.
         while i + 8 <= n {
-            escaped += (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080).nonzeroBitCount
-            i += 8
+            var lanes: UInt64 = 0
+            let end = min(n - 7, i + 255 * 8)
+            while i < end {
+                lanes &+= (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) >> 7) & 0x0101_0101_0101_0101
+                i += 8
+            }
+            lanes = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)  // four lanes of 16 bits
+            escaped += Int(truncatingIfNeeded: (lanes &* 0x0001_0001_0001_0001) >> 48)
         }
         while i < n { if base[i] >= 0x80 { escaped += 1 }; i += 1 }
         return escaped * 200 > n * 37 ? .base64 : .quotedPrintable
