@@ -11,7 +11,7 @@ struct CampaignCommand: AsyncParsableCommand {
     )
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a draft campaign (the template's texts are frozen into it).")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a draft campaign (the template's texts are frozen into it).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Short name, e.g. tet-2027.") var slug: String
         @Option(help: "Template folder name under Templates/.") var template: String
@@ -33,7 +33,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List campaigns with their state and counts.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List campaigns with their state and counts.")
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             let (_, register) = try await global.register()
@@ -48,7 +48,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Preview: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write each recipient's message as an .eml file; sends nothing.")
+        static let configuration = CommandConfiguration(commandName: "preview", abstract: "Write each recipient's message as an .eml file; sends nothing.")
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         @Option(help: "Only this contact.") var contact: String?
@@ -88,7 +88,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Launch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Queue the campaign's messages; the daemon sends them.")
+        static let configuration = CommandConfiguration(commandName: "launch", abstract: "Queue the campaign's messages; the daemon sends them.")
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         @Option(help: "Start at this time (ISO 8601, e.g. 2027-01-20T08:00:00+07:00).") var at: String?
@@ -108,7 +108,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Test: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send one rendered message now, marked as a test (outside the campaign's counts).")
+        static let configuration = CommandConfiguration(commandName: "test", abstract: "Send one rendered message now, marked as a test (outside the campaign's counts).")
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         @Option(help: "Where to send it.") var to: String
@@ -141,7 +141,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Counts per state, rate, ETA, RSVPs; --watch follows it live.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Counts per state, rate, ETA, RSVPs; --watch follows it live.")
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         @Flag(help: "Redraw until the campaign is finished, cancelled or paused with nothing in flight.") var watch = false
@@ -175,7 +175,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Pause: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop sending (the daemon honours it within a second).")
+        static let configuration = CommandConfiguration(commandName: "pause", abstract: "Stop sending (the daemon honours it within a second).")
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         func run() async throws {
@@ -186,7 +186,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Resume: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resume a paused campaign.")
+        static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a paused campaign.")
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         func run() async throws {
@@ -197,7 +197,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel: what is still queued is never sent.")
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel: what is still queued is never sent.")
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         func run() async throws {

@@ -13,7 +13,7 @@ struct Contacts: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import contacts from a CSV export (all or nothing).")
+        static let configuration = CommandConfiguration(commandName: "import", abstract: "Import contacts from a CSV export (all or nothing).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "Names the file in the consent ledger (default: the file name).") var source: String?
@@ -77,7 +77,7 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List contacts, optionally of a segment.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List contacts, optionally of a segment.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Segment expression, e.g. \"kind=overseas_vietnamese country=DE,FR consent=granted\".") var segment: String = ""
         @Option(help: "table, csv or json.") var format: Format = .table
@@ -114,7 +114,7 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one contact, its consent and its history.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one contact, its consent and its history.")
         @OptionGroup var global: GlobalOptions
         @Argument var email: String
         @Option(help: "table or json.") var format: Format = .table
@@ -137,7 +137,7 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print, as JSON, everything held about a person.")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Print, as JSON, everything held about a person.")
         @OptionGroup var global: GlobalOptions
         @Argument var email: String
         func run() async throws {
@@ -147,7 +147,7 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct Unsubscribe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a withdrawal of consent (staff) and suppress the address.")
+        static let configuration = CommandConfiguration(commandName: "unsubscribe", abstract: "Record a withdrawal of consent (staff) and suppress the address.")
         @OptionGroup var global: GlobalOptions
         @Argument var email: String
         @Option(help: "Why, for the ledger (e.g. \"phone call 2026-11-29\").") var evidence: String?
@@ -159,7 +159,7 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct Forget: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Erase a person; keep only the address hash so no import brings them back.")
+        static let configuration = CommandConfiguration(commandName: "forget", abstract: "Erase a person; keep only the address hash so no import brings them back.")
         @OptionGroup var global: GlobalOptions
         @Argument var email: String
         func run() async throws {

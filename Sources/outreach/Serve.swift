@@ -9,7 +9,7 @@ import ServiceLifecycle
 
 /// `outreach serve`: the daemon (delivery workers and the HTTP server).
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the daemon: deliver what is queued and answer the links.")
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon: deliver what is queued and answer the links.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
 
