@@ -55,3 +55,37 @@ import Testing
         #expect(try plain.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -2000)
     }
 }
+
+/// A launch syncs its own commit and leaves copying the log back to the daemon's checkpointer:
+/// its rows are durable and visible at once, and closing the command does not checkpoint.
+@Suite struct LaunchCheckpointTests {
+    @Test func aLaunchLeavesItsRowsInTheLogAndItsConnectionAsItWas() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-launch-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        var register: Register? = try Register(path: path)
+        try register!.writer.write { db in
+            try db.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+                INSERT INTO contacts (email, email_key, language, consent_status, created_at, updated_at)
+                SELECT 'p' || i || '@example.org', 'p' || i || '@example.org', 'en', 'granted', '2026-11-29', '2026-11-29' FROM n
+                """)
+        }
+        let root = GoldenTests.root.path
+        _ = try register!.createCampaign(slug: "c", templateName: "new-year-gathering", templatesRoot: root + "/Templates",
+                                         eventFile: root + "/Config/events/new-year-gathering-2027.yaml", segment: "", subject: nil)
+        func settings() throws -> [Int?] {
+            try register!.writer.writeWithoutTransaction { db in
+                [try Int.fetchOne(db, sql: "PRAGMA synchronous"), try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")]
+            }
+        }
+        let before = try settings()
+        #expect(try register!.launch("c").added == 500)
+        #expect(try settings() == before, "synchronous and the checkpoint threshold come back after the launch")
+        register = nil  // closes every connection, as the command does when it exits
+
+        let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        #expect(wal > 0, "the launch's rows wait in the log for the daemon's checkpointer")
+        let reopened = try Register(path: path)
+        #expect(try reopened.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") } == 500)
+    }
+}

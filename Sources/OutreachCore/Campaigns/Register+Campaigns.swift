@@ -1,4 +1,5 @@
 import Foundation
+import CSQLite
 import GRDB
 
 /// A campaign's recipients by language, as `campaign create` and `preview` report them.
@@ -102,6 +103,14 @@ extension Register {
             // (The pragma cannot change inside a transaction, hence outside.)
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+            // Durable when the command says so: this commit syncs the WAL. Copying the rows from
+            // the WAL into the database file (a checkpoint, and a second sync) is left to the
+            // daemon's background checkpointer rather than done when the command closes.
+            let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 1
+            let autocheckpoint = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1000
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
+            defer { try? db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA wal_autocheckpoint = \(autocheckpoint)") }
+            _ = outreach_sqlite_no_checkpoint_on_close(db.sqliteConnection)
             var result: (Campaign, Int, Int)!
             try db.inTransaction(.immediate) {
                 var campaign = try Campaign.named(slug, db)
