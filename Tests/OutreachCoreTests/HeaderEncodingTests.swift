@@ -31,3 +31,62 @@ import Testing
         }
     }
 }
+
+/// The text and HTML parts are quoted-printable once per campaign around their personal fields
+/// (or base64 when that is smaller): decoded, every part is exactly the text rendered for that
+/// recipient, and every quoted-printable line obeys RFC 2045, whoever the recipient is.
+@Suite struct EncodedPartTests {
+    static func contacts(language: String) -> [Contact] {
+        var tricky = GoldenTests.contact(language: language)
+        tricky.id = 7_654_321
+        tricky.name = ".Nguyễn <b>\"Bé\"</b> & 'Út' " + String(repeating: "Trần Thị Minh Khai ", count: 12)
+        tricky.honorific = "Bà"
+        tricky.organization = "Hội người Việt tại Fukuoka = ?"
+        var plain = GoldenTests.contact(language: language)
+        plain.name = ""
+        plain.honorific = nil
+        return [GoldenTests.contact(language: language), tricky, plain]
+    }
+
+    /// (content type, transfer encoding, body) of each text part.
+    static func parts(_ message: [UInt8]) -> [(String, String, [UInt8])] {
+        let text = String(decoding: message, as: UTF8.self)
+        var found: [(String, String, [UInt8])] = []
+        for type in ["text/plain", "text/html"] {
+            guard let header = text.range(of: "Content-Type: \(type); charset=UTF-8\r\nContent-Transfer-Encoding: ") else { continue }
+            let rest = text[header.upperBound...]
+            let encoding = String(rest.prefix { !$0.isNewline })
+            let bodyStart = rest.range(of: "\r\n\r\n")!.upperBound
+            let bodyEnd = rest.range(of: "\r\n--=_outreach_")!.lowerBound
+            found.append((type, encoding, Array(rest[bodyStart..<bodyEnd].utf8)))
+        }
+        return found
+    }
+
+    @Test(arguments: GoldenTests.cases.map { "\($0.0)|\($0.1 ?? "")|\($0.2)" })
+    func eachPartDecodesToTheRenderedText(_ key: String) throws {
+        let p = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        let composer = try GoldenTests().composer(p[0], p[1].isEmpty ? nil : p[1])
+        for contact in Self.contacts(language: p[2]) {
+            let message = composer.compose(contact)
+            let rendered = composer.render(contact)
+            let parts = Self.parts(message.bytes)
+            #expect(parts.count == 2)
+            for (type, encoding, body) in parts {
+                var expected = (type == "text/plain" ? rendered.text : rendered.html)
+                    .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+                if encoding == "quoted-printable" {
+                    // The CRLF before the boundary belongs to the boundary.
+                    if expected.hasSuffix("\r\n") { expected.removeLast() }
+                    let decoded = try #require(QuotedPrintableTests.decode(body + [0x0D, 0x0A]))
+                    #expect(String(decoding: decoded, as: UTF8.self) == expected + "\r\n", "\(type) for \(contact.name)")
+                    #expect(QuotedPrintableTests.checkLines(body + [0x0D, 0x0A]).isEmpty, "\(type) for \(contact.name)")
+                } else {
+                    #expect(encoding == "base64")
+                    let decoded = try #require(Data(base64Encoded: String(decoding: body, as: UTF8.self), options: .ignoreUnknownCharacters))
+                    #expect(String(decoding: decoded, as: UTF8.self) == expected, "\(type) for \(contact.name)")
+                }
+            }
+        }
+    }
+}

@@ -126,9 +126,12 @@ public enum QuotedPrintable {
         return plain > 0 && (v >> UInt64((plain - 1) * 8)) & 0xFF == 0x20 ? plain - 1 : plain
     }
 
-    public static func encode(_ text: String, into out: inout [UInt8]) {
+    /// `text` as a quoted-printable body. Not `final`: a piece of a body that goes on; it ends
+    /// with a soft line break (unless it ends at the start of a line), so whatever follows starts
+    /// a line of its own and the piece's lines never depend on what comes before or after it.
+    public static func encode(_ text: String, into out: inout [UInt8], final: Bool = true) {
         var text = text
-        text.withUTF8 { encode($0, into: &out) }
+        text.withUTF8 { encode($0, into: &out, final: final) }
     }
 
     /// Per byte, its encoded form packed little-endian (up to three bytes) with its length in the
@@ -139,14 +142,15 @@ public enum QuotedPrintable {
         return 0x3D | UInt32(hex[b >> 4]) << 8 | UInt32(hex[b & 0xF]) << 16 | 3 << 24
     }
 
-    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], final: Bool = true) {
         let n = bytes.count
         // Worst case: every byte as =XX, plus a soft break every 25 of them, plus the final CRLF,
         // plus one byte of slack for the four-byte stores of three-byte forms.
         let capacity = n * 3 + (n / 25 + 2) * 3 + 2 + 1
         let encoded = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             guard n > 0, let src = bytes.baseAddress, let dst = buffer.baseAddress else {
-                buffer[0] = 0x0D; buffer[1] = 0x0A; count = 2; return
+                if final { buffer[0] = 0x0D; buffer[1] = 0x0A; count = 2 } else { count = 0 }
+                return
             }
             hex.withUnsafeBufferPointer { hexDigits in forms.withUnsafeBufferPointer { formTable in
                 let digits = hexDigits.baseAddress!, form = formTable.baseAddress!
@@ -188,7 +192,11 @@ public enum QuotedPrintable {
                     }
                     i += 1
                 }
-                if src[n - 1] != 0x0A { dst[o] = 0x0D; dst[o + 1] = 0x0A; o += 2 }
+                if final {
+                    if src[n - 1] != 0x0A { dst[o] = 0x0D; dst[o + 1] = 0x0A; o += 2 }
+                } else if line > 0 {
+                    dst[o] = 0x3D; dst[o + 1] = 0x0D; dst[o + 2] = 0x0A; o += 3
+                }
                 count = o
             } }
         }
@@ -205,7 +213,7 @@ public enum Base64Body {
         text.withUTF8 { encode($0, into: &out) }
     }
 
-    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], final: Bool = true) {
         let n = bytes.count
         let lines = (n + 56) / 57
         let capacity = (n + 2) / 3 * 4 + lines * 2
@@ -270,13 +278,24 @@ public enum TextTransferEncoding: String, Sendable {
             escaped += Int(truncatingIfNeeded: (lanes &* 0x0001_0001_0001_0001) >> 48)
         }
         while i < n { if base[i] >= 0x80 { escaped += 1 }; i += 1 }
-        return escaped * 200 > n * 37 ? .base64 : .quotedPrintable
+        return choose(nonASCII: escaped, of: n)
+    }
+
+    /// The choice for a text of `n` bytes of which `nonASCII` are not ASCII.
+    static func choose(nonASCII: Int, of n: Int) -> TextTransferEncoding {
+        nonASCII * 200 > n * 37 ? .base64 : .quotedPrintable
     }
 
     public func encode(_ text: String, into out: inout [UInt8]) {
         switch self {
         case .quotedPrintable: QuotedPrintable.encode(text, into: &out)
-        case .base64: Base64Body.encode(text, into: &out)
+        case .base64:
+            // The canonical form of text (RFC 2045 §6.8): line breaks are CRLF before encoding.
+            var canonical = text
+            if text.utf8.contains(0x0A) {
+                canonical = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+            }
+            Base64Body.encode(canonical, into: &out)
         }
     }
 }

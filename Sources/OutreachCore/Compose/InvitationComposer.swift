@@ -40,6 +40,8 @@ public struct InvitationComposer: Sendable {
     private let fromHeader: String
     /// Per language, the Subject header encoded once, when the subject is the same for everyone.
     private var subjectHeaders: [String: String] = [:]
+    /// Per language, the plain-text and HTML parts quoted-printable once around their personal fields.
+    private var encodedParts: [String: (text: EncodedPart, html: EncodedPart)] = [:]
 
     public init(campaign: Campaign, sender: Sender, links: Links) throws {
         campaignID = campaign.id!
@@ -72,14 +74,30 @@ public struct InvitationComposer: Sendable {
             ready[lang] = Prepared(subject: Prepared.cut(r.subject), text: Prepared.cut(r.text), html: Prepared.cut(r.html))
         }
         prepared = ready
-        for (lang, p) in ready where subjectOverride != nil || p.subject.fields.isEmpty {
-            subjectHeaders[lang] = HeaderEncoding.unstructured("Subject", subjectOverride ?? p.subject.literals[0])
+        for (lang, p) in ready {
+            if subjectOverride != nil || p.subject.fields.isEmpty {
+                subjectHeaders[lang] = HeaderEncoding.unstructured("Subject", subjectOverride ?? p.subject.literals[0])
+            }
+            encodedParts[lang] = (EncodedPart(p.text), EncodedPart(p.html))
         }
     }
 
     /// The message for `contact` (`test`: marked as a test in the subject).
     public func compose(_ contact: Contact, test: Bool = false, date: Date = Date()) -> ComposedMessage {
-        let (language, subjectText, text, html, unsubscribe) = render(contact)
+        let (language, _) = template.source.language(for: contact.language)
+        let values = personalValues(contact, language: language)
+        let (subjectText, unsubscribe) = (subject(language: language, values: values), values[PersonalField.unsubscribeURL.rawValue])
+        // The parts encoded once around the personal fields, unless base64 is the better choice
+        // for a part (then it is filled and encoded whole, as is any part that cannot be prepared).
+        let parts = encodedParts[language]
+        let textQP = parts?.text.quotedPrintable(values, html: false)
+        let htmlQP = parts?.html.quotedPrintable(values, html: true)
+        var text = "", html = ""
+        if textQP == nil || htmlQP == nil {
+            let rendered = render(language: language, values: values)
+            text = rendered.text
+            html = rendered.html
+        }
         var subject = subjectText
         if test { subject = "[TEST] " + subject }
         let messageID = MIMEMessage.newMessageID(domain: sender.domain)
@@ -90,7 +108,7 @@ public struct InvitationComposer: Sendable {
             listID: "\(slug).\(sender.domain)", unsubscribeURL: unsubscribe,
             unsubscribeMailto: "mailto:\(sender.replyTo ?? sender.address)?subject=unsubscribe",
             text: text, html: html, calendar: calendar, fromHeader: fromHeader,
-            subjectHeader: test ? nil : subjectHeaders[language])
+            subjectHeader: test ? nil : subjectHeaders[language], textQuotedPrintable: textQP, htmlQuotedPrintable: htmlQP)
         return ComposedMessage(bytes: message.bytes(), messageID: messageID, language: language, subject: subject)
     }
 
@@ -98,12 +116,25 @@ public struct InvitationComposer: Sendable {
     public func render(_ contact: Contact) -> (language: String, subject: String, text: String, html: String, unsubscribeURL: String) {
         let (language, _) = template.source.language(for: contact.language)
         let values = personalValues(contact, language: language)
+        let rendered = render(language: language, values: values)
+        return (language, rendered.subject, rendered.text, rendered.html, values[PersonalField.unsubscribeURL.rawValue])
+    }
+
+    /// The subject, plain text and HTML in `language` for these personal values.
+    private func render(language: String, values: [String]) -> (subject: String, text: String, html: String) {
         if let prepared = prepared[language] {
-            return (language, subjectOverride ?? prepared.subject.fill(values, html: false),
-                    prepared.text.fill(values, html: false), prepared.html.fill(values, html: true), values[PersonalField.unsubscribeURL.rawValue])
+            return (subjectOverride ?? prepared.subject.fill(values, html: false),
+                    prepared.text.fill(values, html: false), prepared.html.fill(values, html: true))
         }
         let rendered = template.render(context(language: language, values: values), language: language)
-        return (language, subjectOverride ?? rendered.subject, rendered.text, rendered.html, values[PersonalField.unsubscribeURL.rawValue])
+        return (subjectOverride ?? rendered.subject, rendered.text, rendered.html)
+    }
+
+    /// The subject alone (the texts are not filled for it).
+    private func subject(language: String, values: [String]) -> String {
+        if let subjectOverride { return subjectOverride }
+        if let prepared = prepared[language] { return prepared.subject.fill(values, html: false) }
+        return render(language: language, values: values).subject
     }
 
     /// The merge fields that differ from one recipient to the next.
@@ -208,6 +239,54 @@ public struct InvitationComposer: Sendable {
                 case "'": out += "&#39;"
                 default: out.append(c)
                 }
+            }
+            return out
+        }
+    }
+
+    /// A prepared text as a quoted-printable body, encoded once: each literal piece is encoded on
+    /// its own and ends with a soft line break, so it starts and ends at the start of a line
+    /// whatever the personal fields around it are; per message only the fields are encoded.
+    /// Decoded, it is exactly the filled text (soft line breaks are not part of the text).
+    struct EncodedPart: Sendable {
+        let pieces: Prepared.Pieces
+        /// The encoded literals; the last one ends the body (with CRLF), unless it is empty.
+        let literals: [[UInt8]]
+        let literalBytes: Int
+        let literalNonASCII: Int
+
+        init(_ pieces: Prepared.Pieces) {
+            self.pieces = pieces
+            let last = pieces.literals.count - 1
+            literals = pieces.literals.enumerated().map { i, literal in
+                var out: [UInt8] = []
+                // An empty last literal: the last field ends the body instead.
+                if i < last || !literal.isEmpty || pieces.fields.isEmpty {
+                    QuotedPrintable.encode(literal, into: &out, final: i == last)
+                }
+                return out
+            }
+            literalBytes = pieces.literals.reduce(0) { $0 + $1.utf8.count }
+            literalNonASCII = pieces.literals.reduce(0) { n, literal in n + literal.utf8.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) } }
+        }
+
+        /// The body for `values` (escaped for HTML when `html`), or nil when base64 would be the
+        /// smaller encoding of the filled text (the same choice as for any text part).
+        func quotedPrintable(_ values: [String], html: Bool) -> [UInt8]? {
+            let fields = pieces.fields.map { html ? Prepared.escape(values[$0]) : values[$0] }
+            var bytes = literalBytes, nonASCII = literalNonASCII
+            for field in fields {
+                bytes += field.utf8.count
+                nonASCII += field.utf8.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) }
+            }
+            guard TextTransferEncoding.choose(nonASCII: nonASCII, of: bytes) == .quotedPrintable else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(literals.reduce(0) { $0 + $1.count } + bytes - literalBytes + 64)
+            out.append(contentsOf: literals[0])
+            let endsWithField = pieces.literals.last?.isEmpty == true
+            for (i, field) in fields.enumerated() {
+                QuotedPrintable.encode(field, into: &out, final: endsWithField && i == fields.count - 1)
+                out.append(contentsOf: literals[i + 1])
             }
             return out
         }

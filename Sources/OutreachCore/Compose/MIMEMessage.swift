@@ -24,6 +24,9 @@ public struct MIMEMessage: Sendable {
     /// sending thousands of messages from one sender under one subject encodes them once.
     public var fromHeader: String? = nil
     public var subjectHeader: String? = nil
+    /// The plain-text and HTML parts already quoted-printable (then `text` and `html` are not read).
+    public var textQuotedPrintable: [UInt8]? = nil
+    public var htmlQuotedPrintable: [UInt8]? = nil
 
     /// The message's bytes.
     public func bytes() -> [UInt8] {
@@ -65,14 +68,17 @@ public struct MIMEMessage: Sendable {
     private func putAlternative(_ out: inout [UInt8], _ boundary: String) {
         func put(_ s: String) { out.append(contentsOf: s.utf8) }
         put("Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"\r\n\r\n")
-        put("--\(boundary)\r\n")
-        let textEncoding = TextTransferEncoding.choose(for: text)
-        put("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: \(textEncoding.rawValue)\r\n\r\n")
-        textEncoding.encode(text, into: &out)
-        put("--\(boundary)\r\n")
-        let htmlEncoding = TextTransferEncoding.choose(for: html)
-        put("Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: \(htmlEncoding.rawValue)\r\n\r\n")
-        htmlEncoding.encode(html, into: &out)
+        for (type, body, encoded) in [("plain", text, textQuotedPrintable), ("html", html, htmlQuotedPrintable)] {
+            put("--\(boundary)\r\n")
+            if let encoded {
+                put("Content-Type: text/\(type); charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
+                out.append(contentsOf: encoded)
+            } else {
+                let encoding = TextTransferEncoding.choose(for: body)
+                put("Content-Type: text/\(type); charset=UTF-8\r\nContent-Transfer-Encoding: \(encoding.rawValue)\r\n\r\n")
+                encoding.encode(body, into: &out)
+            }
+        }
         put("--\(boundary)--\r\n")
     }
 
