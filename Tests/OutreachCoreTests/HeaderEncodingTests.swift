@@ -90,3 +90,20 @@ import Testing
         }
     }
 }
+
+/// Which texts can be rendered once and filled per recipient.
+@Suite struct PreparableTextTests {
+    static func texts(_ body: String) -> InvitationTemplate.Texts {
+        .init(subject: "Mời {{contact.name}}", html: body, text: "Kính gửi {{salutation}}", headerHTML: "", footerHTML: "", headerText: "", footerText: "")
+    }
+
+    @Test func personalSectionsTransformsAndAttributesCannotBePrepared() {
+        #expect(InvitationComposer.canPrepare(Self.texts("<p>{{salutation}}, {{event.title}} {{unsubscribe_url}}</p>")))
+        #expect(InvitationComposer.canPrepare(Self.texts("{{#event.dress_code}}<p>{{.}}</p>{{/event.dress_code}} (a) {x}")))
+        for body in ["{{#contact.organization}}x{{/contact.organization}}", "{{^salutation}}Hello{{/salutation}}",
+                     "{{# rsvp_yes_url}}y{{/ rsvp_yes_url}}", "{{uppercase(contact.name)}}", "{{ lowercased(event.title) }}",
+                     "{{contact.attributes.table}}"] {
+            #expect(!InvitationComposer.canPrepare(Self.texts(body)), "\(body)")
+        }
+    }
+}

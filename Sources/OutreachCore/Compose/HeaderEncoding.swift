@@ -291,11 +291,30 @@ public enum TextTransferEncoding: String, Sendable {
         case .quotedPrintable: QuotedPrintable.encode(text, into: &out)
         case .base64:
             // The canonical form of text (RFC 2045 §6.8): line breaks are CRLF before encoding.
-            var canonical = text
-            if text.utf8.contains(0x0A) {
-                canonical = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+            var text = text
+            text.withUTF8 { source in
+                guard let base = source.baseAddress, memchr(base, 0x0A, source.count) != nil else {
+                    return Base64Body.encode(source, into: &out)
+                }
+                // Runs between line feeds are copied whole; a line feed without its CR gets one.
+                let n = source.count
+                let canonical = [UInt8](unsafeUninitializedCapacity: n * 2) { buffer, count in
+                    let dst = buffer.baseAddress!
+                    var i = 0, o = 0
+                    while i < n {
+                        guard let found = memchr(base + i, 0x0A, n - i) else {
+                            memcpy(dst + o, base + i, n - i); o += n - i; break
+                        }
+                        let lf = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+                        memcpy(dst + o, base + i, lf - i); o += lf - i
+                        if lf == 0 || base[lf - 1] != 0x0D { dst[o] = 0x0D; o += 1 }
+                        dst[o] = 0x0A; o += 1
+                        i = lf + 1
+                    }
+                    count = o
+                }
+                canonical.withUnsafeBufferPointer { Base64Body.encode($0, into: &out) }
             }
-            Base64Body.encode(canonical, into: &out)
         }
     }
 }
