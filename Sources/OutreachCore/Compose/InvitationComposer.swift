@@ -93,7 +93,10 @@ public struct InvitationComposer: Sendable {
         let textQP = parts?.text.quotedPrintable(values, html: false)
         let htmlQP = parts?.html.quotedPrintable(values, html: true)
         var text = "", html = ""
-        if textQP == nil || htmlQP == nil {
+        if let prepared = prepared[language] {
+            if textQP == nil { text = prepared.text.fill(values, html: false) }
+            if htmlQP == nil { html = prepared.html.fill(values, html: true) }
+        } else {
             let rendered = render(language: language, values: values)
             text = rendered.text
             html = rendered.html
@@ -254,6 +257,7 @@ public struct InvitationComposer: Sendable {
         let literals: [[UInt8]]
         let literalBytes: Int
         let literalNonASCII: Int
+        let encodedLiteralBytes: Int
 
         init(_ pieces: Prepared.Pieces) {
             self.pieces = pieces
@@ -266,6 +270,7 @@ public struct InvitationComposer: Sendable {
                 }
                 return out
             }
+            encodedLiteralBytes = literals.reduce(0) { $0 + $1.count }
             literalBytes = pieces.literals.reduce(0) { $0 + $1.utf8.count }
             literalNonASCII = pieces.literals.reduce(0) { n, literal in n + literal.utf8.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) } }
         }
@@ -281,7 +286,7 @@ public struct InvitationComposer: Sendable {
             }
             guard TextTransferEncoding.choose(nonASCII: nonASCII, of: bytes) == .quotedPrintable else { return nil }
             var out: [UInt8] = []
-            out.reserveCapacity(literals.reduce(0) { $0 + $1.count } + bytes - literalBytes + 64)
+            out.reserveCapacity(encodedLiteralBytes + (bytes - literalBytes) * 3 / 2 + 64)
             out.append(contentsOf: literals[0])
             let endsWithField = pieces.literals.last?.isEmpty == true
             for (i, field) in fields.enumerated() {
