@@ -17,6 +17,22 @@ import Testing
         #expect(HeaderEncoding.singleLine("") == "")
     }
 
+    @Test func base64BodiesGetCRLFLineBreaks() {
+        func canonical(_ text: String) -> String? {
+            var text = text
+            return text.withUTF8 { Base64Body.crlfLineBreaks($0) }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(canonical("a\nb\r\nc\n") == "a\r\nb\r\nc\r\n")
+        #expect(canonical("\nCần Thơ\n\n") == "\r\nCần Thơ\r\n\r\n")
+        #expect(canonical("a\r\nb\r\n") == nil, "already canonical: no copy")
+        #expect(canonical("no line break") == nil)
+        #expect(canonical("") == nil)
+        var out: [UInt8] = []
+        Base64Body.encode("新年\n聚会", into: &out)
+        let decoded = Data(base64Encoded: String(decoding: out, as: UTF8.self), options: .ignoreUnknownCharacters)
+        #expect(decoded.map { String(decoding: $0, as: UTF8.self) } == "新年\r\n聚会")
+    }
+
     /// The composer encodes From and a shared Subject once; each message must carry exactly what
     /// encoding its own sender and subject would give.
     @Test(arguments: ["vi", "en", "fr", "ko", "ja", "zh"])
@@ -66,8 +82,32 @@ import Testing
     @Test(arguments: GoldenTests.cases.map { "\($0.0)|\($0.1 ?? "")|\($0.2)" })
     func eachPartDecodesToTheRenderedText(_ key: String) throws {
         let p = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        let composer = try GoldenTests().composer(p[0], p[1].isEmpty ? nil : p[1])
-        for contact in Self.contacts(language: p[2]) {
+        try Self.checkParts(try GoldenTests().composer(p[0], p[1].isEmpty ? nil : p[1]), language: p[2])
+    }
+
+    /// A text with a section on a personal field cannot be prepared: it is rendered whole for each
+    /// recipient, and its parts must decode the same way.
+    @Test(arguments: ["vi", "en", "ja"])
+    func aTemplateThatCannotBePreparedIsRenderedPerRecipient(_ language: String) throws {
+        var template = try InvitationTemplate.load(name: "new-year-gathering", from: GoldenTests.root.appendingPathComponent("Templates").path)
+        template.languages[language]!.text += "\n{{#contact.organization}}({{contact.organization}}){{/contact.organization}}\n"
+        #expect(!InvitationComposer.canPrepare(template.languages[language]!))
+        let event = try Event.load(path: GoldenTests.root.appendingPathComponent("Config/events/new-year-gathering-2027.yaml").path)
+        let encoder = JSONEncoder()
+        let campaign = Campaign(
+            id: 7, slug: "unprepared", templateName: template.name, purpose: template.purpose,
+            templateSnapshot: String(decoding: try encoder.encode(template), as: UTF8.self), eventFile: nil,
+            eventSnapshot: String(decoding: try encoder.encode(event), as: UTF8.self), segment: "", subject: nil,
+            status: .draft, scheduledAtMs: nil, createdAt: "", launchedAt: nil, finishedAt: nil)
+        let composer = try InvitationComposer(campaign: campaign, sender: Sender(name: "Sở Ngoại vụ thành phố Cần Thơ", address: "songoaivu@cantho.gov.vn"),
+                                              links: Links(baseURL: "https://invite.cantho.gov.vn", signer: LinkSigner(secrets: ["golden"])))
+        try Self.checkParts(composer, language: language)
+        let tricky = Self.contacts(language: language)[1]
+        #expect(composer.render(tricky).text.contains("(Hội người Việt tại Fukuoka = ?)"))
+    }
+
+    static func checkParts(_ composer: InvitationComposer, language: String) throws {
+        for contact in Self.contacts(language: language) {
             let message = composer.compose(contact)
             let rendered = composer.render(contact)
             let parts = Self.parts(message.bytes)

@@ -7,27 +7,7 @@ public enum HeaderEncoding {
     /// `text` on one line: CR, LF, tabs and other controls (C0 and C1), U+2028 and U+2029 become
     /// spaces, runs of spaces collapse, and the ends are trimmed.
     public static func singleLine(_ text: String) -> String {
-        // Most text has nothing to replace: no control, no line or paragraph separator, no
-        // double space, no space at either end. The bytes tell (C1 controls are C2 80–9F in
-        // UTF-8, the separators E2 80 A8 and E2 80 A9).
-        var plain = true
-        text.utf8.withContiguousStorageIfAvailable { b in
-            var previous: UInt8 = 0x20
-            var i = 0
-            while i < b.count {
-                let c = b[i]
-                if c < 0x20 || c == 0x7F || (c == 0x20 && previous == 0x20)
-                    || (c == 0xC2 && i + 1 < b.count && b[i + 1] < 0xA0)
-                    || (c == 0xE2 && i + 2 < b.count && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9)) {
-                    plain = false
-                    return
-                }
-                previous = c
-                i += 1
-            }
-            if previous == 0x20 { plain = false }
-        } ?? { plain = false }()
-        if plain { return text }
+        if text.utf8.withContiguousStorageIfAvailable(isPlainLine) == true { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var lastSpace = false
@@ -43,6 +23,23 @@ public enum HeaderEncoding {
             }
         }
         return out.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Whether the bytes are already one line as `singleLine` makes it (most text is): no control,
+    /// no line or paragraph separator, no double space, no space at either end. (C1 controls are
+    /// C2 80–9F in UTF-8, the separators E2 80 A8 and E2 80 A9.)
+    static func isPlainLine(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0x20
+        for i in b.indices {
+            let c = b[i]
+            if c < 0x20 || c == 0x7F || (c == 0x20 && previous == 0x20)
+                || (c == 0xC2 && i + 1 < b.count && b[i + 1] < 0xA0)
+                || (c == 0xE2 && i + 2 < b.count && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9)) {
+                return false
+            }
+            previous = c
+        }
+        return previous != 0x20
     }
 
     /// A complete unstructured header (`Subject: …`) with its CRLF.
@@ -208,12 +205,46 @@ public enum QuotedPrintable {
 public enum Base64Body {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
+    /// `text` in its canonical form (RFC 2045 §6.8: line breaks are CRLF) as a base64 body.
     public static func encode(_ text: String, into out: inout [UInt8]) {
         var text = text
-        text.withUTF8 { encode($0, into: &out) }
+        text.withUTF8 { source in
+            if let canonical = crlfLineBreaks(source) {
+                canonical.withUnsafeBufferPointer { encode($0, into: &out) }
+            } else {
+                encode(source, into: &out)
+            }
+        }
     }
 
-    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], final: Bool = true) {
+    /// The bytes with a CR before every line feed that lacks one; nil when none does. Runs
+    /// between line feeds are found with `memchr` and copied whole.
+    static func crlfLineBreaks(_ source: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let base = source.baseAddress else { return nil }
+        let n = source.count
+        func nextLineFeed(from i: Int) -> Int? {
+            memchr(base + i, 0x0A, n - i).map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base }
+        }
+        var lf = nextLineFeed(from: 0)
+        while let at = lf, at > 0 && base[at - 1] == 0x0D { lf = at + 1 < n ? nextLineFeed(from: at + 1) : nil }
+        guard let first = lf else { return nil }
+        return [UInt8](unsafeUninitializedCapacity: n * 2) { buffer, count in
+            let dst = buffer.baseAddress!
+            memcpy(dst, base, first)
+            var i = first, o = first
+            while i < n {
+                let at = nextLineFeed(from: i) ?? n
+                memcpy(dst + o, base + i, at - i); o += at - i
+                if at == n { break }
+                if at == 0 || base[at - 1] != 0x0D { dst[o] = 0x0D; o += 1 }
+                dst[o] = 0x0A; o += 1
+                i = at + 1
+            }
+            count = o
+        }
+    }
+
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         let n = bytes.count
         let lines = (n + 56) / 57
         let capacity = (n + 2) / 3 * 4 + lines * 2
@@ -289,32 +320,7 @@ public enum TextTransferEncoding: String, Sendable {
     public func encode(_ text: String, into out: inout [UInt8]) {
         switch self {
         case .quotedPrintable: QuotedPrintable.encode(text, into: &out)
-        case .base64:
-            // The canonical form of text (RFC 2045 §6.8): line breaks are CRLF before encoding.
-            var text = text
-            text.withUTF8 { source in
-                guard let base = source.baseAddress, memchr(base, 0x0A, source.count) != nil else {
-                    return Base64Body.encode(source, into: &out)
-                }
-                // Runs between line feeds are copied whole; a line feed without its CR gets one.
-                let n = source.count
-                let canonical = [UInt8](unsafeUninitializedCapacity: n * 2) { buffer, count in
-                    let dst = buffer.baseAddress!
-                    var i = 0, o = 0
-                    while i < n {
-                        guard let found = memchr(base + i, 0x0A, n - i) else {
-                            memcpy(dst + o, base + i, n - i); o += n - i; break
-                        }
-                        let lf = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
-                        memcpy(dst + o, base + i, lf - i); o += lf - i
-                        if lf == 0 || base[lf - 1] != 0x0D { dst[o] = 0x0D; o += 1 }
-                        dst[o] = 0x0A; o += 1
-                        i = lf + 1
-                    }
-                    count = o
-                }
-                canonical.withUnsafeBufferPointer { Base64Body.encode($0, into: &out) }
-            }
+        case .base64: Base64Body.encode(text, into: &out)
         }
     }
 }

@@ -36,8 +36,8 @@ public struct InvitationComposer: Sendable {
     /// The calendar per language, cut around its only per-message parts (UID and DTSTAMP).
     private let calendars: [String: [String]]
     static let uidMark = "\u{1}UID\u{1}", stampMark = "\u{1}STAMP\u{1}"
-    /// The From header, encoded once.
-    private let fromHeader: String
+    /// The From header, encoded once; the List-Id and the mailto unsubscribe, the same for everyone.
+    private let fromHeader: String, listID: String, unsubscribeMailto: String
     /// Per language, the Subject header encoded once, when the subject is the same for everyone.
     private var subjectHeaders: [String: String] = [:]
     /// Per language, the plain-text and HTML parts quoted-printable once around their personal fields.
@@ -52,6 +52,8 @@ public struct InvitationComposer: Sendable {
         self.sender = sender
         self.links = links
         fromHeader = HeaderEncoding.address("From", displayName: sender.name, address: sender.address)
+        listID = "\(slug).\(sender.domain)"
+        unsubscribeMailto = "mailto:\(sender.replyTo ?? sender.address)?subject=unsubscribe"
         var fields: [String: [String: String]] = [:]
         if let event {
             for lang in template.source.languages.keys { fields[lang] = InvitationComposer.eventFields(event, language: lang) }
@@ -86,30 +88,26 @@ public struct InvitationComposer: Sendable {
     public func compose(_ contact: Contact, test: Bool = false, date: Date = Date()) -> ComposedMessage {
         let (language, _) = template.source.language(for: contact.language)
         let values = personalValues(contact, language: language)
-        let (subjectText, unsubscribe) = (subject(language: language, values: values), values[PersonalField.unsubscribeURL.rawValue])
-        // The parts encoded once around the personal fields, unless base64 is the better choice
-        // for a part (then it is filled and encoded whole, as is any part that cannot be prepared).
-        let parts = encodedParts[language]
-        let textQP = parts?.text.quotedPrintable(values, html: false)
-        let htmlQP = parts?.html.quotedPrintable(values, html: true)
-        var text = "", html = ""
-        if let prepared = prepared[language] {
+        var subject: String, text = "", html = ""
+        var textQP: [UInt8]?, htmlQP: [UInt8]?
+        if let prepared = prepared[language], let parts = encodedParts[language] {
+            // The parts encoded once around the personal fields, unless base64 is the better
+            // choice for a part: then it is filled and encoded whole.
+            subject = subjectOverride ?? prepared.subject.fill(values, html: false)
+            textQP = parts.text.quotedPrintable(values, html: false)
+            htmlQP = parts.html.quotedPrintable(values, html: true)
             if textQP == nil { text = prepared.text.fill(values, html: false) }
             if htmlQP == nil { html = prepared.html.fill(values, html: true) }
         } else {
-            let rendered = render(language: language, values: values)
-            text = rendered.text
-            html = rendered.html
+            (subject, text, html) = render(language: language, values: values)
         }
-        var subject = subjectText
         if test { subject = "[TEST] " + subject }
         let messageID = MIMEMessage.newMessageID(domain: sender.domain)
         let calendar = calendars[language].map { $0[0] + uid(contact.id ?? 0) + $0[1] + ICalendar.utc(date) + $0[2] }
         let message = MIMEMessage(
             fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,
             toAddress: contact.email, replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
-            listID: "\(slug).\(sender.domain)", unsubscribeURL: unsubscribe,
-            unsubscribeMailto: "mailto:\(sender.replyTo ?? sender.address)?subject=unsubscribe",
+            listID: listID, unsubscribeURL: values[PersonalField.unsubscribeURL.rawValue], unsubscribeMailto: unsubscribeMailto,
             text: text, html: html, calendar: calendar, fromHeader: fromHeader,
             subjectHeader: test ? nil : subjectHeaders[language], textQuotedPrintable: textQP, htmlQuotedPrintable: htmlQP)
         return ComposedMessage(bytes: message.bytes(), messageID: messageID, language: language, subject: subject)
@@ -131,13 +129,6 @@ public struct InvitationComposer: Sendable {
         }
         let rendered = template.render(context(language: language, values: values), language: language)
         return (subjectOverride ?? rendered.subject, rendered.text, rendered.html)
-    }
-
-    /// The subject alone (the texts are not filled for it).
-    private func subject(language: String, values: [String]) -> String {
-        if let subjectOverride { return subjectOverride }
-        if let prepared = prepared[language] { return prepared.subject.fill(values, html: false) }
-        return render(language: language, values: values).subject
     }
 
     /// The merge fields that differ from one recipient to the next.
@@ -252,19 +243,22 @@ public struct InvitationComposer: Sendable {
     /// whatever the personal fields around it are; per message only the fields are encoded.
     /// Decoded, it is exactly the filled text (soft line breaks are not part of the text).
     struct EncodedPart: Sendable {
-        let pieces: Prepared.Pieces
-        /// The encoded literals; the last one ends the body (with CRLF), unless it is empty.
+        /// Which personal field goes between literal `i` and `i + 1`.
+        let fields: [Int]
+        /// The encoded literals; the last one ends the body (with CRLF), unless it is empty and
+        /// the last field ends it instead.
         let literals: [[UInt8]]
+        let endsWithField: Bool
         let literalBytes: Int
         let literalNonASCII: Int
         let encodedLiteralBytes: Int
 
         init(_ pieces: Prepared.Pieces) {
-            self.pieces = pieces
+            fields = pieces.fields
+            endsWithField = !pieces.fields.isEmpty && pieces.literals.last?.isEmpty == true
             let last = pieces.literals.count - 1
             literals = pieces.literals.enumerated().map { i, literal in
                 var out: [UInt8] = []
-                // An empty last literal: the last field ends the body instead.
                 if i < last || !literal.isEmpty || pieces.fields.isEmpty {
                     QuotedPrintable.encode(literal, into: &out, final: i == last)
                 }
@@ -278,7 +272,7 @@ public struct InvitationComposer: Sendable {
         /// The body for `values` (escaped for HTML when `html`), or nil when base64 would be the
         /// smaller encoding of the filled text (the same choice as for any text part).
         func quotedPrintable(_ values: [String], html: Bool) -> [UInt8]? {
-            let fields = pieces.fields.map { html ? Prepared.escape(values[$0]) : values[$0] }
+            let fields = fields.map { html ? Prepared.escape(values[$0]) : values[$0] }
             var bytes = literalBytes, nonASCII = literalNonASCII
             for field in fields {
                 bytes += field.utf8.count
@@ -288,7 +282,6 @@ public struct InvitationComposer: Sendable {
             var out: [UInt8] = []
             out.reserveCapacity(encodedLiteralBytes + (bytes - literalBytes) * 3 / 2 + 64)
             out.append(contentsOf: literals[0])
-            let endsWithField = pieces.literals.last?.isEmpty == true
             for (i, field) in fields.enumerated() {
                 QuotedPrintable.encode(field, into: &out, final: endsWithField && i == fields.count - 1)
                 out.append(contentsOf: literals[i + 1])
