@@ -20,6 +20,13 @@ static inline CURLcode outreach_curl_set_header_function(CURL *h, outreach_curl_
 }
 static inline CURLcode outreach_curl_get_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 
+/// libcurl shows every command it sends (CURLINFO_HEADER_OUT) to this callback: how Outreach
+/// knows which SMTP command a refusal answered.
+typedef int (*outreach_curl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *userdata);
+static inline CURLcode outreach_curl_set_debug_function(CURL *h, outreach_curl_debug_callback f) {
+    return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, f);
+}
+
 /// CURLOPT_NOSIGNAL means libcurl no longer blocks SIGPIPE: the process ignores it.
 static inline void outreach_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 #endif

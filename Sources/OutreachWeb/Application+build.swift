@@ -1,7 +1,10 @@
 import Foundation
 import Hummingbird
 import Logging
-import OutreachCore
+import OutreachCompose
+import OutreachLinks
+import OutreachModel
+import OutreachRegister
 import Prometheus
 import Synchronization
 
@@ -17,7 +20,7 @@ public final class WebContext: Sendable {
     /// What pages need of each campaign, decoded once: a campaign's template and event never change.
     private let facts = Mutex<[Int64: CampaignFacts]>([:])
     /// Pages rendered once with markers for the per-person parts (see `RecipientRoutes.page`).
-    private let renderedPages = Mutex<[String: InvitationComposer.Prepared.Pieces]>([:])
+    private let renderedPages = Mutex<[String: PersonalizedText]>([:])
 
     public init(register: Register, settings: Settings, links: Links, metrics: PrometheusCollectorRegistry) throws {
         self.register = register
@@ -30,8 +33,8 @@ public final class WebContext: Sendable {
 
     func campaignFacts(_ id: Int64) -> CampaignFacts? { facts.withLock { $0[id] } }
 
-    func pageCache(_ key: String) -> InvitationComposer.Prepared.Pieces? { renderedPages.withLock { $0[key] } }
-    func rememberPage(_ key: String, _ pieces: InvitationComposer.Prepared.Pieces) { renderedPages.withLock { $0[key] = pieces } }
+    func pageCache(_ key: String) -> PersonalizedText? { renderedPages.withLock { $0[key] } }
+    func rememberPage(_ key: String, _ pieces: PersonalizedText) { renderedPages.withLock { $0[key] = pieces } }
 
     func rememberFacts(_ campaign: Campaign) throws -> CampaignFacts {
         let f = try CampaignFacts(campaign)
@@ -52,14 +55,14 @@ final class CampaignFacts: Sendable {
     init(_ campaign: Campaign) throws {
         id = campaign.id!
         slug = campaign.slug
-        defaultLanguage = try campaign.template.defaultLanguage
+        defaultLanguage = try InvitationTemplate(snapshot: campaign.templateSnapshot).defaultLanguage
         event = try campaign.event
     }
 
     func eventFields(_ language: String) -> [String: String]? {
         guard let event else { return nil }
         if let known = fields.withLock({ $0[language] }) { return known }
-        let made = InvitationComposer.eventFields(event, language: language)
+        let made = EventFields.fields(event, language: language)
         fields.withLock { $0[language] = made }
         return made
     }
@@ -71,7 +74,7 @@ public func buildRouter(_ web: WebContext) -> Router<OutreachRequestContext> {
     router.add(middleware: SecurityHeadersMiddleware())
     router.get("/healthz") { _, _ -> Response in
         do {
-            _ = try await web.register.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+            try await web.register.ping()
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         } catch {
             return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))

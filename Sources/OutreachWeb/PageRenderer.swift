@@ -1,30 +1,35 @@
 import Foundation
 import Mustache
-import OutreachCore
+import OutreachCompose
 
-/// The pages behind the links, one Mustache library per language (`Templates/pages/<lang>/`).
+/// The pages behind the links: one layout, and one Mustache library per language (`Templates/pages/<lang>/`).
 public struct PageRenderer: Sendable {
     let libraries: [String: MustacheLibrary]
-    public var languages: [String] { libraries.keys.sorted() }
 
     public enum Page: String, Sendable, CaseIterable {
         case unsubscribe, unsubscribed, confirm, confirmed, confirmRefused = "confirm-refused"
         case rsvp, rsvpRecorded = "rsvp-recorded", rsvpClosed = "rsvp-closed", notFound = "not-found"
     }
 
+    /// Loads `root/layout.html.mustache` (one layout for every language) and each language's
+    /// folder `root/<lang>/`: its pages and its `site-name` (the department's name in that language).
     public init(root: String) throws {
         var libraries: [String: MustacheLibrary] = [:]
         let fm = FileManager.default
+        func template(_ path: String) throws -> MustacheTemplate {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw InvitationTemplate.Failure(description: "missing page \(path)")
+            }
+            return try MustacheTemplate(string: text.precomposedStringWithCanonicalMapping)
+        }
+        let layout = try template("\(root)/layout.html.mustache")
         for lang in (try fm.contentsOfDirectory(atPath: root)).sorted() {
             let folder = "\(root)/\(lang)"
-            guard fm.fileExists(atPath: "\(folder)/layout.html.mustache") else { continue }
+            guard fm.fileExists(atPath: "\(folder)/site-name.html.mustache") else { continue }
             var library = MustacheLibrary()
-            for page in ["layout"] + Page.allCases.map(\.rawValue) {
-                let path = "\(folder)/\(page).html.mustache"
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw InvitationTemplate.Failure(description: "missing page \(path)")
-                }
-                library.register(try MustacheTemplate(string: text.precomposedStringWithCanonicalMapping), named: page)
+            library.register(layout, named: "layout")
+            for page in ["site-name"] + Page.allCases.map(\.rawValue) {
+                library.register(try template("\(folder)/\(page).html.mustache"), named: page)
             }
             libraries[lang] = library
         }

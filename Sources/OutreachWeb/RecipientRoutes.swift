@@ -1,8 +1,10 @@
 import Foundation
-import GRDB
 import Hummingbird
 import Metrics
-import OutreachCore
+import OutreachCompose
+import OutreachLinks
+import OutreachModel
+import OutreachRegister
 
 /// The pages behind the links in every message: unsubscribe (with RFC 8058 one-click), the double
 /// opt-in, RSVP. A GET never changes consent (mail scanners fetch links); a bad token gets a plain
@@ -38,11 +40,8 @@ struct RecipientRoutes: Sendable {
         let known = web.campaignFacts(claim.campaignID)
         // One SELECT (the campaign is read once, then its facts are cached): consistent on its own,
         // so no transaction around it.
-        let (contact, campaign) = try await web.register.writer.unsafeRead { db in
-            let contact = try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Contact.selection) FROM contacts c WHERE c.id = ?"),
-                                           arguments: [claim.contactID])
-            return (try contact.map(Contact.init(row:)), known == nil ? try Campaign.fetchOne(db, key: claim.campaignID) : nil)
-        }
+        let (contact, campaign) = try await web.register.linkTarget(contactID: claim.contactID, campaignID: claim.campaignID,
+                                                                    withCampaign: known == nil)
         return Subject(claim: claim, contact: contact, campaign: try known ?? campaign.map(web.rememberFacts))
     }
 
@@ -63,7 +62,7 @@ struct RecipientRoutes: Sendable {
             html = pieces.fill(personal, html: true)
         } else {
             let marked = extra.isEmpty
-            let values = marked ? personal.indices.map(InvitationComposer.Prepared.marker) : personal
+            let values = marked ? personal.indices.map(PersonalizedText.marker) : personal
             var context: [String: Any] = ["sender": ["name": web.settings.senderName, "email": web.settings.senderFrom]]
             if s?.contact != nil { context["contact"] = ["email": values[1], "name": values[2]] }
             if let fields = s?.campaign?.eventFields(lang) {
@@ -75,7 +74,7 @@ struct RecipientRoutes: Sendable {
             context.merge(extra) { _, new in new }
             let rendered = web.pages.render(page, language: lang, context: context)
             if marked {
-                let pieces = InvitationComposer.Prepared.cut(rendered)
+                let pieces = PersonalizedText(cutting: rendered)
                 web.rememberPage(key, pieces)
                 html = pieces.fill(personal, html: true)
             } else {
@@ -111,7 +110,7 @@ struct RecipientRoutes: Sendable {
             let slug = s.campaign?.slug ?? "-"
             let why = evidence(request, context, "\(oneClick ? "one-click" : "unsubscribe page") from campaign \(slug)")
             // A repeated click (or a second one-click POST) finds it done and writes nothing.
-            let done = contact.suppressed && contact.consentStatus == "withdrawn"
+            let done = contact.suppressed && contact.consentStatus == .withdrawn
             let changed = done ? false : try await web.unsubscribes.unsubscribe(contact.address, evidence: why)
             if changed { Self.unsubscribes.increment() }
         }
@@ -123,10 +122,7 @@ struct RecipientRoutes: Sendable {
 
     func confirmPage(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
         guard let s = try await subject(context, .confirm), let contact = s.contact else { return notFound(request) }
-        let state = try await web.register.writer.read { db in
-            (try ConsentLedger.current(db, contactID: contact.id!), try SuppressionList.entry(db, contact.address))
-        }
-        if state.0 == .granted && state.1 == nil { return page(.confirmed, request, s) }
+        if try await web.register.hasConfirmed(contact) { return page(.confirmed, request, s) }
         return page(.confirm, request, s)
     }
 
@@ -134,17 +130,7 @@ struct RecipientRoutes: Sendable {
         guard let s = try await subject(context, .confirm), let contact = s.contact else { return notFound(request) }
         _ = try await request.body.collect(upTo: Self.bodyLimit)
         let why = evidence(request, context, "confirmed from campaign \(s.campaign?.slug ?? "-")")
-        let confirmed = try await web.register.writer.write { db -> Bool in
-            if let entry = try SuppressionList.entry(db, contact.address) {
-                // A bounce or a complaint is not the person speaking: the address stays suppressed.
-                guard entry.reason == .unsubscribed || entry.reason == .staff else { return false }
-                try SuppressionList.lift(db, contact.address)
-            }
-            if try ConsentLedger.current(db, contactID: contact.id!) != .granted {
-                try ConsentLedger.record(db, contact: contact, status: .granted, source: "link", evidence: why, actor: "recipient")
-            }
-            return true
-        }
+        let confirmed = try await web.register.confirmOptIn(contact, evidence: why)
         guard confirmed else { return page(.confirmRefused, request, s) }
         Self.confirmations.increment()
         return page(.confirmed, request, s)
@@ -157,10 +143,8 @@ struct RecipientRoutes: Sendable {
               let event = campaign.event else { return notFound(request) }
         let answer = form?["answer"] ?? request.uri.queryParameters.get("answer")
         let guestsText = form?["guests"] ?? request.uri.queryParameters.get("guests")
-        let existing = try await web.register.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT answer, guests FROM rsvps WHERE campaign_id = ? AND contact_id = ?", arguments: [campaign.id, contact.id])
-        }
-        var shown: (answer: String?, guests: Int) = (existing?["answer"], existing?["guests"] ?? 0)
+        let existing = try await web.register.rsvp(campaignID: campaign.id, contactID: contact.id!)
+        var shown: (answer: String?, guests: Int) = (existing?.answer.rawValue, existing?.guests ?? 0)
         if let deadline = event.rsvpDeadlineDate, Date() > deadline {
             return page(.rsvpClosed, request, s, extra: answerFields(shown))
         }
@@ -175,14 +159,8 @@ struct RecipientRoutes: Sendable {
             guests = g
         }
         if answer == "no" { guests = 0 }
-        let finalGuests = guests
-        try await web.register.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO rsvps (campaign_id, contact_id, answer, guests, answered_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (campaign_id, contact_id) DO UPDATE SET answer = excluded.answer, guests = excluded.guests,
-                    answered_at = excluded.answered_at
-                """, arguments: [campaign.id, contact.id, answer, finalGuests, Timestamp.string()])
-        }
+        try await web.register.recordRSVP(campaignID: campaign.id, contactID: contact.id!, answer: RSVP.Answer(rawValue: answer)!,
+                                          guests: guests)
         Self.rsvps.increment()
         shown = (answer, guests)
         return page(form == nil ? .rsvp : .rsvpRecorded, request, s, extra: answerFields(shown).merging(["recorded": true]) { _, n in n })

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import OutreachCore
+import OutreachModel
+import OutreachRegister
 import Synchronization
 
 /// Group commit for unsubscribes: requests that arrive while a transaction is being written wait
@@ -42,11 +42,7 @@ final class UnsubscribeBatcher: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let changed = try await register.writer.write { db in
-                    try batch.map { item in
-                        try Register.unsubscribe(db, address: item.address, source: "link", evidence: item.evidence, actor: "recipient")
-                    }
-                }
+                let changed = try await register.unsubscribe(batch.map { ($0.address, $0.evidence) })
                 for (item, change) in zip(batch, changed) { item.done.resume(returning: change) }
             } catch {
                 for item in batch { item.done.resume(throwing: error) }

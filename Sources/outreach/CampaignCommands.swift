@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import OutreachCore
+import OutreachCampaigns
+import OutreachCompose
+import OutreachDelivery
+import OutreachLinks
+import OutreachModel
+import OutreachRegister
 
 /// `outreach campaign …`: drafts, previews, launches and their control.
 struct CampaignCommand: AsyncParsableCommand {
@@ -27,7 +32,7 @@ struct CampaignCommand: AsyncParsableCommand {
             print("Created campaign \(campaign.slug) (\(campaign.templateName), \(campaign.purpose.rawValue)): \(summary.total) recipient\(summary.total == 1 ? "" : "s") now")
             for (language, count) in summary.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language)  \(count)") }
             if summary.fallbacks > 0 {
-                printError("warning: \(summary.fallbacks) recipient\(summary.fallbacks == 1 ? "" : "s") will get a fallback language (the template has \(try campaign.template.languages.keys.sorted().joined(separator: ", ")))")
+                printError("warning: \(summary.fallbacks) recipient\(summary.fallbacks == 1 ? "" : "s") will get a fallback language (the template has \(try InvitationTemplate(snapshot: campaign.templateSnapshot).languages.keys.sorted().joined(separator: ", ")))")
             }
         }
     }
@@ -59,7 +64,7 @@ struct CampaignCommand: AsyncParsableCommand {
             let (settings, register) = try await global.register()
             let campaign = try register.campaign(slug)
             let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links())
-            let recipients = try register.recipients(campaign, only: contact)
+            let recipients = try register.recipients(campaign, only: contact).map(\.recipient)
             if let contact, recipients.isEmpty {
                 throw CampaignError.noRecipient("\(contact) is not a recipient of \(slug) (not in its segment, without the consent it needs, or suppressed)")
             }
@@ -93,14 +98,15 @@ struct CampaignCommand: AsyncParsableCommand {
         @Argument var slug: String
         @Option(help: "Start at this time (ISO 8601, e.g. 2027-01-20T08:00:00+07:00).") var at: String?
 
+        /// `--at` as a time; checked before anything runs.
+        var start: Date? { at.flatMap { ISO8601DateFormatter().date(from: $0) } }
+
+        func validate() throws {
+            if let at, start == nil { throw ValidationError("--at \(at) is not an ISO 8601 time like 2027-01-20T08:00:00+07:00") }
+        }
+
         func run() async throws {
-            var start: Date?
-            if let at {
-                guard let date = ISO8601DateFormatter().date(from: at) else {
-                    throw ValidationError("--at \(at) is not an ISO 8601 time like 2027-01-20T08:00:00+07:00")
-                }
-                start = date
-            }
+            let start = self.start
             let (_, register) = try await global.register()
             let (campaign, added, total) = try register.launch(slug, at: start)
             print("\(campaign.slug): \(added) message\(added == 1 ? "" : "s") queued (\(total) in all), \(campaign.status.rawValue)\(start.map { " from \(ISO8601DateFormatter().string(from: $0))" } ?? "")")
@@ -117,26 +123,11 @@ struct CampaignCommand: AsyncParsableCommand {
             let (settings, register) = try await global.register()
             let address: EmailAddress
             do { address = try EmailAddress(to) } catch { throw ValidationError("--to \(to) \(error)") }
-            let campaign = try register.campaign(slug)
-            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links())
-            // Rendered for the register's contact when there is one, else for an unnamed recipient.
-            let contact = try await register.writer.read { db in try Contact.find(db, email: address.value) } ?? Contact.unregistered(address)
-            let message = composer.compose(contact, test: true)
-            let transport = try CurlSMTPTransport(.init(settings))
-            // libcurl blocks: on a thread of its own, not in Swift's cooperative pool.
-            let outcome = await withCheckedContinuation { (done: CheckedContinuation<DeliveryOutcome, Never>) in
-                nonisolated(unsafe) let transport = transport
-                Thread { done.resume(returning: transport.send(message.bytes, from: settings.senderFrom, to: address)) }.start()
+            let result = try await TestMessage(register: register, settings: settings).send(slug, to: address)
+            guard result.word == "sent" else {
+                throw CampaignError.noRecipient("test message to \(address.value) not sent: \(result.reply ?? result.word)")
             }
-            let (word, reply): (String, String?) = switch outcome {
-            case .sent(let r): ("sent", r?.text)
-            case .transient(let why, _, _): ("retry", why)
-            case .permanent(let why, _, _): ("failed", why)
-            case .unknown(let why): ("unknown", why)
-            }
-            try register.recordTest(campaignID: campaign.id!, email: address.value, messageID: message.messageID, outcome: word, reply: reply)
-            guard word == "sent" else { throw CampaignError.noRecipient("test message to \(address.value) not sent: \(reply ?? word)") }
-            print("Test message sent to \(address.value) (\(message.language)): \(reply ?? "accepted")")
+            print("Test message sent to \(address.value) (\(result.message.language)): \(result.reply ?? "accepted")")
         }
     }
 
@@ -145,7 +136,8 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         @Flag(help: "Redraw until the campaign is finished, cancelled or paused with nothing in flight.") var watch = false
-        @Option(help: "table or json.") var format: Contacts.Format = .table
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+        @Option(help: "How to print it.") var format: Format = .table
 
         func run() async throws {
             let (_, register) = try await global.register()
@@ -211,8 +203,8 @@ struct CampaignCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rsvps", abstract: "List the answers to the campaign's event.")
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
-        enum Format: String, ExpressibleByArgument { case csv, json }
-        @Option(help: "csv or json.") var format: Format = .csv
+        enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+        @Option(help: "How to print them.") var format: Format = .csv
         func run() async throws {
             let (_, register) = try await global.register()
             let list = try register.rsvps(slug)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import OutreachCore
+import OutreachImport
+import OutreachModel
+import OutreachRegister
 
 /// `outreach contacts …`: the register of people.
 struct Contacts: AsyncParsableCommand {
@@ -10,33 +12,44 @@ struct Contacts: AsyncParsableCommand {
         subcommands: [Import.self, List.self, Show.self, Export.self, Unsubscribe.self, Forget.self]
     )
 
+    /// How a listing is printed.
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+
+    /// The field separator of a contact file.
+    enum Delimiter: String, ExpressibleByArgument, CaseIterable {
+        case auto, comma, semicolon, tab
+        init?(argument: String) {
+            switch argument {
+            case ",": self = .comma
+            case ";": self = .semicolon
+            case "\t": self = .tab
+            default: self.init(rawValue: argument)
+            }
+        }
+        /// nil: sniffed from the header line.
+        var byte: UInt8? {
+            switch self { case .auto: nil; case .comma: 0x2C; case .semicolon: 0x3B; case .tab: 0x09 }
+        }
+    }
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "import", abstract: "Import contacts from a CSV export (all or nothing).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "Names the file in the consent ledger (default: the file name).") var source: String?
-        @Option(help: "auto, utf-8, utf-16 or windows-1258.") var encoding: String = "auto"
-        @Option(help: "auto, ',', ';' or tab.") var delimiter: String = "auto"
+        @Option(help: "The file's text encoding.") var encoding: TextEncoding = .auto
+        @Option(help: "The field separator (also written , or ;).") var delimiter: Delimiter = .auto
         @Option(name: .customLong("map"), help: "HEADER=field for a column the importer does not recognise (field ignore drops it).")
         var maps: [String] = []
         @Flag(help: "Do everything but write.") var dryRun = false
         @Option(help: "Write the rejected rows with their reasons to this CSV file.") var rejects: String?
         @Flag(help: "Print how long each step took (on standard error).") var timing = false
 
-        func validate() throws {
-            guard TextEncoding(rawValue: encoding) != nil else {
-                throw ValidationError("--encoding \(encoding): use one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            guard ["auto", ",", ";", "tab", "\t"].contains(delimiter) else { throw ValidationError("--delimiter \(delimiter): use auto, ',', ';' or tab") }
-        }
-
         func run() async throws {
             let (_, register) = try await global.register()
             var importer = ContactImporter()
-            importer.encoding = TextEncoding(rawValue: encoding)!
-            importer.delimiter = switch delimiter { case ",": 0x2C; case ";": 0x3B; case "tab", "\t": 0x09; default: nil }
+            importer.encoding = encoding
+            importer.delimiter = delimiter.byte
             importer.mapping = maps
             importer.dryRun = dryRun
             importer.source = source
@@ -80,7 +93,7 @@ struct Contacts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List contacts, optionally of a segment.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Segment expression, e.g. \"kind=overseas_vietnamese country=DE,FR consent=granted\".") var segment: String = ""
-        @Option(help: "table, csv or json.") var format: Format = .table
+        @Option(help: "How to print them.") var format: Format = .table
 
         func run() async throws {
             let segment = try Segment(self.segment)
@@ -117,7 +130,8 @@ struct Contacts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one contact, its consent and its history.")
         @OptionGroup var global: GlobalOptions
         @Argument var email: String
-        @Option(help: "table or json.") var format: Format = .table
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+        @Option(help: "How to print it.") var format: Format = .table
 
         func run() async throws {
             let (_, register) = try await global.register()
@@ -169,3 +183,5 @@ struct Contacts: AsyncParsableCommand {
         }
     }
 }
+
+extension TextEncoding: ExpressibleByArgument {}

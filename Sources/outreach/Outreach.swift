@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
-import OutreachCore
+import OutreachImport
+import OutreachModel
+import OutreachRegister
 
 /// The one executable: staff commands, and `serve` for the daemon.
 @main
 struct Outreach: AsyncParsableCommand {
     // Every command names itself (`commandName:`): left out, ArgumentParser derives the name
     // from the type's with `String(describing:)`, a runtime conformance search per command type
-    // at every start of every command (about a fifth of the start-up).
+    // at every start of every command.
     static let configuration = CommandConfiguration(
         commandName: "outreach",
         abstract: "Consent-based invitation mailer of the Department of Foreign Affairs of Cần Thơ.",

@@ -1,5 +1,6 @@
 import Foundation
-@testable import OutreachCore
+@testable import OutreachCompose
+import OutreachModel
 import Testing
 
 /// Invitations as recipients' mail programs will read them: every .eml is parsed by Python's

@@ -1,8 +1,12 @@
 import Foundation
-import GRDB
 import Hummingbird
 import HummingbirdTesting
-import OutreachCore
+import OutreachCampaigns
+import OutreachCompose
+import OutreachImport
+import OutreachLinks
+import OutreachModel
+import OutreachRegister
 import Prometheus
 import Testing
 @testable import OutreachWeb
@@ -38,10 +42,8 @@ struct Fixture {
         web = try WebContext(register: register, settings: settings, links: links, metrics: PrometheusCollectorRegistry())
         (campaign, _) = try register.createCampaign(slug: "tet", templateName: "new-year-gathering", templatesRoot: settings.templatesPath,
                                                     eventFile: eventFile, segment: "", subject: nil)
-        (lan, john, pending) = try register.writer.read { db in
-            (try Contact.find(db, email: "lan@example.vn")!, try Contact.find(db, email: "john@example.com")!,
-             try Contact.find(db, email: "wait@example.com")!)
-        }
+        (lan, john, pending) = (try register.contact(email: "lan@example.vn")!, try register.contact(email: "john@example.com")!,
+                                try register.contact(email: "wait@example.com")!)
     }
 
     func path(_ purpose: LinkPurpose, _ contact: Contact) -> String {
@@ -157,9 +159,7 @@ extension TestResponse {
 
     @Test func aBounceIsNotLiftedByAConfirmationButAnUnsubscribeIs() async throws {
         let f = try Fixture()
-        try await f.register.writer.write { db in
-            try SuppressionList.add(db, f.pending.address, reason: .hardBounce)
-        }
+        try f.register.suppress(f.pending.address, reason: .hardBounce)
         _ = try f.register.unsubscribe(email: f.john.email, source: "staff", evidence: nil, actor: "staff")
         try await f.test { client in
             let refused = try await client.execute(uri: f.path(.confirm, f.pending), method: .post)

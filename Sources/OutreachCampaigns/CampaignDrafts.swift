@@ -1,0 +1,70 @@
+import Foundation
+import OutreachCompose
+import OutreachLinks
+import OutreachModel
+import OutreachRegister
+
+/// A campaign's recipients by language, as `campaign create` and `preview` report them.
+public struct RecipientSummary: Sendable {
+    public var total = 0
+    /// Messages per language they will be written in.
+    public var byLanguage: [String: Int] = [:]
+    /// Recipients whose own language the template lacks (they get a fallback).
+    public var fallbacks = 0
+}
+
+extension Register {
+    /// Creates a draft: the template's texts and the event are read from their files, checked,
+    /// and frozen into the campaign, so later edits of the files change nothing already created.
+    public func createCampaign(slug: String, templateName: String, templatesRoot: String, eventFile: String?,
+                               segment: String, subject: String?) throws -> (Campaign, RecipientSummary) {
+        guard !slug.isEmpty, slug.utf8.count <= 64, slug.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }) else {
+            throw CampaignError.badSlug(slug)
+        }
+        let parsedSegment = try Segment(segment)
+        let template = try InvitationTemplate.load(name: templateName, from: templatesRoot)
+        let event = try eventFile.map { try Event.load(path: $0) }
+        if template.purpose == .consentRequest, parsedSegment.terms.contains(where: { $0.key == .consent && $0.values != ["pending"] }) {
+            throw CampaignError.noRecipient("a consent request goes only to contacts whose consent is pending; drop the consent term")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let campaign = try insert(Campaign(
+            slug: slug, templateName: templateName, purpose: template.purpose, templateSnapshot: try template.snapshot,
+            eventFile: eventFile, eventSnapshot: try event.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
+            segment: parsedSegment.description, subject: subject.map(HeaderEncoding.singleLine), createdAt: Timestamp.string()))
+        return (campaign, try recipientSummary(campaign))
+    }
+
+    /// Who the campaign would reach now, by the language each will be written in.
+    public func recipientSummary(_ campaign: Campaign) throws -> RecipientSummary {
+        let template = try InvitationTemplate(snapshot: campaign.templateSnapshot)
+        var summary = RecipientSummary()
+        for (language, count) in try recipientLanguages(campaign) {
+            let (chosen, fallback) = template.language(for: language)
+            summary.total += count
+            summary.byLanguage[chosen, default: 0] += count
+            if fallback { summary.fallbacks += count }
+        }
+        return summary
+    }
+}
+
+extension Event {
+    /// Reads and checks an event file (`Config/events/*.yaml`).
+    public static func load(path: String) throws -> Event {
+        let name = (path as NSString).lastPathComponent
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Failure(file: name, field: "", problem: "cannot read \(path)")
+        }
+        return try parse(text, file: name)
+    }
+}
+
+extension InvitationComposer {
+    /// The composer of `campaign`: its frozen template and event, its subject.
+    public init(campaign: Campaign, sender: Sender, links: Links) throws {
+        try self.init(campaignID: campaign.id!, slug: campaign.slug, template: try InvitationTemplate(snapshot: campaign.templateSnapshot),
+                      event: try campaign.event, subject: campaign.subject, sender: sender, links: links)
+    }
+}

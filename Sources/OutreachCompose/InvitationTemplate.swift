@@ -1,0 +1,145 @@
+import Foundation
+import Mustache
+import OutreachModel
+import Yams
+
+/// The texts of one invitation template, all languages, as frozen into a campaign at creation.
+public struct InvitationTemplate: Codable, Sendable, Equatable {
+    /// What the template is for: only `consentRequest` may go to contacts whose consent is pending.
+    public typealias Purpose = CampaignPurpose
+
+    /// One language's texts, partials included.
+    public struct Texts: Codable, Sendable, Equatable {
+        public var subject: String
+        public var html: String
+        public var text: String
+        public var headerHTML: String
+        public var footerHTML: String
+        public var headerText: String
+        public var footerText: String
+    }
+
+    public var name: String
+    public var defaultLanguage: String
+    public var purpose: Purpose
+    public var languages: [String: Texts]
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// Loads `Templates/<name>/` with the shared partials of `Templates/partials/`.
+    public static func load(name: String, from root: String) throws -> InvitationTemplate {
+        let folder = "\(root)/\(name)"
+        let fm = FileManager.default
+        guard !name.isEmpty, !name.contains("/"), name != "partials", name != "pages",
+              fm.fileExists(atPath: "\(folder)/template.yaml") else {
+            let known = ((try? fm.contentsOfDirectory(atPath: root)) ?? [])
+                .filter { fm.fileExists(atPath: "\(root)/\($0)/template.yaml") }.sorted()
+            throw Failure(description: "unknown template \"\(name)\" (templates in \(root): \(known.joined(separator: ", ")))")
+        }
+        struct Manifest: Decodable { var default_language: String; var purpose: String? }
+        let manifest: Manifest
+        do { manifest = try YAMLDecoder().decode(Manifest.self, from: try String(contentsOfFile: "\(folder)/template.yaml", encoding: .utf8)) } catch {
+            throw Failure(description: "\(folder)/template.yaml: \(error)")
+        }
+        guard let purpose = Purpose(rawValue: manifest.purpose ?? "invitation") else {
+            throw Failure(description: "\(folder)/template.yaml: purpose \"\(manifest.purpose!)\" is not invitation or consent-request")
+        }
+        var languages: [String: Texts] = [:]
+        for lang in ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).sorted() {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: "\(folder)/\(lang)", isDirectory: &isDir), isDir.boolValue else { continue }
+            func read(_ path: String) throws -> String {
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw Failure(description: "missing \(path)") }
+                return text.precomposedStringWithCanonicalMapping
+            }
+            let partials = "\(root)/partials/\(lang)"
+            languages[lang] = Texts(
+                subject: try read("\(folder)/\(lang)/subject.mustache").trimmingCharacters(in: .whitespacesAndNewlines),
+                html: try read("\(folder)/\(lang)/body.html.mustache"),
+                text: try read("\(folder)/\(lang)/body.txt.mustache"),
+                headerHTML: try read("\(partials)/header.html.mustache"),
+                footerHTML: try read("\(partials)/footer.html.mustache"),
+                headerText: try read("\(partials)/header.txt.mustache"),
+                footerText: try read("\(partials)/footer.txt.mustache"))
+        }
+        guard languages[manifest.default_language] != nil else {
+            throw Failure(description: "\(folder): the default language \(manifest.default_language) has no folder")
+        }
+        let template = InvitationTemplate(name: name, defaultLanguage: manifest.default_language, purpose: purpose, languages: languages)
+        _ = try template.compiled()
+        return template
+    }
+
+    /// The language a contact gets: theirs, else the template's default, else English.
+    public func language(for contactLanguage: String?) -> (language: String, isFallback: Bool) {
+        if let l = contactLanguage {
+            if languages[l] != nil { return (l, false) }
+            let primary = Language.primary(l)
+            if languages[primary] != nil { return (primary, false) }
+        }
+        if languages[defaultLanguage] != nil { return (defaultLanguage, true) }
+        if languages["en"] != nil { return ("en", true) }
+        return (languages.keys.sorted().first!, true)
+    }
+
+    /// The template as a campaign keeps it frozen (JSON, keys sorted).
+    public var snapshot: String {
+        get throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return String(decoding: try encoder.encode(self), as: UTF8.self)
+        }
+    }
+
+    /// Parses every text once; renderers share the result.
+    public func compiled() throws -> CompiledTemplate { try CompiledTemplate(self) }
+}
+
+extension InvitationTemplate {
+    /// The template a campaign froze at its creation.
+    public init(snapshot: String) throws {
+        self = try JSONDecoder().decode(InvitationTemplate.self, from: Data(snapshot.utf8))
+    }
+}
+
+/// An `InvitationTemplate` parsed into Mustache libraries, one per language.
+public struct CompiledTemplate: Sendable {
+    public let source: InvitationTemplate
+    /// Per language: the HTML library (HTML partials) and the text library (subject, text partials).
+    let libraries: [String: (html: MustacheLibrary, text: MustacheLibrary)]
+
+    init(_ source: InvitationTemplate) throws {
+        self.source = source
+        var libraries: [String: (html: MustacheLibrary, text: MustacheLibrary)] = [:]
+        for (lang, t) in source.languages {
+            var html = MustacheLibrary()
+            var text = MustacheLibrary()
+            func add(_ body: String, _ name: String, to library: inout MustacheLibrary, escaped: Bool) throws {
+                do { library.register(try MustacheTemplate(string: escaped ? body : "{{%CONTENT_TYPE: TEXT}}" + body), named: name) } catch {
+                    throw InvitationTemplate.Failure(description: "template \(source.name), \(lang), \(name): \(error)")
+                }
+            }
+            try add(t.html, "body", to: &html, escaped: true)
+            try add(t.headerHTML, "header", to: &html, escaped: true)
+            try add(t.footerHTML, "footer", to: &html, escaped: true)
+            try add(t.subject, "subject", to: &text, escaped: false)
+            try add(t.text, "body", to: &text, escaped: false)
+            try add(t.headerText, "header", to: &text, escaped: false)
+            try add(t.footerText, "footer", to: &text, escaped: false)
+            libraries[lang] = (html, text)
+        }
+        self.libraries = libraries
+    }
+
+    /// Subject, plain text and HTML for `context` in `language` (which must exist).
+    public func render(_ context: [String: Any], language: String) -> (subject: String, text: String, html: String) {
+        let library = libraries[language]!
+        let subject = library.text.render(context, withTemplate: "subject") ?? ""
+        let text = library.text.render(context, withTemplate: "body") ?? ""
+        let html = library.html.render(context, withTemplate: "body") ?? ""
+        return (subject, text, html)
+    }
+}

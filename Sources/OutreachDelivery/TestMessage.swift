@@ -1,0 +1,63 @@
+import Foundation
+import OutreachCampaigns
+import OutreachCompose
+import OutreachLinks
+import OutreachModel
+import OutreachRegister
+
+/// `campaign test`: one message of a campaign sent now to any address, marked as a test in its
+/// subject, kept outside the campaign's counts (the register records it as a test send).
+public struct TestMessage: Sendable {
+    /// What the relay said.
+    public struct Result: Sendable {
+        public let message: ComposedMessage
+        public let outcome: DeliveryOutcome
+        /// `sent`, `retry`, `failed` or `unknown`.
+        public var word: String {
+            switch outcome {
+            case .sent: "sent"
+            case .transient: "retry"
+            case .permanent: "failed"
+            case .unknown: "unknown"
+            }
+        }
+        /// The relay's reply or the reason it failed.
+        public var reply: String? {
+            switch outcome {
+            case .sent(let r): r?.text
+            case .transient(let why, _, _), .permanent(let why, _, _), .unknown(let why): why
+            }
+        }
+    }
+
+    let register: Register
+    let settings: Settings
+    let makeTransport: @Sendable (Settings) throws -> any MailTransport
+
+    public init(register: Register, settings: Settings,
+                makeTransport: @escaping @Sendable (Settings) throws -> any MailTransport = { try CurlSMTPTransport(.init($0)) }) {
+        self.register = register
+        self.settings = settings
+        self.makeTransport = makeTransport
+    }
+
+    /// Composes the campaign's message for `address` (rendered for the register's contact when
+    /// there is one, else for an unnamed recipient), sends it, and records the test.
+    public func send(_ slug: String, to address: EmailAddress) async throws -> Result {
+        let campaign = try register.campaign(slug)
+        let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links())
+        let recipient = try register.contact(email: address.value)?.recipient ?? Recipient.unregistered(address)
+        let message = composer.compose(recipient, test: true)
+        let transport = try makeTransport(settings)
+        let from = settings.senderFrom
+        // libcurl blocks: on a thread of its own, not in Swift's cooperative pool.
+        let outcome = await withCheckedContinuation { (done: CheckedContinuation<DeliveryOutcome, Never>) in
+            nonisolated(unsafe) let transport = transport
+            Thread { done.resume(returning: transport.send(message.bytes, from: from, to: address)) }.start()
+        }
+        let result = Result(message: message, outcome: outcome)
+        try register.recordTest(campaignID: campaign.id!, email: address.value, messageID: message.messageID,
+                                outcome: result.word, reply: result.reply)
+        return result
+    }
+}

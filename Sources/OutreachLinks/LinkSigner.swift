@@ -1,0 +1,143 @@
+import Crypto
+import Foundation
+
+/// What a link lets its holder do.
+public enum LinkPurpose: UInt8, Sendable, CaseIterable {
+    case unsubscribe = 1, confirm = 2, rsvp = 3
+}
+
+/// What a valid token stands for.
+public struct LinkClaim: Sendable, Equatable {
+    public let purpose: LinkPurpose
+    public let contactID: Int64
+    public let campaignID: Int64
+}
+
+/// Signs and opens the tokens in every link. A token is base64url of
+/// `version ‖ tag(16) ‖ payload ⊕ keystream`: the tag is HMAC-SHA256 over the payload (purpose,
+/// contact, campaign) truncated to 128 bits, and the payload is hidden with a keystream derived
+/// from the tag (a synthetic-IV construction), so no id shows and nothing can be enumerated.
+/// Older secrets stay accepted after a rotation.
+public struct LinkSigner: Sendable {
+    /// The two derived keys, kept as HMAC states already keyed: a token costs two HMACs, and
+    /// keying one (hashing the padded key) is half its work.
+    private struct Keys: @unchecked Sendable {  // HMAC is a value type; these are only copied
+        let macState: HMAC<SHA256>
+        let streamState: HMAC<SHA256>
+        init(mac: SymmetricKey, stream: SymmetricKey) {
+            macState = HMAC(key: mac)
+            streamState = HMAC(key: stream)
+        }
+        func mac<D: DataProtocol>(_ data: D) -> [UInt8] { var h = macState; h.update(data: data); return Array(h.finalize()) }
+        func stream<D: DataProtocol>(_ data: D) -> [UInt8] { var h = streamState; h.update(data: data); return Array(h.finalize()) }
+    }
+    private let current: Keys
+    private let older: [Keys]
+    private static let version: UInt8 = 1
+    private static let tagLength = 16
+    private static let payloadLength = 17
+
+    /// `secrets`: the current secret first, then older ones still accepted.
+    public init(secrets: [String]) {
+        precondition(!secrets.isEmpty, "a link signer needs a secret")
+        let keys = secrets.map { secret -> Keys in
+            let root = SymmetricKey(data: Data(secret.utf8))
+            func derive(_ label: String) -> SymmetricKey {
+                SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(label.utf8), using: root)))
+            }
+            return Keys(mac: derive("outreach link mac"), stream: derive("outreach link stream"))
+        }
+        current = keys[0]
+        older = Array(keys.dropFirst())
+    }
+
+    /// Reads the secret file (one secret a line, current first; `#` comments), creating it with a
+    /// new random secret and mode 0600 when it does not exist.
+    public static func load(secretFile path: String) throws -> LinkSigner {
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: path) {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+            guard fm.createFile(atPath: path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+            }
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let secrets = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard !secrets.isEmpty else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path]) }
+        return LinkSigner(secrets: secrets)
+    }
+
+    /// The token for a claim.
+    public func token(_ claim: LinkClaim) -> String {
+        var payload = [UInt8]()
+        payload.reserveCapacity(Self.payloadLength)
+        payload.append(claim.purpose.rawValue)
+        withUnsafeBytes(of: claim.contactID.bigEndian) { payload.append(contentsOf: $0) }
+        withUnsafeBytes(of: claim.campaignID.bigEndian) { payload.append(contentsOf: $0) }
+        let tag = current.mac(payload).prefix(Self.tagLength)
+        let stream = current.stream(Array(tag))
+        var bytes: [UInt8] = [Self.version]
+        bytes.append(contentsOf: tag)
+        for i in 0..<payload.count { bytes.append(payload[i] ^ stream[i]) }
+        return LinkSigner.base64url(bytes)
+    }
+
+    public func token(_ purpose: LinkPurpose, contactID: Int64, campaignID: Int64) -> String {
+        token(LinkClaim(purpose: purpose, contactID: contactID, campaignID: campaignID))
+    }
+
+    /// The claim of a genuine token, nil for anything else (forged, truncated, altered, foreign).
+    public func open(_ token: String, as purpose: LinkPurpose? = nil) -> LinkClaim? {
+        guard token.utf8.count == 46, token.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
+        else { return nil }
+        let b64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + "=="
+        guard let data = Data(base64Encoded: b64), data.count == 1 + Self.tagLength + Self.payloadLength,
+              data[data.startIndex] == Self.version else { return nil }
+        let bytes = [UInt8](data)
+        let tag = Array(bytes[1...Self.tagLength])
+        let hidden = bytes[(1 + Self.tagLength)...]
+        for keys in [current] + older {
+            let stream = keys.stream(tag)
+            let payload = hidden.enumerated().map { $0.element ^ stream[$0.offset] }
+            let expected = keys.mac(payload).prefix(Self.tagLength)
+            guard constantTimeEqual(Array(expected), tag) else { continue }
+            guard let p = LinkPurpose(rawValue: payload[0]), purpose == nil || p == purpose else { return nil }
+            let contact = payload[1...8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+            let campaign = payload[9...16].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+            return LinkClaim(purpose: p, contactID: contact, campaignID: campaign)
+        }
+        return nil
+    }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// base64url without padding (RFC 4648 §5).
+    static func base64url(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var i = 0
+        while i + 2 < bytes.count {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            for shift in [18, 12, 6, 0] { out.append(alphabet[Int((n >> UInt32(shift)) & 63)]) }
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest > 0 {
+            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+            out.append(alphabet[Int((n >> 18) & 63)])
+            out.append(alphabet[Int((n >> 12) & 63)])
+            if rest == 2 { out.append(alphabet[Int((n >> 6) & 63)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<a.count { diff |= a[i] ^ b[i] }
+        return diff == 0
+    }
+}

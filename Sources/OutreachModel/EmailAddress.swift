@@ -1,0 +1,159 @@
+import Crypto
+import Foundation
+
+/// An email address as the register stores it: trimmed, zero-width characters removed, Unicode NFC,
+/// domain lower-cased. `key` additionally lower-cases the local part: two addresses with the same
+/// key are the same person.
+public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
+    /// The address as stored and as mail is sent to it.
+    public let value: String
+    /// The matching key (local part lower-cased too): unique in the register.
+    public let key: String
+    public var localPart: Substring { value[..<value.lastIndex(of: "@")!] }
+    public var domain: Substring { value[value.index(after: value.lastIndex(of: "@")!)...] }
+    public var description: String { value }
+    /// Whether the local part needs SMTPUTF8 (non-ASCII).
+    public var needsSMTPUTF8: Bool { !localPart.utf8.allSatisfy { $0 < 0x80 } }
+
+    /// SHA-256 (hex) of the key: what the suppression list keeps after an erasure.
+    public var hash: String { EmailAddress.hash(ofKey: key) }
+
+    public static func hash(ofKey key: String) -> String {
+        var key = key
+        return key.withUTF8 { Hex.string(SHA256.hash(data: $0)) }
+    }
+
+    /// Why a text is not an address.
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        case empty, noAt, severalAt, emptyLocalPart, localPartTooLong, badLocalPart(Character)
+        case space, badDomain(String)
+        public var description: String {
+            switch self {
+            case .empty: "is empty"
+            case .noAt: "has no @"
+            case .severalAt: "has more than one @"
+            case .emptyLocalPart: "has nothing before the @"
+            case .localPartTooLong: "has more than 64 characters before the @"
+            case .badLocalPart(let c): "has \"\(c)\" before the @"
+            case .space: "contains a space"
+            case .badDomain(let why): "has a bad domain (\(why))"
+            }
+        }
+    }
+
+    /// Normalizes and checks `text`; throws a `Problem` saying what is wrong.
+    public init(_ text: String) throws(Problem) {
+        if let fast = try EmailAddress.plainASCII(text) { self = fast; return }
+        let cleaned = EmailAddress.clean(text)
+        guard !cleaned.isEmpty else { throw .empty }
+        var at: String.Index?
+        for i in cleaned.indices where cleaned[i] == "@" {
+            if at != nil { throw .severalAt }
+            at = i
+        }
+        guard let at else { throw .noAt }
+        let local = cleaned[..<at]
+        let domainText = cleaned[cleaned.index(after: at)...]
+        guard !local.isEmpty else { throw .emptyLocalPart }
+        guard local.utf8.count <= 64 else { throw .localPartTooLong }
+        for c in local {
+            if c.isWhitespace { throw .space }
+            if c.isASCII {
+                guard c.isLetter || c.isNumber || "!#$%&'*+-/=?^_`{|}~.".contains(c) else { throw .badLocalPart(c) }
+            } else if c.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw .badLocalPart(c)
+            }
+        }
+        if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") { throw .badLocalPart(".") }
+        let domain = domainText.lowercased()
+        try EmailAddress.checkDomain(domain)
+        let ascii = local.utf8.allSatisfy { $0 < 0x80 }
+        self.value = String(local) + "@" + domain
+        self.key = (ascii ? local.lowercased() : String(local).lowercased()) + "@" + domain
+    }
+
+    private init(value: String, key: String) { self.value = value; self.key = key }
+
+    /// The common case checked on bytes: printable ASCII, one @, a letters-digits-hyphen domain.
+    /// nil sends anything unusual (non-ASCII, spaces inside, odd characters) to the full check.
+    static func plainASCII(_ text: String) throws(Problem) -> EmailAddress? {
+        var bytes = Array(text.utf8)
+        while let last = bytes.last, last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D { bytes.removeLast() }
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0A || bytes[start] == 0x0D { start += 1 }
+        guard start < bytes.count else { return nil }
+        var at = -1
+        for i in start..<bytes.count {
+            let b = bytes[i]
+            if b == 0x40 { if at >= 0 { return nil }; at = i; continue }
+            guard b > 0x20 && b < 0x7F else { return nil }
+            if at >= 0 { guard (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E else { return nil } }
+            else { guard (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x5F || b == 0x2D || b == 0x2B else { return nil } }
+        }
+        guard at > start, at - start <= 64, at < bytes.count - 1 else { return nil }
+        let local = bytes[start..<at]
+        if local.first == 0x2E || local.last == 0x2E { return nil }
+        var domain = Array(bytes[(at + 1)...])
+        for i in domain.indices where domain[i] >= 0x41 && domain[i] <= 0x5A { domain[i] += 0x20 }
+        var previous: UInt8 = 0x2E
+        var dots = 0
+        for b in domain {
+            if b == 0x2E {
+                if previous == 0x2E || previous == 0x2D { return nil }
+                dots += 1
+            } else if b == 0x2D && previous == 0x2E { return nil }
+            previous = b
+        }
+        if previous == 0x2E || previous == 0x2D || dots == 0 || domain.count > 253 { return nil }
+        var prev: UInt8 = 0
+        for b in local { if b == 0x2E && prev == 0x2E { return nil }; prev = b }
+        var labelLength = 0
+        for b in domain { if b == 0x2E { labelLength = 0 } else { labelLength += 1; if labelLength > 63 { return nil } } }
+        let tld = domain[(domain.lastIndex(of: 0x2E)! + 1)...]
+        if tld.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
+        let domainText = String(decoding: domain, as: UTF8.self)
+        let localText = String(decoding: local, as: UTF8.self)
+        var lower = Array(local)
+        for i in lower.indices where lower[i] >= 0x41 && lower[i] <= 0x5A { lower[i] += 0x20 }
+        return EmailAddress(value: localText + "@" + domainText, key: String(decoding: lower, as: UTF8.self) + "@" + domainText)
+    }
+
+    /// Trim, drop zero-width characters, NFC.
+    static func clean(_ text: String) -> String {
+        var s = text
+        if !s.utf8.allSatisfy({ $0 < 0x80 }) {
+            s = String(String.UnicodeScalarView(s.unicodeScalars.filter { !zeroWidth.contains($0.value) }))
+            s = s.precomposedStringWithCanonicalMapping
+        }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    package static let zeroWidth: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD]
+
+    static func checkDomain(_ domain: String) throws(Problem) {
+        guard !domain.isEmpty else { throw .badDomain("empty") }
+        guard domain.utf8.count <= 253 else { throw .badDomain("too long") }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { throw .badDomain("no dot") }
+        for label in labels {
+            guard !label.isEmpty else { throw .badDomain("empty label") }
+            guard label.utf8.count <= 63 else { throw .badDomain("label longer than 63") }
+            guard !label.hasPrefix("-"), !label.hasSuffix("-") else { throw .badDomain("label starts or ends with -") }
+            for c in label {
+                guard c == "-" || c.isLetter || c.isNumber else { throw .badDomain("\"\(c)\" is not allowed") }
+            }
+        }
+        if labels.last!.allSatisfy(\.isNumber) { throw .badDomain("numeric top-level domain") }
+    }
+}
+
+/// Lower-case hexadecimal, without `String(format:)` (which costs microseconds a byte).
+package enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+    package static func string<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

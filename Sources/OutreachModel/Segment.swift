@@ -1,0 +1,52 @@
+import Foundation
+
+/// A segment expression: space-separated `key=value[,value…]` terms, AND across terms, OR inside a
+/// term, over `kind`, `country`, `language`, `city`, `tag` and `consent`.
+/// Example: `kind=overseas_vietnamese country=DE,FR consent=granted`.
+public struct Segment: Sendable, Equatable, CustomStringConvertible {
+    public enum Key: String, Sendable, CaseIterable { case kind, country, language, city, tag, consent }
+
+    /// A term that cannot be read, quoted as written.
+    public struct Failure: Error, CustomStringConvertible {
+        public let term: String
+        public let problem: String
+        public var description: String { "segment term \"\(term)\": \(problem)" }
+    }
+
+    public let terms: [(key: Key, values: [String])]
+    public let description: String
+
+    public static func == (a: Segment, b: Segment) -> Bool { a.description == b.description }
+
+    public init(_ expression: String) throws(Failure) {
+        var terms: [(Key, [String])] = []
+        for raw in expression.split(whereSeparator: \.isWhitespace) {
+            let term = String(raw)
+            guard let eq = term.firstIndex(of: "=") else { throw Failure(term: term, problem: "is not key=value") }
+            let keyText = term[..<eq].lowercased()
+            guard let key = Key(rawValue: keyText) else {
+                throw Failure(term: term, problem: "\"\(keyText)\" is not one of \(Key.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let values = term[term.index(after: eq)...].split(separator: ",").map(String.init).filter { !$0.isEmpty }
+            guard !values.isEmpty else { throw Failure(term: term, problem: "has no value") }
+            switch key {
+            case .kind:
+                for v in values where ContactKind(rawValue: v) == nil {
+                    throw Failure(term: term, problem: "\"\(v)\" is not one of \(ContactKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            case .consent:
+                for v in values where ConsentStatus(rawValue: v) == nil && v != "none" {
+                    throw Failure(term: term, problem: "\"\(v)\" is not one of granted, pending, withdrawn, none")
+                }
+            case .country:
+                for v in values where v.count != 2 || !v.allSatisfy(\.isLetter) {
+                    throw Failure(term: term, problem: "\"\(v)\" is not an ISO 3166 alpha-2 code")
+                }
+            case .language, .city, .tag: break
+            }
+            terms.append((key, values))
+        }
+        self.terms = terms
+        self.description = terms.map { "\($0.0.rawValue)=\($0.1.joined(separator: ","))" }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Everything Outreach reads from its configuration file, overridden key by key by environment
+/// variables `OUTREACH_<KEY>` (`smtp.url` → `OUTREACH_SMTP_URL`). Secrets (the SMTP password)
+/// come from the environment or a file, never from the YAML. Plain values: the executable reads
+/// them (`Settings.load`, with swift-configuration); every room takes what it needs.
+public struct Settings: Sendable {
+    public var databasePath = "data/outreach.sqlite"
+    public var templatesPath = "Templates"
+    public var smtpURL = "smtp://127.0.0.1:2525"
+    public var smtpUsername: String?
+    public var smtpPassword: String?
+    public var smtpEHLO = "outreach.localhost"
+    /// Connect, and per-command server reply, timeout (seconds).
+    public var smtpTimeout: Double = 30
+    public var senderFrom = "songoaivu@cantho.gov.vn"
+    public var senderName = "Sở Ngoại vụ thành phố Cần Thơ"
+    public var senderReplyTo: String?
+    public var httpBind = "127.0.0.1:8080"
+    public var httpBaseURL = "http://localhost:8080"
+    public var linksSecretFile = "data/link-secret"
+    public var deliveryWorkers = 4
+    public var ratePerSecond: Double = 0
+    public var perDomainPerMinute: Double = 0
+    public var maxConnections = 4
+    public var maxAge: Duration = .seconds(3 * 86_400)
+    public var retrySchedule: [Duration] = [.seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(10_800), .seconds(21_600)]
+    public var relayCooldown: Duration = .seconds(60)
+
+    public init() {}
+
+    /// A configuration value that cannot be used, named by its key.
+    public struct Failure: Error, CustomStringConvertible {
+        public let key: String
+        public let problem: String
+        public init(key: String, problem: String) { self.key = key; self.problem = problem }
+        public var description: String { "configuration \(key): \(problem)" }
+    }
+
+    /// `90s`, `5m`, `1h`, `3d`, `250ms` or a bare number of seconds.
+    public static func parseDuration(_ text: String) -> Duration? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+        for (suffix, factor) in units where t.hasSuffix(suffix) {
+            if let v = Double(t.dropLast(suffix.count)), v >= 0 { return .milliseconds(Int64(v * factor * 1000)) }
+        }
+        if let v = Double(t), v >= 0 { return .milliseconds(Int64(v * 1000)) }
+        return nil
+    }
+}

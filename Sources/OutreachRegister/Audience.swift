@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import OutreachModel
+
+/// Who may receive a campaign, written once: the campaign's segment, with the consent its purpose
+/// needs (`CampaignPurpose.requiredConsent`), never suppressed. `condition` says it in SQL for
+/// launches and counts; `check` says it of one contact right before sending, with the reason when not.
+enum Audience {
+    /// SQL over the contact aliased `c`: in the segment, with the consent the purpose needs, not suppressed.
+    static func condition(segment: Segment, purpose: CampaignPurpose) -> (String, StatementArguments) {
+        let (condition, arguments) = segment.sql
+        return ("(\(condition)) AND \(ConsentLedger.currentStatusSQL) = '\(purpose.requiredConsent.rawValue)' AND NOT \(SuppressionList.suppressedSQL)",
+                arguments)
+    }
+
+    /// Why `contact` (as it is now, with its suppression reason if any) must not be sent a
+    /// campaign of `purpose`; nil when it may. The segment was applied at launch.
+    static func check(_ contact: Contact, suppression: String?, purpose: CampaignPurpose) -> String? {
+        if let suppression { return "suppressed (\(suppression))" }
+        guard contact.consentStatus == purpose.requiredConsent else {
+            return "consent is \(contact.consentStatus?.rawValue ?? "none") at send time"
+        }
+        return nil
+    }
+}
+
+extension Segment {
+    /// SQL condition over the contact aliased `c` (always true for an empty segment).
+    var sql: (condition: String, arguments: StatementArguments) {
+        var parts: [String] = []
+        var arguments = StatementArguments()
+        func marks(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
+        for (key, values) in terms {
+            switch key {
+            case .kind:
+                parts.append("c.kind IN (\(marks(values.count)))"); arguments += StatementArguments(values)
+            case .country:
+                parts.append("c.country IN (\(marks(values.count)))"); arguments += StatementArguments(values.map { $0.uppercased() })
+            case .language:
+                parts.append("(" + values.map { _ in "(c.language = ? COLLATE NOCASE OR c.language LIKE ?)" }.joined(separator: " OR ") + ")")
+                for v in values { arguments += [v, v + "-%"] }
+            case .city:
+                parts.append("c.city COLLATE NOCASE IN (\(marks(values.count)))")
+                arguments += StatementArguments(values.map { $0.precomposedStringWithCanonicalMapping })
+            case .tag:
+                parts.append("EXISTS (SELECT 1 FROM json_each(c.tags) WHERE json_each.value IN (\(marks(values.count))))")
+                arguments += StatementArguments(values.map { $0.lowercased() })
+            case .consent:
+                let named = values.filter { $0 != "none" }
+                var alternatives: [String] = []
+                if !named.isEmpty { alternatives.append("\(ConsentLedger.currentStatusSQL) IN (\(marks(named.count)))"); arguments += StatementArguments(named) }
+                if values.contains("none") { alternatives.append("\(ConsentLedger.currentStatusSQL) IS NULL") }
+                parts.append("(" + alternatives.joined(separator: " OR ") + ")")
+            }
+        }
+        return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), arguments)
+    }
+}

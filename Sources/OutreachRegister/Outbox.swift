@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+import OutreachModel
+
+/// One row of the outbox: one message of a campaign to one contact, and where it stands.
+public struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "outbox"
+    /// Where a message stands. `sending` rows carry a lease; the others are at rest.
+    public enum State: String, Codable, Sendable, CaseIterable {
+        case queued, sending, sent, retry, failed, skipped, cancelled
+    }
+
+    public var campaignId: Int64
+    public var contactId: Int64
+    public var state: State
+    public var attempts: Int
+    public var unknownOutcomes: Int
+    public var nextAttemptAtMs: Int64
+    public var leaseUntilMs: Int64?
+    public var lastCode: Int?
+    public var lastReply: String?
+    public var messageId: String?
+    public var queuedAtMs: Int64
+    public var updatedAtMs: Int64
+    public var sentAtMs: Int64?
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    /// The table's columns, for queries.
+    public enum Columns {
+        public static let campaignId = Column("campaign_id")
+        public static let contactId = Column("contact_id")
+        public static let state = Column("state")
+    }
+}
+
+/// One outbox row claimed by a worker.
+public struct OutboxClaim: Sendable, Equatable {
+    public let campaignID: Int64
+    public let contactID: Int64
+    public let attempts: Int
+    public let queuedAtMs: Int64
+    public init(campaignID: Int64, contactID: Int64, attempts: Int, queuedAtMs: Int64) {
+        self.campaignID = campaignID; self.contactID = contactID; self.attempts = attempts; self.queuedAtMs = queuedAtMs
+    }
+}
+
+/// What a worker learned about a claimed row, to be written back.
+public enum OutboxResult: Sendable, Equatable {
+    /// Accepted by the relay: its reply code and text, when it gave one.
+    case sent(messageID: String, code: Int?, reply: String?)
+    /// Not sent and never will be: suppressed, consent withdrawn, contact erased by send time.
+    case skipped(String)
+    /// Tried and failed for now; `nextAttemptMs` nil means too old: fail it.
+    case retry(reason: String, code: Int?, nextAttemptMs: Int64?, unknownOutcome: Bool)
+    case failed(reason: String, code: Int?, hardBounce: Bool)
+    /// Not tried (a rate limit, a relay cooling down, a shutdown): back to the queue unchanged.
+    case released(nextAttemptMs: Int64)
+}
+
+/// The durable outbox: one row per (campaign, contact). Rows are claimed with a lease; a lease
+/// that outlives a crash returns the row to the queue.
+public enum Outbox {
+    /// Claims up to `limit` due rows of running campaigns, oldest due first.
+    static func claim(_ db: Database, limit: Int, nowMs: Int64, leaseMs: Int64, campaignIDs: [Int64]) throws -> [OutboxClaim] {
+        var claims: [OutboxClaim] = []
+        // One state at a time, so the (campaign, state, due) index gives rows in order without a sort.
+        for campaignID in campaignIDs where claims.count < limit {
+            for state in ["retry", "queued"] where claims.count < limit {
+                let statement = try db.cachedStatement(sql: """
+                    UPDATE outbox SET state = 'sending', lease_until_ms = ?, updated_at_ms = ?
+                    WHERE campaign_id = ? AND contact_id IN (SELECT contact_id FROM outbox WHERE campaign_id = ? AND state = ?
+                                 AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms LIMIT ?)
+                    RETURNING campaign_id, contact_id, attempts, queued_at_ms
+                    """)
+                let rows = try Row.fetchAll(statement, arguments: [nowMs + leaseMs, nowMs, campaignID, campaignID, state, nowMs, limit - claims.count])
+                claims += rows.map { OutboxClaim(campaignID: $0[0], contactID: $0[1], attempts: $0[2], queuedAtMs: $0[3]) }
+            }
+        }
+        return claims
+    }
+
+    /// Writes the outcomes of claimed rows (one transaction for the group).
+    static func record(_ db: Database, _ results: [(OutboxClaim, OutboxResult)], nowMs: Int64) throws {
+        let sent = try db.cachedStatement(sql: """
+            UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_code = ?, last_reply = ?, message_id = ?,
+                sent_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
+            """)
+        for (claim, result) in results {
+            switch result {
+            case .sent(let messageID, let code, let reply):
+                try sent.execute(arguments: [code, reply, messageID, nowMs, nowMs, claim.campaignID, claim.contactID])
+            case .skipped(let reason):
+                try db.execute(sql: """
+                    UPDATE outbox SET state = 'skipped', last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL
+                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
+                    """, arguments: [reason, nowMs, claim.campaignID, claim.contactID])
+            case .retry(let reason, let code, let next, let unknown):
+                try db.execute(sql: """
+                    UPDATE outbox SET state = ?, attempts = attempts + 1, unknown_outcomes = unknown_outcomes + ?,
+                        last_code = ?, last_reply = ?, next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
+                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
+                    """, arguments: [next == nil ? "failed" : "retry", unknown ? 1 : 0, code,
+                                     next == nil ? "gave up after the maximum age: \(reason)" : reason, next ?? nowMs, nowMs,
+                                     claim.campaignID, claim.contactID])
+                if unknown {
+                    try db.execute(sql: "UPDATE campaigns SET unknown_outcomes = unknown_outcomes + 1 WHERE id = ?", arguments: [claim.campaignID])
+                }
+            case .failed(let reason, let code, let hardBounce):
+                try db.execute(sql: """
+                    UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_code = ?, last_reply = ?,
+                        updated_at_ms = ?, lease_until_ms = NULL WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
+                    """, arguments: [code, reason, nowMs, claim.campaignID, claim.contactID])
+                if hardBounce,
+                   let email = try String.fetchOne(db, sql: "SELECT email FROM contacts WHERE id = ?", arguments: [claim.contactID]),
+                   let address = try? EmailAddress(email) {
+                    try SuppressionList.add(db, address, reason: .hardBounce, detail: reason)
+                }
+            case .released(let next):
+                try db.execute(sql: """
+                    UPDATE outbox SET state = CASE
+                            WHEN (SELECT status FROM campaigns WHERE id = outbox.campaign_id) = 'cancelled' THEN 'cancelled'
+                            WHEN attempts = 0 THEN 'queued' ELSE 'retry' END,
+                        next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
+                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
+                    """, arguments: [next, nowMs, claim.campaignID, claim.contactID])
+            }
+        }
+    }
+
+    /// Returns rows whose lease has run out (or all `sending` rows, at the start of the only
+    /// daemon) to the queue. Returns how many.
+    @discardableResult
+    static func requeueLeases(_ db: Database, nowMs: Int64, all: Bool = false) throws -> Int {
+        // Two forms so that each uses the partial index on `sending` rows.
+        try db.execute(sql: """
+            UPDATE outbox SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'retry' END, lease_until_ms = NULL,
+                next_attempt_at_ms = ?, updated_at_ms = ?
+            WHERE state = 'sending'\(all ? "" : " AND lease_until_ms < ?")
+            """, arguments: all ? [nowMs, nowMs] : [nowMs, nowMs, nowMs])
+        return db.changesCount
+    }
+
+    /// The contact of a claimed row as it is right now, or why it must not be mailed (`Audience.check`).
+    static func recipient(_ db: Database, claim: OutboxClaim, purpose: CampaignPurpose) throws -> Result<Contact, SkipReason> {
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(Contact.selection),
+                   CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.email_key = c.email_key) END
+            FROM contacts c WHERE c.id = ?
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [claim.contactID])
+        else { return .failure(SkipReason("contact erased")) }
+        let contact = try Contact(row: row)
+        if let why = Audience.check(contact, suppression: row[Contact.columnCount], purpose: purpose) {
+            return .failure(SkipReason(why))
+        }
+        return .success(contact)
+    }
+
+    /// Why a claimed row was not sent.
+    public struct SkipReason: Error, Sendable { public let text: String; init(_ t: String) { text = t } }
+}

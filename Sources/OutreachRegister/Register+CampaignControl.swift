@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import OutreachModel
+
+/// A campaign's progress, as `campaign status` prints it.
+public struct CampaignStatus: Sendable, Encodable {
+    public let slug: String
+    public let status: String
+    public let queued, sending, sent, retry, failed, skipped, cancelled: Int
+    public let total: Int
+    /// Messages sent per second since sending started.
+    public let rate: Double
+    /// Seconds until what is left is sent at that rate (nil when unknown).
+    public let etaSeconds: Int?
+    public let unknownOutcomes: Int
+    public let rsvp: RSVPCounts
+    public let tests: Int
+
+    public struct RSVPCounts: Sendable, Encodable { public let yes, no, guests: Int }
+    public var done: Int { sent + failed + skipped + cancelled }
+}
+
+/// One RSVP, as `campaign rsvps` lists it.
+public struct RSVPEntry: Sendable, Encodable {
+    public let email, name, answer: String
+    public let guests: Int
+    public let answeredAt: String
+}
+
+extension Register {
+    public func status(_ slug: String, now: Date = Date()) throws -> CampaignStatus {
+        try dbWriter.read { db in
+            let c = try Campaign.named(slug, db)
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM outbox WHERE campaign_id = ? GROUP BY state", arguments: [c.id]) {
+                counts[row[0]] = row[1]
+            }
+            let unknown = try Int.fetchOne(db, sql: "SELECT unknown_outcomes FROM campaigns WHERE id = ?", arguments: [c.id]) ?? 0
+            // The rate since sending started (launch or schedule time): cheap on a million rows.
+            let startedMs = c.scheduledAtMs ?? Timestamp.milliseconds(now)
+            let elapsed = max(1, Double(Timestamp.milliseconds(now) - startedMs) / 1000)
+            let r = try Row.fetchOne(db, sql: """
+                SELECT coalesce(sum(answer = 'yes'), 0), coalesce(sum(answer = 'no'), 0), coalesce(sum(guests), 0) FROM rsvps WHERE campaign_id = ?
+                """, arguments: [c.id])!
+            let tests = try Int.fetchOne(db, sql: "SELECT count(*) FROM test_sends WHERE campaign_id = ?", arguments: [c.id]) ?? 0
+            let left = counts["queued", default: 0] + counts["retry", default: 0] + counts["sending", default: 0]
+            let rate = c.status == .running || c.status == .finished ? Double(counts["sent", default: 0]) / elapsed : 0
+            return CampaignStatus(
+                slug: c.slug, status: c.status.rawValue, queued: counts["queued", default: 0], sending: counts["sending", default: 0],
+                sent: counts["sent", default: 0], retry: counts["retry", default: 0], failed: counts["failed", default: 0],
+                skipped: counts["skipped", default: 0], cancelled: counts["cancelled", default: 0], total: counts.values.reduce(0, +),
+                rate: rate, etaSeconds: left == 0 ? 0 : rate > 0 ? Int(Double(left) / rate) : nil, unknownOutcomes: unknown,
+                rsvp: .init(yes: r[0], no: r[1], guests: r[2]), tests: tests)
+        }
+    }
+
+    /// Pause (workers stop claiming within a second), resume, or cancel (what is still queued or
+    /// waiting for a retry becomes `cancelled`; a message in the middle of sending finishes).
+    public enum Control: String, Sendable { case pause, resume, cancel }
+
+    @discardableResult
+    public func control(_ slug: String, _ action: Control) throws -> (Campaign, Int) {
+        try dbWriter.write { db in
+            var c = try Campaign.named(slug, db)
+            var changed = 0
+            switch action {
+            case .pause:
+                guard [.running, .scheduled, .paused].contains(c.status) else { throw CampaignError.badState(slug, c.status, "pause") }
+                c.status = .paused
+            case .resume:
+                guard c.status == .paused || c.status == .running else { throw CampaignError.badState(slug, c.status, "resume") }
+                c.status = (c.scheduledAtMs ?? 0) > Timestamp.milliseconds() ? .scheduled : .running
+            case .cancel:
+                guard c.status != .finished && c.status != .cancelled else { throw CampaignError.badState(slug, c.status, "cancel") }
+                try db.execute(sql: """
+                    UPDATE outbox SET state = 'cancelled', updated_at_ms = ? WHERE campaign_id = ? AND state IN ('queued','retry')
+                    """, arguments: [Timestamp.milliseconds(), c.id])
+                changed = db.changesCount
+                c.status = .cancelled
+                c.finishedAt = Timestamp.string()
+            }
+            try c.update(db)
+            return (c, changed)
+        }
+    }
+
+    public func rsvps(_ slug: String) throws -> [RSVPEntry] {
+        try dbWriter.read { db in
+            let c = try Campaign.named(slug, db)
+            return try Row.fetchAll(db, sql: """
+                SELECT k.email, k.name, r.answer, r.guests, r.answered_at FROM rsvps r JOIN contacts k ON k.id = r.contact_id
+                WHERE r.campaign_id = ? ORDER BY k.email_key
+                """, arguments: [c.id]).map { RSVPEntry(email: $0[0], name: $0[1], answer: $0[2], guests: $0[3], answeredAt: $0[4]) }
+        }
+    }
+
+    /// Outbox rows of a campaign per state.
+    public func outboxCounts(campaignID: Int64) throws -> [String: Int] {
+        try dbWriter.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM outbox WHERE campaign_id = ? GROUP BY state", arguments: [campaignID]) {
+                counts[row[0]] = row[1]
+            }
+            return counts
+        }
+    }
+}

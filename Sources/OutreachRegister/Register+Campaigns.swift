@@ -1,0 +1,96 @@
+import CSQLite
+import Foundation
+import GRDB
+import OutreachModel
+
+extension Register {
+    /// Stores a new draft; its slug must be free.
+    public func insert(_ campaign: Campaign) throws -> Campaign {
+        var campaign = campaign
+        try dbWriter.write { db in
+            if try Campaign.filter(Campaign.Columns.slug == campaign.slug).fetchCount(db) > 0 { throw CampaignError.slugTaken(campaign.slug) }
+            try campaign.insert(db)
+        }
+        return campaign
+    }
+
+    /// How many people the campaign would reach now, by their own language (nil: none given).
+    public func recipientLanguages(_ campaign: Campaign) throws -> [(language: String?, count: Int)] {
+        let (condition, arguments) = Audience.condition(segment: try Segment(campaign.segment), purpose: campaign.purpose)
+        return try dbWriter.read { db in
+            try Row.fetchAll(db, sql: "SELECT c.language, count(*) FROM contacts c WHERE \(condition) GROUP BY c.language", arguments: arguments)
+                .map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// The recipients themselves (or the one asked for), by id.
+    public func recipients(_ campaign: Campaign, only email: String? = nil) throws -> [Contact] {
+        var (condition, arguments) = Audience.condition(segment: try Segment(campaign.segment), purpose: campaign.purpose)
+        if let email {
+            guard let address = try? EmailAddress(email) else { throw ContactCommandError.notFound(email) }
+            condition += " AND c.email_key = ?"
+            arguments += [address.key]
+        }
+        return try dbWriter.read { db in
+            try Contact.fetchAll(db, sql: "SELECT c.* FROM contacts c WHERE \(condition) ORDER BY c.id", arguments: arguments)
+        }
+    }
+
+    public func campaign(_ slug: String) throws -> Campaign {
+        try dbWriter.read { db in try Campaign.named(slug, db) }
+    }
+
+    public func allCampaigns() throws -> [Campaign] {
+        try dbWriter.read { db in try Campaign.order(Campaign.Columns.id).fetchAll(db) }
+    }
+
+    /// Writes the outbox rows (segment ∩ consent ∩ not suppressed) in one transaction. Launching
+    /// again adds only people who were not queued yet. `at`: start then, not now.
+    @discardableResult
+    public func launch(_ slug: String, at start: Date? = nil, now: Date = Date()) throws -> (campaign: Campaign, added: Int, total: Int) {
+        try dbWriter.writeWithoutTransaction { db in
+            // Every outbox row written here names the campaign read in this transaction and a
+            // contact selected from `contacts` by the same statement: checking each against its
+            // parent tables again (the foreign keys) is work for nothing.
+            // (The pragma cannot change inside a transaction, hence outside.)
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+            // Durable when the command says so: this commit syncs the WAL. Copying the rows from
+            // the WAL into the database file (a checkpoint, and a second sync) is left to the
+            // daemon's background checkpointer rather than done when the command closes.
+            let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 1
+            let autocheckpoint = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1000
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
+            defer { try? db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA wal_autocheckpoint = \(autocheckpoint)") }
+            _ = outreach_sqlite_no_checkpoint_on_close(db.sqliteConnection)
+            var result: (Campaign, Int, Int)!
+            try db.inTransaction(.immediate) {
+                var campaign = try Campaign.named(slug, db)
+                guard [.draft, .scheduled, .running, .paused, .finished].contains(campaign.status) else {
+                    throw CampaignError.badState(slug, campaign.status, "launch")
+                }
+                let (condition, arguments) = Audience.condition(segment: try Segment(campaign.segment), purpose: campaign.purpose)
+                let nowMs = Timestamp.milliseconds(now)
+                let startMs = start.map { Timestamp.milliseconds($0) } ?? nowMs
+                // Counted before the insert: nothing on a first launch, so no scan of what it adds.
+                let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE campaign_id = ?", arguments: [campaign.id]) ?? 0
+                try db.execute(sql: """
+                    INSERT INTO outbox (campaign_id, contact_id, state, next_attempt_at_ms, queued_at_ms, updated_at_ms)
+                    SELECT ?, c.id, 'queued', ?, ?, ? FROM contacts c WHERE \(condition)
+                    ON CONFLICT (campaign_id, contact_id) DO NOTHING
+                    """, arguments: StatementArguments([campaign.id, startMs, nowMs, nowMs]) + arguments)
+                let added = db.changesCount
+                if campaign.status != .paused {
+                    campaign.status = startMs > nowMs ? .scheduled : .running
+                }
+                campaign.scheduledAtMs = startMs
+                campaign.launchedAt = campaign.launchedAt ?? Timestamp.string(now)
+                campaign.finishedAt = nil
+                try campaign.update(db)
+                result = (campaign, added, before + added)
+                return .commit
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import OutreachModel
+
+/// Everything the register holds about one person, as `contacts show` and `contacts export` print it.
+public struct ContactProfile: Codable, Sendable {
+    public struct LedgerRow: Codable, Sendable {
+        public let status: String
+        public let purpose: String
+        public let source: String
+        public let evidence: String?
+        public let actor: String
+        public let recordedAt: String
+    }
+    public struct Message: Codable, Sendable {
+        public let campaign: String
+        public let state: String
+        public let attempts: Int
+        public let lastReply: String?
+        public let messageId: String?
+    }
+    public struct RSVP: Codable, Sendable {
+        public let campaign: String
+        public let answer: String
+        public let guests: Int
+        public let answeredAt: String
+    }
+
+    public let email: String
+    public let name: String
+    public let addressedAs: String?
+    public let honorific: String?
+    public let kind: String
+    public let country: String?
+    public let city: String?
+    public let language: String?
+    public let organization: String?
+    public let tags: [String]
+    public let attributes: [String: String]
+    public let consent: String
+    public let suppressed: Bool
+    public let suppressionReason: String?
+    public let history: [LedgerRow]
+    public let createdAt: String
+    public let updatedAt: String
+    /// Only in `contacts export`: the messages and RSVPs held for the person.
+    public var messages: [Message]?
+    public var rsvps: [RSVP]?
+}
+
+/// What a contact command could not do.
+public enum ContactCommandError: Error, CustomStringConvertible {
+    case notFound(String)
+    case badAddress(String, EmailAddress.Problem)
+    public var description: String {
+        switch self {
+        case .notFound(let email): "no contact with the address \(email)"
+        case .badAddress(let text, let problem): "\"\(text)\" \(problem)"
+        }
+    }
+}
+
+extension Register {
+    /// The contact whose address matches `email` (normalized), if the register holds one.
+    public func contact(email: String) throws -> Contact? {
+        try dbWriter.read { db in try Contact.find(db, email: email) }
+    }
+
+    /// Unsubscribes each of `requests` (address and evidence) as the recipient's own act, in one
+    /// transaction; returns, for each, whether something changed (false: it was already done).
+    public func unsubscribe(_ requests: [(address: EmailAddress, evidence: String)]) async throws -> [Bool] {
+        try await dbWriter.write { db in
+            try requests.map { r in
+                try Register.unsubscribe(db, address: r.address, source: "link", evidence: r.evidence, actor: "recipient")
+            }
+        }
+    }
+
+    /// Puts `address` on the suppression list without touching consent (a hard bounce, a relay's
+    /// verdict); an address already there keeps its first reason. True when it was added.
+    @discardableResult
+    public func suppress(_ address: EmailAddress, reason: Suppression.Reason, detail: String? = nil) throws -> Bool {
+        try dbWriter.write { db in try SuppressionList.add(db, address, reason: reason, detail: detail) }
+    }
+
+    /// Contacts in `segment`, by address, with their current consent and suppression.
+    public func contacts(in segment: Segment) throws -> [(contact: Contact, consent: String, suppressed: Bool)] {
+        let (condition, arguments) = segment.sql
+        return try dbWriter.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(Contact.selection), \(ConsentLedger.currentStatusSQL) AS current_consent, \(SuppressionList.suppressedSQL) AS is_suppressed
+                FROM contacts c WHERE \(condition) ORDER BY c.email_key
+                """, arguments: arguments)
+            return try rows.map { row in
+                (try Contact(row: row), (row["current_consent"] as String?) ?? "none", row["is_suppressed"] as Bool)
+            }
+        }
+    }
+
+    /// The profile of the contact with address `email`.
+    public func profile(email: String, full: Bool = false) throws -> ContactProfile {
+        let address: EmailAddress
+        do { address = try EmailAddress(email) } catch { throw ContactCommandError.badAddress(email, error) }
+        return try dbWriter.read { db in
+            guard let c = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db) else {
+                throw ContactCommandError.notFound(address.value)
+            }
+            let history = try ConsentLedger.history(db, contactID: c.id!)
+            let suppression = try SuppressionList.entry(db, address)
+            var profile = ContactProfile(
+                email: c.email, name: c.name, addressedAs: c.addressedAs, honorific: c.honorific, kind: c.kind.rawValue,
+                country: c.country, city: c.city, language: c.language, organization: c.organization,
+                tags: c.tagList, attributes: c.attributeMap, consent: history.last?.status.rawValue ?? "none",
+                suppressed: suppression != nil, suppressionReason: suppression?.reason.rawValue,
+                history: history.map { .init(status: $0.status.rawValue, purpose: $0.purpose, source: $0.source, evidence: $0.evidence, actor: $0.actor, recordedAt: $0.recordedAt) },
+                createdAt: c.createdAt, updatedAt: c.updatedAt)
+            if full {
+                profile.messages = try Row.fetchAll(db, sql: """
+                    SELECT k.slug, o.state, o.attempts, o.last_reply, o.message_id FROM outbox o JOIN campaigns k ON k.id = o.campaign_id
+                    WHERE o.contact_id = ? ORDER BY o.queued_at_ms
+                    """, arguments: [c.id]).map { .init(campaign: $0[0], state: $0[1], attempts: $0[2], lastReply: $0[3], messageId: $0[4]) }
+                profile.rsvps = try Row.fetchAll(db, sql: """
+                    SELECT k.slug, r.answer, r.guests, r.answered_at FROM rsvps r JOIN campaigns k ON k.id = r.campaign_id
+                    WHERE r.contact_id = ? ORDER BY r.id
+                    """, arguments: [c.id]).map { .init(campaign: $0[0], answer: $0[1], guests: $0[2], answeredAt: $0[3]) }
+            }
+            return profile
+        }
+    }
+
+    /// Withdraws consent and suppresses the address. Harmless when repeated.
+    /// Works on an address the register does not hold too: it is suppressed all the same.
+    @discardableResult
+    public func unsubscribe(email: String, source: String, evidence: String?, actor: String,
+                            reason: Suppression.Reason = .unsubscribed) throws -> Bool {
+        let address: EmailAddress
+        do { address = try EmailAddress(email) } catch { throw ContactCommandError.badAddress(email, error) }
+        return try dbWriter.write { db in try Register.unsubscribe(db, address: address, source: source, evidence: evidence, actor: actor, reason: reason) }
+    }
+
+    /// Inside a transaction: a `withdrawn` ledger row (unless already withdrawn) and a suppression entry.
+    /// Cached statements only: this runs for every one-click unsubscribe.
+    @discardableResult
+    static func unsubscribe(_ db: Database, address: EmailAddress, source: String, evidence: String?, actor: String,
+                                   reason: Suppression.Reason = .unsubscribed) throws -> Bool {
+        var changed = false
+        let now = Timestamp.string()
+        let find = try db.cachedStatement(sql: "SELECT id, consent_status FROM contacts WHERE email_key = ?")
+        if let row = try Row.fetchOne(find, arguments: [address.key]), (row["consent_status"] as String?) != "withdrawn" {
+            try ConsentLedger.append(db, contactID: row["id"], status: .withdrawn, source: source, evidence: evidence,
+                                     actor: actor, at: now)
+            changed = true
+        }
+        if try SuppressionList.add(db, address, reason: reason, detail: source) { changed = true }
+        return changed
+    }
+
+    /// Erases everything held about the person but the hash of the address (on the suppression
+    /// list, so no import brings them back) and one ledger row saying the erasure happened.
+    public func forget(email: String, actor: String) throws {
+        let address: EmailAddress
+        do { address = try EmailAddress(email) } catch { throw ContactCommandError.badAddress(email, error) }
+        try dbWriter.write { db in
+            let contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
+            let suppressedBefore = try SuppressionList.contains(db, address)
+            guard contact != nil || suppressedBefore else {
+                throw ContactCommandError.notFound(address.value)
+            }
+            if let contact { try contact.delete(db) }  // cascades to its ledger rows, RSVPs
+            try db.execute(sql: "DELETE FROM suppressions WHERE address_hash = ?", arguments: [address.hash])
+            try SuppressionList.add(db, address, reason: .erased)
+            try db.execute(sql: """
+                INSERT INTO consents (contact_id, address_hash, status, purpose, source, evidence, actor, recorded_at)
+                VALUES (NULL, ?, 'withdrawn', ?, 'staff', 'erased on request; only the address hash is kept', ?, ?)
+                """, arguments: [address.hash, Consent.invitationPurpose, actor, Timestamp.string()])
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import OutreachModel
+
+/// The verbs of the delivery daemon: claim due rows, record what became of them, keep campaigns'
+/// states moving, and recover what a crash left in flight.
+extension Register {
+    /// Records `outcomes` and, unless `limit` is 0, claims up to `limit` due rows of
+    /// `campaignIDs`, in one transaction (an outcome is in the database before anything else happens).
+    public func record(_ outcomes: [(OutboxClaim, OutboxResult)], thenClaim limit: Int, campaignIDs: [Int64],
+                       nowMs: Int64, leaseMs: Int64) throws -> [OutboxClaim] {
+        try dbWriter.write { db in
+            if !outcomes.isEmpty { try Outbox.record(db, outcomes, nowMs: Timestamp.milliseconds()) }
+            guard limit > 0 else { return [] }
+            return try Outbox.claim(db, limit: limit, nowMs: nowMs, leaseMs: leaseMs, campaignIDs: campaignIDs)
+        }
+    }
+
+    /// Returns every `sending` row to the queue: at the start of the only daemon, whatever is
+    /// still `sending` was in flight when the last one stopped. Returns how many.
+    @discardableResult
+    public func requeueEverythingInFlight(nowMs: Int64 = Timestamp.milliseconds()) async throws -> Int {
+        try await dbWriter.write { db in try Outbox.requeueLeases(db, nowMs: nowMs, all: true) }
+    }
+
+    /// The scheduler's step: starts campaigns whose time has come, returns rows whose lease ran
+    /// out to the queue, marks campaigns with nothing left to send finished, and returns the
+    /// campaigns now running.
+    public func advanceCampaigns(nowMs: Int64 = Timestamp.milliseconds()) async throws -> [Campaign] {
+        try await dbWriter.write { db -> [Campaign] in
+            try db.execute(sql: "UPDATE campaigns SET status = 'running' WHERE status = 'scheduled' AND scheduled_at_ms <= ?", arguments: [nowMs])
+            try Outbox.requeueLeases(db, nowMs: nowMs)
+            try db.execute(sql: """
+                UPDATE campaigns SET status = 'finished', finished_at = ?
+                WHERE status = 'running' AND NOT EXISTS (
+                    SELECT 1 FROM outbox o WHERE o.campaign_id = campaigns.id AND o.state IN ('queued','retry','sending'))
+                """, arguments: [Timestamp.string()])
+            return try Campaign.filter(Campaign.Columns.status == Campaign.Status.running.rawValue).fetchAll(db)
+        }
+    }
+
+    /// Messages waiting to be sent (queued or waiting for a retry), across campaigns.
+    public func queueDepth() async throws -> Int {
+        try await dbWriter.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state IN ('queued','retry')") ?? 0
+        }
+    }
+
+    /// A read-only connection of its own for a delivery worker's check right before each send.
+    public func makeRecipientReader() throws -> RecipientReader {
+        guard let path else { return RecipientReader(reader: dbWriter) }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        // It reads one contact at a time: a small page cache keeps the daemon's memory flat.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -256") }
+        return RecipientReader(reader: try DatabaseQueue(path: path, configuration: configuration))
+    }
+}
+
+/// A delivery worker's own read connection: who a claimed row's contact is right now, or why
+/// they must not be mailed (suppressed, consent withdrawn or pending, erased since the launch).
+public final class RecipientReader: @unchecked Sendable {  // used by one worker thread at a time
+    private let reader: any DatabaseReader
+    init(reader: any DatabaseReader) { self.reader = reader }
+
+    /// The contact of `claim` if a campaign of `purpose` may be sent to them now.
+    public func recipient(for claim: OutboxClaim, purpose: CampaignPurpose) throws -> Result<Contact, Outbox.SkipReason> {
+        // One SELECT, consistent on its own: no transaction needed around it.
+        try reader.unsafeRead { db in try Outbox.recipient(db, claim: claim, purpose: purpose) }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import OutreachCampaigns
+@testable import OutreachDelivery
+import OutreachImport
+import OutreachLinks
+import OutreachModel
+import OutreachRegister
+import Synchronization
+
+/// A clock whose time moves only when a worker waits: a retry an hour away comes after a few
+/// hundred loops, in milliseconds of real time.
+final class FakeClock: DeliveryClock {
+    private let now = Mutex<Int64>(1_800_000_000_000)
+    func nowMs() -> Int64 { now.withLock { $0 } }
+    func monotonicSeconds() -> Double { Double(nowMs()) / 1000 }
+    func sleep(ms: Int64) {
+        now.withLock { $0 += max(ms, 1) }
+        usleep(50)  // let the test thread look in
+    }
+}
+
+/// One message handed to the fake relay.
+struct Handed: Sendable {
+    let to: String
+    let atMs: Int64
+    let bytes: Int
+}
+
+/// An in-process relay that answers as a script says: refuses, drops, loses the final reply, or
+/// stalls until the test lets it go (maddy's `unreliableTarget` in its queue tests does the same).
+final class FakeRelay: MailTransport, @unchecked Sendable {
+    /// What to answer to the `n`th attempt (from 1) for an address.
+    typealias Script = @Sendable (_ to: String, _ attempt: Int) -> DeliveryOutcome
+    private let script: Script
+    private let clock: FakeClock
+    private let state = Mutex<(handed: [Handed], attempts: [String: Int])>(([], [:]))
+    /// Addresses whose next attempt blocks until `release()`.
+    private let stallFor: Set<String>
+    private let stalled = DispatchSemaphore(value: 0)
+    private let reached = DispatchSemaphore(value: 0)
+
+    init(clock: FakeClock, stallFor: Set<String> = [], script: @escaping Script = { _, _ in .sent(nil) }) {
+        self.clock = clock
+        self.stallFor = stallFor
+        self.script = script
+    }
+
+    func send(_ message: [UInt8], from: String, to: EmailAddress) -> DeliveryOutcome {
+        let attempt = state.withLock { s -> Int in
+            s.attempts[to.value, default: 0] += 1
+            s.handed.append(Handed(to: to.value, atMs: clock.nowMs(), bytes: message.count))
+            return s.attempts[to.value]!
+        }
+        if stallFor.contains(to.value) && attempt == 1 {
+            reached.signal()
+            stalled.wait()
+        }
+        return script(to.value, attempt)
+    }
+
+    /// Waits until a stalled send has begun.
+    func waitForStall() { reached.wait() }
+    /// Lets the stalled send answer.
+    func release() { stalled.signal() }
+
+    var handed: [Handed] { state.withLock { $0.handed } }
+    func attempts(_ to: String) -> Int { state.withLock { $0.attempts[to, default: 0] } }
+}
+
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+/// A register in memory with `people` contacts who consented, and a launched campaign for them.
+struct DeliveryBench {
+    let register: Register
+    let clock = FakeClock()
+    let relay: FakeRelay
+    let context: DeliveryContext
+    let slug = "tet"
+
+    init(people: [String], settings adjust: (inout Settings) -> Void = { _ in }, batchSize: Int = 32,
+         stallFor: Set<String> = [], script: @escaping FakeRelay.Script = { _, _ in .sent(nil) }) async throws {
+        register = try Register()
+        var importer = ContactImporter()
+        importer.source = "bench.csv"
+        let csv = "email,consent\n" + people.map { "\($0),yes\n" }.joined()
+        _ = try importer.importBytes(Array(csv.utf8), fileName: "bench.csv", into: register)
+        _ = try register.createCampaign(slug: slug, templateName: "new-year-gathering",
+                                        templatesRoot: "\(repositoryRoot)/Templates",
+                                        eventFile: "\(repositoryRoot)/Config/events/new-year-gathering-2027.yaml", segment: "", subject: nil)
+        var settings = Settings()
+        settings.retrySchedule = [.seconds(60), .seconds(300)]
+        adjust(&settings)
+        let relay = FakeRelay(clock: clock, stallFor: stallFor, script: script)
+        self.relay = relay
+        context = DeliveryContext(register: register, settings: settings,
+                                  links: Links(baseURL: "https://invite.example.org", signer: LinkSigner(secrets: ["secret"])),
+                                  logger: Logger(label: "test"), batchSize: batchSize, clock: clock,
+                                  makeTransport: { _, _ in relay })
+        _ = try register.launch(slug, now: Date(timeIntervalSince1970: Double(clock.nowMs()) / 1000))
+        try await refresh()
+    }
+
+    /// What the scheduler does every quarter second: start, finish, tell the workers what runs.
+    func refresh() async throws {
+        try context.setRunning(try await register.advanceCampaigns(nowMs: clock.nowMs()))
+    }
+
+    /// Runs one worker on a thread of its own until `until` holds of the campaign's status (or
+    /// ten seconds pass), then stops it and waits for it to commit and return.
+    @discardableResult
+    func run(until done: @escaping @Sendable (CampaignStatus) -> Bool) async throws -> CampaignStatus {
+        let worker = DeliveryWorker(number: 1, context: context)
+        let finished = DispatchSemaphore(value: 0)
+        Thread { worker.run(); finished.signal() }.start()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !done(try register.status(slug)) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        context.stop()
+        finished.wait()
+        return try register.status(slug)
+    }
+}
+
+/// `n` addresses at `domain`.
+func people(_ n: Int, at domain: String = "example.org") -> [String] { (1...n).map { "p\($0 < 10 ? "0" : "")\($0)@\(domain)" } }
+
+/// A reply line as a relay writes it.
+func reply(_ line: String) -> SMTPReply { SMTPReply(line: line)! }

@@ -1,0 +1,99 @@
+import Clocks
+import Foundation
+import GRDB
+import Logging
+import Testing
+@testable import OutreachRegister
+import OutreachImport
+import OutreachModel
+
+/// The daemon's commits must not wait for checkpoints: the log is copied back by a connection of
+/// its own, on a real SQLite file.
+@Suite struct WALCheckpointerTests {
+    @Test func theLogIsCopiedBackInTheBackgroundNotByTheWriter() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-wal-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let register = try Register(path: path)
+        func writerThreshold() throws -> Int? {
+            try register.dbWriter.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        }
+        func databaseFileBytes() throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        #expect(try writerThreshold() == 1000)
+
+        let clock = TestClock()
+        let checkpointer = WALCheckpointer(register: register, clock: clock, interval: .milliseconds(200), fallbackPages: 20_000,
+                                           logger: Logger(label: "test"))
+        let running = Task { try await checkpointer.run() }
+        var raised = false
+        for _ in 0..<200 where !raised {
+            raised = try writerThreshold() == 20_000
+            if !raised { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(raised, "the writer no longer checkpoints at 1,000 pages")
+
+        // About 3,000 pages: past the default threshold, below the raised one.
+        let before = try databaseFileBytes()
+        try await register.dbWriter.write { db in
+            try db.execute(sql: "CREATE TABLE filler (x BLOB)")
+            try db.execute(sql: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO filler SELECT randomblob(3000) FROM n")
+        }
+        // The time has not come: nothing is copied (the writer no longer does it itself).
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try databaseFileBytes() < before + 3000 * 3000, "no checkpoint before the interval has passed")
+
+        await clock.advance(by: .milliseconds(200))
+        var copied = false
+        for _ in 0..<500 where !copied {
+            copied = try databaseFileBytes() >= before + 3000 * 3000
+            if !copied { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(copied, "the database file received the pages from the log")
+
+        running.cancel()
+        try await running.value
+        #expect(try writerThreshold() == 1000, "the writer checkpoints for itself again once the checkpointer stops")
+    }
+
+    @Test func theDaemonsBoundedPageCacheAppliesToTheWriterAndTheReaders() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-cache-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let register = try Register(path: path, pageCacheKiB: 512)
+        #expect(try register.dbWriter.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -512)
+        #expect(try register.dbWriter.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -512)
+        let plain = try Register(path: path)
+        #expect(try plain.dbWriter.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -2000)
+    }
+}
+
+/// A launch syncs its own commit and leaves copying the log back to the daemon's checkpointer:
+/// its rows are durable and visible at once, and closing the command does not checkpoint.
+@Suite struct LaunchCheckpointTests {
+    @Test func aLaunchLeavesItsRowsInTheLogAndItsConnectionAsItWas() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-launch-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        var register: Register? = try Register(path: path)
+        try register!.dbWriter.write { db in
+            try db.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+                INSERT INTO contacts (email, email_key, language, consent_status, created_at, updated_at)
+                SELECT 'p' || i || '@example.org', 'p' || i || '@example.org', 'en', 'granted', '2026-11-29', '2026-11-29' FROM n
+                """)
+        }
+        _ = try register!.insert(Campaign(slug: "c", templateName: "t", purpose: .invitation, templateSnapshot: "{}", eventFile: nil,
+                                          eventSnapshot: nil, segment: "", subject: nil, createdAt: "now"))
+        func settings() throws -> [Int?] {
+            try register!.dbWriter.writeWithoutTransaction { db in
+                [try Int.fetchOne(db, sql: "PRAGMA synchronous"), try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")]
+            }
+        }
+        let before = try settings()
+        #expect(try register!.launch("c").added == 500)
+        #expect(try settings() == before, "synchronous and the checkpoint threshold come back after the launch")
+        register = nil  // closes every connection, as the command does when it exits
+
+        let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        #expect(wal > 0, "the launch's rows wait in the log for the daemon's checkpointer")
+        let reopened = try Register(path: path)
+        #expect(try reopened.dbWriter.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") } == 500)
+    }
+}
