@@ -13,12 +13,17 @@ public final class CurlSMTPTransport: MailTransport {
         public var username: String?
         public var password: String?
         public var timeout: Double
-        public init(url: String, ehlo: String, username: String? = nil, password: String? = nil, timeout: Double = 30) {
+        /// A PEM bundle to trust besides the system's (a private CA).
+        public var caFile: String?
+        public init(url: String, ehlo: String, username: String? = nil, password: String? = nil, timeout: Double = 30,
+                    caFile: String? = nil) {
             self.url = url; self.ehlo = ehlo; self.username = username; self.password = password; self.timeout = timeout
+            self.caFile = caFile
         }
-        public init(_ settings: Settings) {
-            self.init(url: settings.smtpURL, ehlo: settings.smtpEHLO, username: settings.smtpUsername,
-                      password: settings.smtpPassword, timeout: settings.smtpTimeout)
+        /// The settings for `relay` (one of `settings.relays`; the first by default).
+        public init(_ settings: Settings, relay: String? = nil) {
+            self.init(url: relay ?? settings.relays[0], ehlo: settings.smtpEHLO, username: settings.smtpUsername,
+                      password: settings.smtpPassword, timeout: settings.smtpTimeout, caFile: settings.smtpCAFile)
         }
     }
 
@@ -28,6 +33,11 @@ public final class CurlSMTPTransport: MailTransport {
         var offset = 0
         var replies: [SMTPReply] = []
         var bodyFullyRead = false
+        /// The command the next reply answers (from libcurl's debug callback).
+        var stage = SMTPStage.connection
+        /// libcurl's own words for its last error (`CURLOPT_ERRORBUFFER`).
+        let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        deinit { errorText.deallocate() }
     }
 
     private let handle: UnsafeMutableRawPointer
@@ -79,9 +89,17 @@ public final class CurlSMTPTransport: MailTransport {
         }
         let url = CurlSMTPTransport.url(options.url, ehlo: options.ehlo)
         try check(outreach_curl_set_string(handle, CURLOPT_URL, url), "url")
-        if url.hasPrefix("smtp://") && !CurlSMTPTransport.isLoopback(url) {
-            try check(outreach_curl_set_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)), "use_ssl")
+        if url.hasPrefix("smtp://") {
+            // STARTTLS is required off this machine; on loopback it is still used whenever the
+            // relay offers it (a local submission port offers AUTH only after it).
+            let level = CurlSMTPTransport.isLoopback(url) ? CURLUSESSL_TRY : CURLUSESSL_ALL
+            try check(outreach_curl_set_long(handle, CURLOPT_USE_SSL, Int(level.rawValue)), "use_ssl")
         }
+        if let caFile = options.caFile {
+            try check(outreach_curl_set_string(handle, CURLOPT_CAINFO, caFile), "cainfo")
+        }
+        transfer.errorText[0] = 0
+        try check(outreach_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(transfer.errorText)), "error buffer")
         try check(outreach_curl_set_long(handle, CURLOPT_NOSIGNAL, 1), "nosignal")
         // No proxy: the relay is named by smtp.url. (This also spares libcurl reading the proxy
         // variables of the environment for every message.)
@@ -100,6 +118,11 @@ public final class CurlSMTPTransport: MailTransport {
         try check(outreach_curl_set_pointer(handle, CURLOPT_READDATA, me), "read data")
         try check(outreach_curl_set_header_function(handle, headerCallback), "header function")
         try check(outreach_curl_set_pointer(handle, CURLOPT_HEADERDATA, me), "header data")
+        // The commands libcurl sends come to the debug callback (only with VERBOSE on): how a
+        // refusal is matched to the command it answers.
+        try check(outreach_curl_set_debug_function(handle, debugCallback), "debug function")
+        try check(outreach_curl_set_pointer(handle, CURLOPT_DEBUGDATA, me), "debug data")
+        try check(outreach_curl_set_long(handle, CURLOPT_VERBOSE, 1), "verbose")
     }
 
     /// Sends `message` (CRLF-only bytes) from `from` to the one recipient `to`.
@@ -107,13 +130,16 @@ public final class CurlSMTPTransport: MailTransport {
         if to.needsSMTPUTF8 {
             if smtpUTF8 == nil { probe() }
             guard smtpUTF8 == true else {
-                return .permanent(reason: "the relay does not offer SMTPUTF8, needed for the address \(to.value)", code: nil, enhanced: "5.6.7")
+                return .permanent(reason: "the relay does not offer SMTPUTF8, needed for the address \(to.value)", code: nil,
+                                  enhanced: "5.6.7", stage: .rcptTo)
             }
         }
         transfer.body = message
         transfer.offset = 0
         transfer.replies.removeAll(keepingCapacity: true)
         transfer.bodyFullyRead = false
+        transfer.stage = .connection
+        transfer.errorText[0] = 0
         if let recipients { curl_slist_free_all(recipients) }
         recipients = curl_slist_append(nil, "<\(to.value)>")
         _ = outreach_curl_set_slist(handle, CURLOPT_MAIL_RCPT, recipients)
@@ -146,7 +172,8 @@ public final class CurlSMTPTransport: MailTransport {
         }
     }
 
-    /// The CURLcode first (after a drop or timeout the response code is stale), then the replies.
+    /// The CURLcode first (after a drop or timeout the response code is stale), then the replies,
+    /// each judged by the command it answers.
     func classify(_ code: CURLcode) -> DeliveryOutcome {
         // After a rejection libcurl sends QUIT: its "221" is not the answer we are after.
         let last = transfer.replies.last { $0.code != 221 }
@@ -154,25 +181,61 @@ public final class CurlSMTPTransport: MailTransport {
             if let last, last.code >= 400 { return outcome(for: last) }
             return .sent(last)
         }
-        let curlText = String(cString: curl_easy_strerror(code))
+        let detail = transfer.errorText[0] != 0 ? String(cString: transfer.errorText) : String(cString: curl_easy_strerror(code))
+        switch code {
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+            return .relayFault(reason: "the relay's certificate does not verify: \(detail)",
+                               fix: "set smtp.ca_file to the PEM bundle of the CA that signed it (or have the relay present a certificate for the host in smtp.url)")
+        case CURLE_USE_SSL_FAILED:
+            return .relayFault(reason: "the relay does not offer STARTTLS: \(detail)",
+                               fix: "use a relay that offers STARTTLS, or smtps:// for TLS from the start (plain SMTP only to a relay on this machine)")
+        case CURLE_SSL_CONNECT_ERROR:
+            return .relayFault(reason: "the TLS handshake with the relay failed: \(detail)",
+                               fix: "check that smtp.url names the relay's port and scheme (smtps:// for 465, smtp:// with STARTTLS for 587)")
+        case CURLE_LOGIN_DENIED:
+            return .relayFault(reason: "the relay refused the login: \(last.map { $0.text } ?? detail)", fix: Self.loginFix)
+        default: break
+        }
         // A rejection: libcurl stops with SEND_ERROR or WEIRD_SERVER_REPLY and the reply is the last line.
         if let last, last.code >= 400, code == CURLE_SEND_ERROR || code == CURLE_WEIRD_SERVER_REPLY
-            || code == CURLE_RECV_ERROR || code == CURLE_LOGIN_DENIED || code == CURLE_OPERATION_TIMEDOUT {
+            || code == CURLE_RECV_ERROR || code == CURLE_OPERATION_TIMEDOUT {
             return outcome(for: last)
         }
-        if code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_LOGIN_DENIED {
-            return .transient(reason: "relay unavailable: \(curlText)", code: nil, relayDown: true)
+        if code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST {
+            return .transient(reason: "relay unavailable: \(detail)", code: nil, relayDown: true)
         }
         // The whole message went out after a 354 and nothing came back for the final ".".
         if transfer.bodyFullyRead, last?.code == 354 {
-            return .unknown(reason: "no reply to the end of data: \(curlText)")
+            return .unknown(reason: "no reply to the end of data: \(detail)")
         }
-        return .transient(reason: curlText, code: nil, relayDown: code == CURLE_USE_SSL_FAILED || code == CURLE_SSL_CONNECT_ERROR)
+        return .transient(reason: detail, code: nil, relayDown: false)
     }
 
+    static let loginFix = "check smtp.username and the password (OUTREACH_SMTP_PASSWORD or smtp.password_file)"
+
+    /// A 4xx is for later; a 5xx is the recipient's or the message's when it answers RCPT TO or
+    /// the data, and the relay's when it answers anything before.
     private func outcome(for reply: SMTPReply) -> DeliveryOutcome {
-        if reply.code >= 500 { return .permanent(reason: reply.text, code: reply.code, enhanced: reply.enhanced) }
-        return .transient(reason: reply.text, code: reply.code, relayDown: reply.code == 421)
+        guard reply.code >= 500 else { return .transient(reason: reply.text, code: reply.code, relayDown: reply.code == 421) }
+        let stage = transfer.stage
+        switch stage {
+        case .rcptTo, .data, .endOfData:
+            return .permanent(reason: reply.text, code: reply.code, enhanced: reply.enhanced, stage: stage)
+        case .auth:
+            return .relayFault(reason: "the relay refused the login: \(reply.text)", fix: Self.loginFix)
+        case .starttls:
+            return .relayFault(reason: "the relay refused STARTTLS: \(reply.text)",
+                               fix: "use smtps:// if the relay offers TLS from the start, or a relay that offers STARTTLS")
+        case .mailFrom:
+            let text = reply.text.lowercased()
+            let fix = text.contains("starttls") ? "the relay wants TLS first: use smtps:// or a relay that offers STARTTLS"
+                : reply.code == 530 || text.contains("auth") ? "the relay wants a login: set smtp.username and the password (OUTREACH_SMTP_PASSWORD or smtp.password_file)"
+                : "the relay refuses the sender: check sender.from (an address this relay may send for)"
+            return .relayFault(reason: "the relay refused MAIL FROM: \(reply.text)", fix: fix)
+        case .connection:
+            return .relayFault(reason: "the relay refused the connection: \(reply.text)",
+                               fix: "check smtp.url and smtp.ehlo, and that the relay lets this machine submit mail")
+        }
     }
 }
 
@@ -196,6 +259,28 @@ private func headerCallback(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int,
     let n = size * count
     guard let buffer, let userdata else { return n }
     let t = Unmanaged<CurlSMTPTransport.Transfer>.fromOpaque(userdata).takeUnretainedValue()
-    if let reply = SMTPReply(utf8: UnsafeRawBufferPointer(start: buffer, count: n)) { t.replies.append(reply) }
+    if let reply = SMTPReply(utf8: UnsafeRawBufferPointer(start: buffer, count: n)) {
+        t.replies.append(reply)
+        // After the 354 go the message and its final ".": the next reply answers the data.
+        if reply.code == 354 { t.stage = .endOfData }
+    }
     return n
+}
+
+/// libcurl shows what it sends: the first word of each command says what the next reply answers.
+private func debugCallback(_ handle: UnsafeMutableRawPointer?, _ type: curl_infotype, _ data: UnsafeMutablePointer<CChar>?,
+                           _ size: Int, _ userdata: UnsafeMutableRawPointer?) -> Int32 {
+    guard type == CURLINFO_HEADER_OUT, let data, let userdata, size >= 4 else { return 0 }
+    let t = Unmanaged<CurlSMTPTransport.Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    let bytes = UnsafeRawBufferPointer(start: data, count: min(size, 8))
+    func starts(_ word: StaticString) -> Bool {
+        word.withUTF8Buffer { w in w.count <= bytes.count && zip(w, bytes).allSatisfy { $0 == ($1 & 0xDF) } }
+    }
+    if starts("MAIL") { t.stage = .mailFrom }
+    else if starts("RCPT") { t.stage = .rcptTo }
+    else if starts("DATA") { t.stage = .data }
+    else if starts("AUTH") { t.stage = .auth }
+    else if starts("STARTTLS") { t.stage = .starttls }
+    else if starts("EHLO") || starts("HELO") { t.stage = .connection }
+    return 0
 }

@@ -30,10 +30,11 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
         let logger = context.logger
         // We are the only daemon: whatever is still `sending` was in flight when the last one died.
         let recovered = try await context.register.requeueEverythingInFlight()
+        try await context.register.forgetRelayStates()
         if recovered > 0 { logger.notice("returned rows left in flight by a previous daemon to the queue", metadata: ["outbox.rows": "\(recovered)"]) }
         try await tick()
 
-        let count = min(context.settings.deliveryWorkers, context.settings.maxConnections)
+        let count = context.workerCount
         let group = DispatchGroup()
         for n in 1...count {
             group.enter()

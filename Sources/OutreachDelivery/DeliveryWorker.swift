@@ -3,76 +3,18 @@ import Logging
 import Metrics
 import OutreachCampaigns
 import OutreachCompose
-import OutreachLinks
 import OutreachModel
 import OutreachRegister
-import Synchronization
 
-/// What the delivery workers share: the register, settings, rate limits, the relay's cool-down,
-/// the composers of running campaigns, and the stop flag.
-public final class DeliveryContext: Sendable {
-    public let register: Register
-    public let settings: Settings
-    public let links: Links
-    public let limiter: RateLimiter
-    public let retry: RetryPolicy
-    public let logger: Logger
-    /// Makes each worker's connection to the relay (libcurl's SMTP unless a test says otherwise).
-    let makeTransport: @Sendable (Settings, Logger) throws -> any MailTransport
-    /// The time, and the waiting, of the worker threads.
-    let clock: any DeliveryClock
-    /// Rows a worker claims at once: the most that could be sent twice after a `kill -9`. Under a
-    /// global rate limit, no more than the worker can send in about a second: claimed rows wait
-    /// for their turn in the limiter, and a pause or a cancel must not find them all taken.
-    public let batchSize: Int
-    let leaseMs: Int64 = 10 * 60 * 1000
-    private let state = Mutex<(stopping: Bool, relayDownUntilMs: Int64, running: [Int64], composers: [Int64: InvitationComposer])>((false, 0, [], [:]))
-
-    public init(register: Register, settings: Settings, links: Links, logger: Logger, batchSize: Int = 32,
-                clock: any DeliveryClock = SystemDeliveryClock(),
-                makeTransport: @escaping @Sendable (Settings, Logger) throws -> any MailTransport = { settings, logger in
-                    try CurlSMTPTransport(.init(settings), logger: logger)
-                }) {
-        self.register = register
-        self.clock = clock
-        self.makeTransport = makeTransport
-        self.settings = settings
-        self.links = links
-        self.limiter = RateLimiter(perSecond: settings.ratePerSecond, perDomainPerMinute: settings.perDomainPerMinute)
-        self.retry = RetryPolicy(settings)
-        self.logger = logger
-        let perWorkerSecond = settings.ratePerSecond / Double(settings.deliveryWorkers)
-        self.batchSize = settings.ratePerSecond > 0 ? max(1, min(batchSize, Int(perWorkerSecond.rounded(.up)))) : batchSize
-    }
-
-    public var isStopping: Bool { state.withLock { $0.stopping } }
-    public func stop() { state.withLock { $0.stopping = true } }
-    var relayDownUntilMs: Int64 { state.withLock { $0.relayDownUntilMs } }
-    func coolRelay(untilMs: Int64) { state.withLock { $0.relayDownUntilMs = max($0.relayDownUntilMs, untilMs) } }
-    var runningCampaigns: [Int64] { state.withLock { $0.running } }
-
-    /// Called by the scheduler with the campaigns now running.
-    func setRunning(_ campaigns: [Campaign]) throws {
-        let known = state.withLock { Set($0.composers.keys) }
-        var new: [Int64: InvitationComposer] = [:]
-        for c in campaigns where !known.contains(c.id!) {
-            new[c.id!] = try InvitationComposer(campaign: c, sender: settings.sender, links: links)
-        }
-        state.withLock { s in
-            s.running = campaigns.map { $0.id! }.shuffled()
-            s.composers.merge(new) { a, _ in a }
-        }
-    }
-
-    func composer(_ campaignID: Int64) -> InvitationComposer? { state.withLock { $0.composers[campaignID] } }
-}
-
-/// One delivery worker: a thread of its own (libcurl blocks) with one SMTP connection. It claims a
-/// few rows, checks each recipient right before sending, sends, and commits the outcomes.
+/// One delivery worker: a thread of its own (libcurl blocks) with one SMTP connection to one
+/// relay of the pool. It claims a few rows, checks each recipient right before sending, sends,
+/// and has the outcome committed before it sends the next one.
 final class DeliveryWorker: @unchecked Sendable {
     let number: Int
     let context: DeliveryContext
-    private var transport: (any MailTransport)?
+    /// The relay this worker holds a connection on, and its transport per relay.
+    private var relay: Int?
+    private var transports: [Int: any MailTransport] = [:]
     /// This worker's own read connection, for the check right before each send.
     private var reader: RecipientReader?
     private var logger: Logger
@@ -99,77 +41,68 @@ final class DeliveryWorker: @unchecked Sendable {
         code.flatMap { replyCounters[$0 / 100] } ?? noReplyCounter
     }
 
-    /// Runs until the context stops; returns after committing what it sent.
-    ///
-    /// The outcomes of one batch and the claim of the next share a transaction: half as many
-    /// commits, and an outcome is still in the database before anything else happens.
+    static let relayFaults = Counter(label: "outreach_relay_faults_total")
+    static let pauses = Counter(label: "outreach_campaign_pauses_total")
+
+    /// Runs until the context stops; returns after committing what it sent and releasing what it
+    /// had claimed but not sent.
     func run() {
-        do {
-            transport = try context.makeTransport(context.settings, logger)
-            reader = try context.register.makeRecipientReader()
-        } catch {
+        do { reader = try context.register.makeRecipientReader() } catch {
             logger.critical("cannot set up the worker", metadata: ["error": "\(error)"])
             return
         }
-        var outcomes: [(OutboxClaim, OutboxResult)] = []
-        while true {
+        defer { if let relay { context.relays.release(relay) } }
+        while !context.isStopping {
             let now = context.clock.nowMs()
-            let cooling = context.relayDownUntilMs > now
-            let stopping = context.isStopping
-            let claims = commit(outcomes, thenClaim: !stopping && !cooling, nowMs: now)
-            outcomes = []
-            if stopping { return }
-            if cooling { sleep(ms: min(250, context.relayDownUntilMs - now)); continue }
-            guard let claims else { sleep(ms: 1000); continue }  // the claim failed; logged
-            if claims.isEmpty { sleep(ms: 100); continue }
-            outcomes = deliver(claims)
-        }
-    }
-
-    /// Sends a batch; returns the outcomes to commit.
-    private func deliver(_ claims: [OutboxClaim]) -> [(OutboxClaim, OutboxResult)] {
-        var results: [(OutboxClaim, OutboxResult)] = []
-        results.reserveCapacity(claims.count)
-        var release = false
-        for claim in claims {
-            // Paused or cancelled since the claim: the rest goes back (the list is at most 250 ms old).
-            if release || context.isStopping || !context.runningCampaigns.contains(claim.campaignID) {
-                results.append((claim, .released(nextAttemptMs: max(context.clock.nowMs(), context.relayDownUntilMs))))
+            guard let relay = context.relays.acquire(keeping: relay, nowMs: now) else {
+                if let old = relay { transports[old] = nil }  // its connection is closed
+                relay = nil
+                let until = context.relays.soonestAvailableMs() ?? now + 250
+                sleep(ms: max(10, min(250, until - now)))
                 continue
             }
-            let result = deliver(claim)
-            if case .retry(_, _, _, _) = result, context.relayDownUntilMs > context.clock.nowMs() { release = true }
-            results.append((claim, result))
-        }
-        return results
-    }
-
-    /// Records `outcomes` and, if `claim`, claims the next batch, in one transaction. Outcomes must
-    /// reach the database: a failure is retried until they do (a busy database is not a reason to
-    /// lose them). Returns the claimed rows, or nil when the claim itself failed.
-    private func commit(_ outcomes: [(OutboxClaim, OutboxResult)], thenClaim claim: Bool, nowMs: Int64) -> [OutboxClaim]? {
-        for attempt in 0..<100 {
+            if let old = self.relay, old != relay { transports[old] = nil }
+            self.relay = relay
+            let claims: [OutboxClaim]
             do {
-                return try context.register.record(outcomes, thenClaim: claim ? context.batchSize : 0,
-                                                   campaignIDs: context.runningCampaigns, nowMs: nowMs, leaseMs: context.leaseMs)
-            } catch where outcomes.isEmpty {
-                logger.error("cannot claim outbox rows", metadata: ["error": "\(error)"])
-                return nil
+                claims = try context.register.record([], thenClaim: context.batchSize, campaignIDs: context.runningCampaigns,
+                                                     nowMs: now, leaseMs: context.leaseMs)
             } catch {
-                logger.error("cannot record outcomes; retrying", metadata: ["error": "\(error)", "outbox.commit_attempt": "\(attempt)"])
-                sleep(ms: 200)
+                logger.error("cannot claim outbox rows", metadata: ["error": "\(error)"])
+                sleep(ms: 1000)
+                continue
             }
+            if claims.isEmpty { sleep(ms: 100); continue }
+            deliver(claims, through: relay)
         }
-        return nil
     }
 
-    private func deliver(_ claim: OutboxClaim) -> OutboxResult {
+    /// Sends a batch one message at a time, each outcome committed before the next is sent. What
+    /// cannot go now (a stop, a pause, the relay gone) goes back to the queue untouched.
+    private func deliver(_ claims: [OutboxClaim], through relay: Int) {
+        for (i, claim) in claims.enumerated() {
+            let now = context.clock.nowMs()
+            if context.isStopping || !context.relays.isAvailable(relay, nowMs: now) || !context.runningCampaigns.contains(claim.campaignID) {
+                context.committer.commit(claims[i...].map { ($0, .released(nextAttemptMs: now)) })
+                return
+            }
+            context.committer.commit([(claim, deliver(claim, through: relay))])
+        }
+    }
+
+    private func transport(_ relay: Int) throws -> any MailTransport {
+        if let t = transports[relay] { return t }
+        let t = try context.makeTransport(context.settings, context.relays.url(relay), logger)
+        transports[relay] = t
+        return t
+    }
+
+    private func deliver(_ claim: OutboxClaim, through relay: Int) -> OutboxResult {
         guard let composer = context.composer(claim.campaignID) else {
             return .released(nextAttemptMs: context.clock.nowMs() + 1000)
         }
         let contact: Contact
         do {
-            // One SELECT, consistent on its own: no transaction needed around it.
             switch try reader!.recipient(for: claim, purpose: composer.template.source.purpose) {
             case .success(let c): contact = c
             case .failure(let skip):
@@ -190,28 +123,36 @@ final class DeliveryWorker: @unchecked Sendable {
             sleep(ms: max(1, Int64(wait * 1000)))
         }
 
+        let url = context.relays.url(relay)
         let message = composer.compose(contact.recipient)
         let started = DispatchTime.now().uptimeNanoseconds
-        let outcome = transport!.send(message.bytes, from: context.settings.senderFrom, to: address)
+        let outcome: DeliveryOutcome
+        do { outcome = try transport(relay).send(message.bytes, from: context.settings.senderFrom, to: address) } catch {
+            outcome = .transient(reason: "cannot set up the connection to \(url): \(error)", code: nil, relayDown: true)
+        }
         DeliveryWorker.sendTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
         let nowMs = context.clock.nowMs()
         // Log metadata is built only when a line is written (the logger takes it as an autoclosure).
         func details(_ reason: String, _ code: Int?) -> Logger.Metadata {
-            ["contact.id": "\(claim.contactID)", "campaign.slug": "\(composer.slug)",
+            ["contact.id": "\(claim.contactID)", "campaign.slug": "\(composer.slug)", "relay.url": "\(url)",
              "smtp.code": "\(code.map(String.init) ?? "-")", "smtp.reply": "\(reason)"]
         }
         switch outcome {
         case .sent(let reply):
             DeliveryWorker.sentCounter.increment()
             DeliveryWorker.replyCounter(reply?.code ?? 250).increment()
-            return .sent(messageID: message.messageID, code: reply?.code, reply: reply?.text)
+            _ = context.noteRefusal(campaignID: claim.campaignID, reply: nil)
+            if context.relays.markUp(relay) { try? context.register.recordRelayState(url: url, state: "up", reason: nil, untilMs: nil) }
+            return .sent(messageID: message.messageID, code: reply?.code, reply: reply?.text, relay: url)
         case .transient(let reason, let code, let relayDown):
             DeliveryWorker.replyCounter(code).increment()
             var next = context.retry.nextAttempt(afterAttempt: claim.attempts + 1, queuedAtMs: claim.queuedAtMs, nowMs: nowMs)
             if relayDown {
                 let until = nowMs + Int64(context.settings.relayCooldown.components.seconds * 1000)
-                context.coolRelay(untilMs: until)
-                next = next.map { max($0, until) }
+                context.relays.coolDown(relay, untilMs: until)
+                try? context.register.recordRelayState(url: url, state: "cooling", reason: reason, untilMs: until)
+                // Another relay may take it at once; with one relay it waits for the cool-down.
+                if let soonest = context.relays.soonestAvailableMs() { next = next.map { max(nowMs, min($0, soonest)) } }
                 logger.warning("relay unavailable; cooling down", metadata: details(reason, code))
             } else {
                 logger.notice("transient failure; will retry", metadata: details(reason, code))
@@ -220,15 +161,48 @@ final class DeliveryWorker: @unchecked Sendable {
             return .retry(reason: reason, code: code, nextAttemptMs: next, unknownOutcome: false)
         case .unknown(let reason):
             DeliveryWorker.unknownCounter.increment()
-            logger.warning("outcome unknown; will retry", metadata: details(reason, nil))
+            if claim.unknownOutcomes >= 1 {
+                // Sent twice, lost twice: it most likely arrived. Never a third time unless staff asks.
+                logger.warning("outcome unknown again; marked unconfirmed", metadata: details(reason, nil))
+                return .unconfirmed(reason: reason)
+            }
+            logger.warning("outcome unknown; will send once more", metadata: details(reason, nil))
             let next = context.retry.nextAttempt(afterAttempt: claim.attempts + 1, queuedAtMs: claim.queuedAtMs, nowMs: nowMs)
             return .retry(reason: reason, code: nil, nextAttemptMs: next, unknownOutcome: true)
-        case .permanent(let reason, let code, _):
+        case .permanent(let reason, let code, let enhanced, let stage):
             DeliveryWorker.replyCounter(code).increment()
             DeliveryWorker.failedCounter.increment()
             logger.notice("permanent failure", metadata: details(reason, code))
+            let refusal = stage == .rcptTo ? nil : "\(code.map(String.init) ?? "-") \(enhanced ?? "")"
+            if context.noteRefusal(campaignID: claim.campaignID, reply: refusal) {
+                pause(claim.campaignID, reason: "\(url) refused \(DeliveryContext.refusalsBeforePause) messages in a row: \(reason)"
+                      + " — check the relay's log and its limits for this sender; `campaign retry` requeues them after the fix")
+            }
             return .failed(reason: reason, code: code, hardBounce: outcome.isHardBounce)
+        case .relayFault(let reason, let fix):
+            DeliveryWorker.relayFaults.increment()
+            let until = nowMs + Int64(context.settings.relayCooldown.components.seconds * 1000)
+            let all = context.relays.fault(relay, reason: reason, untilMs: until)
+            try? context.register.recordRelayState(url: url, state: "faulted", reason: "\(reason) — \(fix)", untilMs: until)
+            logger.error("relay fault: nobody is failed; \(all ? "pausing the running campaigns" : "the other relays take over")",
+                         metadata: details(reason, nil).merging(["relay.fix": "\(fix)"]) { a, _ in a })
+            if all { pauseAll(reason: "\(url): \(reason) — \(fix)") }
+            return .released(nextAttemptMs: nowMs)
         }
+    }
+
+    private func pause(_ campaignID: Int64, reason: String) {
+        DeliveryWorker.pauses.increment()
+        context.stopSending(campaignID)
+        logger.error("campaign paused", metadata: ["campaign.id": "\(campaignID)", "reason": "\(reason)"])
+        _ = try? context.register.pause(campaignID: campaignID, reason: reason)
+    }
+
+    private func pauseAll(reason: String) {
+        DeliveryWorker.pauses.increment()
+        context.stopSending(nil)
+        let slugs = (try? context.register.pauseRunning(reason: reason)) ?? []
+        logger.error("campaigns paused", metadata: ["campaign.slugs": "\(slugs.joined(separator: ","))", "reason": "\(reason)"])
     }
 
     private func sleep(ms: Int64) { context.clock.sleep(ms: min(ms, 1000)) }

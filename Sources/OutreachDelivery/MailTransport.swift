@@ -9,6 +9,19 @@ public protocol MailTransport: AnyObject {
     func send(_ message: [UInt8], from: String, to: EmailAddress) -> DeliveryOutcome
 }
 
+/// The SMTP command a reply answered: who is at fault for a refusal depends on it.
+public enum SMTPStage: String, Sendable, Equatable {
+    /// Connecting, the greeting, EHLO: before any command of ours about a message.
+    case connection
+    case starttls = "STARTTLS"
+    case auth = "AUTH"
+    case mailFrom = "MAIL FROM"
+    case rcptTo = "RCPT TO"
+    case data = "DATA"
+    /// The reply to the final "." after the message.
+    case endOfData = "end of data"
+}
+
 /// What happened to one message at the relay.
 public enum DeliveryOutcome: Sendable, Equatable {
     /// Accepted (2xx after the final ".").
@@ -16,14 +29,20 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// Try again later: a 4xx, a dropped connection, a timeout. `relayDown`: the relay itself is
     /// unavailable (421, refused connection), so every message should wait, not only this one.
     case transient(reason: String, code: Int?, relayDown: Bool)
-    /// Never try again: a 5xx, or a recipient the relay cannot take.
-    case permanent(reason: String, code: Int?, enhanced: String?)
+    /// This message is refused for good: a 5xx to RCPT TO (the recipient) or after DATA (the
+    /// message), or an address the relay cannot take.
+    case permanent(reason: String, code: Int?, enhanced: String?, stage: SMTPStage)
+    /// The relay's own fault, not the recipient's: a 5xx to MAIL FROM, AUTH or STARTTLS, a
+    /// failed login, a certificate that does not verify. Nobody is failed or suppressed; the
+    /// campaign pauses with `reason` (the relay's words) and `fix` (what staff can change).
+    case relayFault(reason: String, fix: String)
     /// The message was handed over but the final "." got no reply: it may have been delivered.
     case unknown(reason: String)
 
-    /// A 5.1.1, 5.1.2 or 5.1.10: the mailbox or domain does not exist.
+    /// A 5.1.x to RCPT TO (but 5.1.7 and 5.1.8, which are about the sender): the mailbox or the
+    /// domain does not exist, and the address is suppressed.
     public var isHardBounce: Bool {
-        if case .permanent(_, _, let enhanced?) = self { return ["5.1.1", "5.1.2", "5.1.10"].contains(enhanced) }
-        return false
+        guard case .permanent(_, _, let enhanced?, .rcptTo) = self, enhanced.hasPrefix("5.1.") else { return false }
+        return enhanced != "5.1.7" && enhanced != "5.1.8"
     }
 }

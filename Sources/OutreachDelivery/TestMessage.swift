@@ -17,7 +17,7 @@ public struct TestMessage: Sendable {
             switch outcome {
             case .sent: "sent"
             case .transient: "retry"
-            case .permanent: "failed"
+            case .permanent, .relayFault: "failed"
             case .unknown: "unknown"
             }
         }
@@ -25,7 +25,8 @@ public struct TestMessage: Sendable {
         public var reply: String? {
             switch outcome {
             case .sent(let r): r?.text
-            case .transient(let why, _, _), .permanent(let why, _, _), .unknown(let why): why
+            case .transient(let why, _, _), .permanent(let why, _, _, _), .unknown(let why): why
+            case .relayFault(let why, let fix): "\(why) — \(fix)"
             }
         }
     }

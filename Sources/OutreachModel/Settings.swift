@@ -7,7 +7,10 @@ import Foundation
 public struct Settings: Sendable {
     public var databasePath = "data/outreach.sqlite"
     public var templatesPath = "Templates"
+    /// One relay, or several separated by commas (a pool: see `relays`).
     public var smtpURL = "smtp://127.0.0.1:2525"
+    /// A PEM bundle to trust besides the system's (`smtp.ca_file`: a private CA).
+    public var smtpCAFile: String?
     public var smtpUsername: String?
     public var smtpPassword: String?
     public var smtpEHLO = "outreach.localhost"
@@ -28,6 +31,11 @@ public struct Settings: Sendable {
     public var relayCooldown: Duration = .seconds(60)
 
     public init() {}
+
+    /// The relays of `smtp.url`, in order.
+    public var relays: [String] {
+        smtpURL.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     /// A configuration value that cannot be used, named by its key.
     public struct Failure: Error, CustomStringConvertible {

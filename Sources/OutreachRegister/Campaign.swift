@@ -23,6 +23,8 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
     public var createdAt: String
     public var launchedAt: String?
     public var finishedAt: String?
+    /// Why the daemon paused it (the relay's words and what to change); nil otherwise.
+    public var pauseReason: String?
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase

@@ -8,6 +8,9 @@ public struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord
     /// Where a message stands. `sending` rows carry a lease; the others are at rest.
     public enum State: String, Codable, Sendable, CaseIterable {
         case queued, sending, sent, retry, failed, skipped, cancelled
+        /// The final reply was lost on a second try: it may well have arrived; never sent again
+        /// unless staff asks.
+        case unconfirmed
     }
 
     public var campaignId: Int64
@@ -23,6 +26,8 @@ public struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord
     public var queuedAtMs: Int64
     public var updatedAtMs: Int64
     public var sentAtMs: Int64?
+    /// The relay that accepted it.
+    public var relay: String?
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -41,15 +46,20 @@ public struct OutboxClaim: Sendable, Equatable {
     public let contactID: Int64
     public let attempts: Int
     public let queuedAtMs: Int64
-    public init(campaignID: Int64, contactID: Int64, attempts: Int, queuedAtMs: Int64) {
+    /// How many earlier tries ended without a reply to the final "." (it may have arrived).
+    public let unknownOutcomes: Int
+    public init(campaignID: Int64, contactID: Int64, attempts: Int, queuedAtMs: Int64, unknownOutcomes: Int = 0) {
         self.campaignID = campaignID; self.contactID = contactID; self.attempts = attempts; self.queuedAtMs = queuedAtMs
+        self.unknownOutcomes = unknownOutcomes
     }
 }
 
 /// What a worker learned about a claimed row, to be written back.
 public enum OutboxResult: Sendable, Equatable {
-    /// Accepted by the relay: its reply code and text, when it gave one.
-    case sent(messageID: String, code: Int?, reply: String?)
+    /// Accepted by `relay`: its reply code and text, when it gave one.
+    case sent(messageID: String, code: Int?, reply: String?, relay: String?)
+    /// The final reply was lost again after one more try: not sent again unless staff asks.
+    case unconfirmed(reason: String)
     /// Not sent and never will be: suppressed, consent withdrawn, contact erased by send time.
     case skipped(String)
     /// Tried and failed for now; `nextAttemptMs` nil means too old: fail it.
@@ -72,10 +82,10 @@ public enum Outbox {
                     UPDATE outbox SET state = 'sending', lease_until_ms = ?, updated_at_ms = ?
                     WHERE campaign_id = ? AND contact_id IN (SELECT contact_id FROM outbox WHERE campaign_id = ? AND state = ?
                                  AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms LIMIT ?)
-                    RETURNING campaign_id, contact_id, attempts, queued_at_ms
+                    RETURNING campaign_id, contact_id, attempts, queued_at_ms, unknown_outcomes
                     """)
                 let rows = try Row.fetchAll(statement, arguments: [nowMs + leaseMs, nowMs, campaignID, campaignID, state, nowMs, limit - claims.count])
-                claims += rows.map { OutboxClaim(campaignID: $0[0], contactID: $0[1], attempts: $0[2], queuedAtMs: $0[3]) }
+                claims += rows.map { OutboxClaim(campaignID: $0[0], contactID: $0[1], attempts: $0[2], queuedAtMs: $0[3], unknownOutcomes: $0[4]) }
             }
         }
         return claims
@@ -84,13 +94,20 @@ public enum Outbox {
     /// Writes the outcomes of claimed rows (one transaction for the group).
     static func record(_ db: Database, _ results: [(OutboxClaim, OutboxResult)], nowMs: Int64) throws {
         let sent = try db.cachedStatement(sql: """
-            UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_code = ?, last_reply = ?, message_id = ?,
+            UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_code = ?, last_reply = ?, message_id = ?, relay = ?,
                 sent_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
             """)
         for (claim, result) in results {
             switch result {
-            case .sent(let messageID, let code, let reply):
-                try sent.execute(arguments: [code, reply, messageID, nowMs, nowMs, claim.campaignID, claim.contactID])
+            case .sent(let messageID, let code, let reply, let relay):
+                try sent.execute(arguments: [code, reply, messageID, relay, nowMs, nowMs, claim.campaignID, claim.contactID])
+            case .unconfirmed(let reason):
+                try db.execute(sql: """
+                    UPDATE outbox SET state = 'unconfirmed', attempts = attempts + 1, unknown_outcomes = unknown_outcomes + 1,
+                        last_code = NULL, last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL
+                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
+                    """, arguments: [reason, nowMs, claim.campaignID, claim.contactID])
+                try db.execute(sql: "UPDATE campaigns SET unknown_outcomes = unknown_outcomes + 1 WHERE id = ?", arguments: [claim.campaignID])
             case .skipped(let reason):
                 try db.execute(sql: """
                     UPDATE outbox SET state = 'skipped', last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL

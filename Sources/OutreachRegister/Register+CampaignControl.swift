@@ -6,8 +6,12 @@ import OutreachModel
 public struct CampaignStatus: Sendable, Encodable {
     public let slug: String
     public let status: String
-    public let queued, sending, sent, retry, failed, skipped, cancelled: Int
+    /// Why the daemon paused it (the relay's words and what to change); null otherwise.
+    public let reason: String?
+    public let queued, sending, sent, retry, failed, skipped, cancelled, unconfirmed: Int
     public let total: Int
+    /// Messages accepted per relay, and each relay's state as the daemon last saw it.
+    public let relays: [RelayReport]
     /// Messages sent per second since sending started.
     public let rate: Double
     /// Seconds until what is left is sent at that rate (nil when unknown).
@@ -17,7 +21,35 @@ public struct CampaignStatus: Sendable, Encodable {
     public let tests: Int
 
     public struct RSVPCounts: Sendable, Encodable { public let yes, no, guests: Int }
-    public var done: Int { sent + failed + skipped + cancelled }
+    public var done: Int { sent + failed + skipped + cancelled + unconfirmed }
+
+    enum CodingKeys: String, CodingKey {
+        case slug, status, reason, queued, sending, sent, retry, failed, skipped, cancelled, unconfirmed, total, relays
+        case rate, etaSeconds, unknownOutcomes, rsvp, tests
+    }
+
+    /// Every key always present: `reason` is null, not missing, when there is none.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(slug, forKey: .slug); try c.encode(status, forKey: .status); try c.encode(reason, forKey: .reason)
+        for (key, value) in [(CodingKeys.queued, queued), (.sending, sending), (.sent, sent), (.retry, retry), (.failed, failed),
+                             (.skipped, skipped), (.cancelled, cancelled), (.unconfirmed, unconfirmed), (.total, total),
+                             (.unknownOutcomes, unknownOutcomes), (.tests, tests)] {
+            try c.encode(value, forKey: key)
+        }
+        try c.encode(relays, forKey: .relays); try c.encode(rate, forKey: .rate); try c.encode(etaSeconds, forKey: .etaSeconds)
+        try c.encode(rsvp, forKey: .rsvp)
+    }
+}
+
+/// One relay as `campaign status` shows it.
+public struct RelayReport: Sendable, Encodable, Equatable {
+    public let url: String
+    /// `up`, `cooling` or `faulted` (nil: the daemon has not used it yet).
+    public let state: String?
+    public let reason: String?
+    /// This campaign's messages it accepted.
+    public let sent: Int
 }
 
 /// One RSVP, as `campaign rsvps` lists it.
@@ -45,10 +77,19 @@ extension Register {
             let tests = try Int.fetchOne(db, sql: "SELECT count(*) FROM test_sends WHERE campaign_id = ?", arguments: [c.id]) ?? 0
             let left = counts["queued", default: 0] + counts["retry", default: 0] + counts["sending", default: 0]
             let rate = c.status == .running || c.status == .finished ? Double(counts["sent", default: 0]) / elapsed : 0
+            var relays: [String: (state: String?, reason: String?, sent: Int)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT url, state, reason FROM relays") { relays[row[0]] = (row[1], row[2], 0) }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT relay, count(*) FROM outbox WHERE campaign_id = ? AND state = 'sent' AND relay IS NOT NULL GROUP BY relay
+                """, arguments: [c.id]) {
+                relays[row[0], default: (nil, nil, 0)].sent = row[1]
+            }
             return CampaignStatus(
-                slug: c.slug, status: c.status.rawValue, queued: counts["queued", default: 0], sending: counts["sending", default: 0],
+                slug: c.slug, status: c.status.rawValue, reason: c.status == .paused ? c.pauseReason : nil, queued: counts["queued", default: 0], sending: counts["sending", default: 0],
                 sent: counts["sent", default: 0], retry: counts["retry", default: 0], failed: counts["failed", default: 0],
-                skipped: counts["skipped", default: 0], cancelled: counts["cancelled", default: 0], total: counts.values.reduce(0, +),
+                skipped: counts["skipped", default: 0], cancelled: counts["cancelled", default: 0],
+                unconfirmed: counts["unconfirmed", default: 0], total: counts.values.reduce(0, +),
+                relays: relays.sorted { $0.key < $1.key }.map { RelayReport(url: $0.key, state: $0.value.state, reason: $0.value.reason, sent: $0.value.sent) },
                 rate: rate, etaSeconds: left == 0 ? 0 : rate > 0 ? Int(Double(left) / rate) : nil, unknownOutcomes: unknown,
                 rsvp: .init(yes: r[0], no: r[1], guests: r[2]), tests: tests)
         }
@@ -66,10 +107,14 @@ extension Register {
             switch action {
             case .pause:
                 guard [.running, .scheduled, .paused].contains(c.status) else { throw CampaignError.badState(slug, c.status, "pause") }
+                if c.status != .paused { c.pauseReason = nil }
                 c.status = .paused
             case .resume:
                 guard c.status == .paused || c.status == .running else { throw CampaignError.badState(slug, c.status, "resume") }
                 c.status = (c.scheduledAtMs ?? 0) > Timestamp.milliseconds() ? .scheduled : .running
+                c.pauseReason = nil
+                // The relays get another chance: the daemon tries them again.
+                try db.execute(sql: "DELETE FROM relays WHERE state = 'faulted'")
             case .cancel:
                 guard c.status != .finished && c.status != .cancelled else { throw CampaignError.badState(slug, c.status, "cancel") }
                 try db.execute(sql: """

@@ -12,7 +12,8 @@ struct CampaignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaign",
         abstract: "Create, preview, launch and steer campaigns.",
-        subcommands: [Create.self, List.self, Preview.self, Test.self, Launch.self, Status.self, Pause.self, Resume.self, Cancel.self, RSVPs.self]
+        subcommands: [Create.self, List.self, Preview.self, Test.self, Launch.self, Status.self, Pause.self, Resume.self, Cancel.self,
+                      Retry.self, RSVPs.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -46,9 +47,10 @@ struct CampaignCommand: AsyncParsableCommand {
                 let counts = try register.outboxCounts(campaignID: c.id!)
                 let total = counts.values.reduce(0, +)
                 return [c.slug, c.status.rawValue, c.templateName, c.segment.isEmpty ? "(all)" : c.segment,
-                        "\(counts["sent", default: 0])/\(total)", "\(counts["failed", default: 0])", c.createdAt]
+                        "\(counts["sent", default: 0])/\(total)", "\(counts["failed", default: 0])", c.createdAt,
+                        c.status == .paused ? c.pauseReason ?? "by staff" : ""]
             }
-            print(table(["slug", "status", "template", "segment", "sent", "failed", "created"], rows))
+            print(table(["slug", "status", "template", "segment", "sent", "failed", "created", "reason"], rows))
         }
     }
 
@@ -158,11 +160,14 @@ struct CampaignCommand: AsyncParsableCommand {
             let s = try register.status(slug)
             if format == .json { print(try jsonText(s)); return }
             print("""
-                \(s.slug): \(s.status)
-                  queued \(s.queued)  sending \(s.sending)  sent \(s.sent)  retry \(s.retry)  failed \(s.failed)  skipped \(s.skipped)  cancelled \(s.cancelled)  (of \(s.total))
+                \(s.slug): \(s.status)\(s.reason.map { "\n  reason: \($0)" } ?? "")
+                  queued \(s.queued)  sending \(s.sending)  sent \(s.sent)  retry \(s.retry)  failed \(s.failed)  skipped \(s.skipped)  cancelled \(s.cancelled)  unconfirmed \(s.unconfirmed)  (of \(s.total))
                   rate \(String(format: "%.1f", s.rate))/s  ETA \(s.etaSeconds.map { "\($0)s" } ?? "unknown")  unknown outcomes \(s.unknownOutcomes)  tests \(s.tests)
                   RSVP yes \(s.rsvp.yes) (+\(s.rsvp.guests) guests)  no \(s.rsvp.no)
                 """)
+            for r in s.relays {
+                print("  relay \(r.url): \(r.state ?? "not used yet")\(r.reason.map { " (\($0))" } ?? "")  sent \(r.sent)")
+            }
         }
     }
 
@@ -196,6 +201,19 @@ struct CampaignCommand: AsyncParsableCommand {
             let (_, register) = try await global.register()
             let (c, n) = try register.control(slug, .cancel)
             print("\(c.slug): cancelled; \(n) queued message\(n == 1 ? "" : "s") will not be sent")
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "retry", abstract: "Requeue the failed messages whose address is not suppressed.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var slug: String
+        @Flag(help: "Also those whose final reply was lost (they may have arrived: the person may get two).") var unconfirmed = false
+        func run() async throws {
+            let (_, register) = try await global.register()
+            let n = try register.retry(slug, unconfirmed: unconfirmed)
+            let c = try register.campaign(slug)
+            print("\(slug): \(n) message\(n == 1 ? "" : "s") requeued (\(c.status.rawValue))")
         }
     }
 

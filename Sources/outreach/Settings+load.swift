@@ -43,8 +43,13 @@ extension Settings {
         databasePath = string("database.path", databasePath)
         templatesPath = string("templates.path", templatesPath)
         smtpURL = string("smtp.url", smtpURL)
-        guard smtpURL.hasPrefix("smtp://") || smtpURL.hasPrefix("smtps://") else {
-            throw Failure(key: "smtp.url", problem: "\"\(smtpURL)\" must start with smtp:// or smtps://")
+        guard !relays.isEmpty else { throw Failure(key: "smtp.url", problem: "names no relay") }
+        for relay in relays where !(relay.hasPrefix("smtp://") || relay.hasPrefix("smtps://")) {
+            throw Failure(key: "smtp.url", problem: "\"\(relay)\" must start with smtp:// or smtps://")
+        }
+        smtpCAFile = optional("smtp.ca_file")
+        if let file = smtpCAFile, !FileManager.default.isReadableFile(atPath: file) {
+            throw Failure(key: "smtp.ca_file", problem: "cannot read \(file)")
         }
         smtpUsername = optional("smtp.username")
         smtpPassword = config.string(forKey: "smtp.password", isSecret: true)

@@ -10,7 +10,7 @@ import Testing
 /// behaviours against Postfix's smtp-sink are in IntegrationTests/DeliveryTests.)
 @Suite struct DeliveryWorkerTests {
     @Test func aSoftRefusalIsRetriedAfterTheFirstStepOfTheScheduleThenSent() async throws {
-        let bench = try await DeliveryBench(people: people(3), script: { _, attempt in
+        let bench = try await DeliveryBench(people: people(3), script: { _, _, attempt in
             attempt == 1 ? .transient(reason: "451 4.3.0 try later", code: 451, relayDown: false) : .sent(reply("250 2.0.0 queued"))
         })
         let status = try await bench.run { $0.sent == 3 }
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func aDroppedConnectionIsRetriedAndALostFinalReplyIsCountedAsUnknown() async throws {
-        let bench = try await DeliveryBench(people: ["drop@example.org", "lost@example.org"], script: { to, attempt in
+        let bench = try await DeliveryBench(people: ["drop@example.org", "lost@example.org"], script: { _, to, attempt in
             guard attempt == 1 else { return .sent(nil) }
             return to.hasPrefix("drop") ? .transient(reason: "Connection died", code: nil, relayDown: false)
                 : .unknown(reason: "no reply to the end of data")
@@ -40,10 +40,10 @@ import Testing
     }
 
     @Test func aRecipientRefusalFailsAtOnceAndOnlyAnUnknownMailboxIsSuppressed() async throws {
-        let bench = try await DeliveryBench(people: ["gone@example.org", "policy@example.org", "fine@example.org"], script: { to, _ in
+        let bench = try await DeliveryBench(people: ["gone@example.org", "policy@example.org", "fine@example.org"], script: { _, to, _ in
             switch to {
-            case "gone@example.org": .permanent(reason: "550 5.1.1 <gone@example.org>: Recipient address rejected", code: 550, enhanced: "5.1.1")
-            case "policy@example.org": .permanent(reason: "554 5.7.1 rejected by policy", code: 554, enhanced: "5.7.1")
+            case "gone@example.org": .permanent(reason: "550 5.1.1 <gone@example.org>: Recipient address rejected", code: 550, enhanced: "5.1.1", stage: .rcptTo)
+            case "policy@example.org": .permanent(reason: "554 5.7.1 rejected by policy", code: 554, enhanced: "5.7.1", stage: .rcptTo)
             default: .sent(nil)
             }
         })
@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func aMessageOlderThanTheMaximumAgeFails() async throws {
-        let bench = try await DeliveryBench(people: ["late@example.org"], settings: { $0.maxAge = .seconds(200) }, script: { _, _ in
+        let bench = try await DeliveryBench(people: ["late@example.org"], settings: { $0.maxAge = .seconds(200) }, script: { _, _, _ in
             .transient(reason: "451 4.3.0 try later", code: 451, relayDown: false)
         })
         let status = try await bench.run { $0.failed == 1 }

@@ -25,13 +25,16 @@ struct Handed: Sendable {
     let to: String
     let atMs: Int64
     let bytes: Int
+    let relay: String
+    /// Messages of the campaign already recorded as sent when this one was handed over.
+    let sentBefore: Int
 }
 
 /// An in-process relay that answers as a script says: refuses, drops, loses the final reply, or
 /// stalls until the test lets it go (maddy's `unreliableTarget` in its queue tests does the same).
-final class FakeRelay: MailTransport, @unchecked Sendable {
-    /// What to answer to the `n`th attempt (from 1) for an address.
-    typealias Script = @Sendable (_ to: String, _ attempt: Int) -> DeliveryOutcome
+final class FakeRelay: @unchecked Sendable {
+    /// What `relay` answers to the `n`th attempt (from 1) for an address.
+    typealias Script = @Sendable (_ relay: String, _ to: String, _ attempt: Int) -> DeliveryOutcome
     private let script: Script
     private let clock: FakeClock
     private let state = Mutex<(handed: [Handed], attempts: [String: Int])>(([], [:]))
@@ -40,23 +43,35 @@ final class FakeRelay: MailTransport, @unchecked Sendable {
     private let stalled = DispatchSemaphore(value: 0)
     private let reached = DispatchSemaphore(value: 0)
 
-    init(clock: FakeClock, stallFor: Set<String> = [], script: @escaping Script = { _, _ in .sent(nil) }) {
+    /// Reads how many messages are recorded as sent, at each hand-over.
+    var sentSoFar: @Sendable () -> Int = { 0 }
+
+    init(clock: FakeClock, stallFor: Set<String> = [], script: @escaping Script = { _, _, _ in .sent(nil) }) {
         self.clock = clock
         self.stallFor = stallFor
         self.script = script
     }
 
-    func send(_ message: [UInt8], from: String, to: EmailAddress) -> DeliveryOutcome {
+    /// The connection of one worker to `relay`.
+    final class Connection: MailTransport {
+        let relay: String
+        let fake: FakeRelay
+        init(relay: String, fake: FakeRelay) { self.relay = relay; self.fake = fake }
+        func send(_ message: [UInt8], from: String, to: EmailAddress) -> DeliveryOutcome { fake.send(message, to: to, relay: relay) }
+    }
+
+    func send(_ message: [UInt8], to: EmailAddress, relay: String) -> DeliveryOutcome {
+        let sentBefore = sentSoFar()
         let attempt = state.withLock { s -> Int in
             s.attempts[to.value, default: 0] += 1
-            s.handed.append(Handed(to: to.value, atMs: clock.nowMs(), bytes: message.count))
+            s.handed.append(Handed(to: to.value, atMs: clock.nowMs(), bytes: message.count, relay: relay, sentBefore: sentBefore))
             return s.attempts[to.value]!
         }
         if stallFor.contains(to.value) && attempt == 1 {
             reached.signal()
             stalled.wait()
         }
-        return script(to.value, attempt)
+        return script(relay, to.value, attempt)
     }
 
     /// Waits until a stalled send has begun.
@@ -82,8 +97,8 @@ struct DeliveryBench {
     let context: DeliveryContext
     let slug = "tet"
 
-    init(people: [String], settings adjust: (inout Settings) -> Void = { _ in }, batchSize: Int = 32,
-         stallFor: Set<String> = [], script: @escaping FakeRelay.Script = { _, _ in .sent(nil) }) async throws {
+    init(people: [String], settings adjust: (inout Settings) -> Void = { _ in }, batchSize: Int = 8,
+         stallFor: Set<String> = [], script: @escaping FakeRelay.Script = { _, _, _ in .sent(nil) }) async throws {
         register = try Register()
         var importer = ContactImporter()
         importer.source = "bench.csv"
@@ -100,8 +115,10 @@ struct DeliveryBench {
         context = DeliveryContext(register: register, settings: settings,
                                   links: Links(baseURL: "https://invite.example.org", signer: LinkSigner(secrets: ["secret"])),
                                   logger: Logger(label: "test"), batchSize: batchSize, clock: clock,
-                                  makeTransport: { _, _ in relay })
+                                  makeTransport: { _, url, _ in FakeRelay.Connection(relay: url, fake: relay) })
         _ = try register.launch(slug, now: Date(timeIntervalSince1970: Double(clock.nowMs()) / 1000))
+        let register = register, slug = slug
+        relay.sentSoFar = { (try? register.status(slug).sent) ?? -1 }
         try await refresh()
     }
 
@@ -113,11 +130,11 @@ struct DeliveryBench {
     /// Runs one worker on a thread of its own until `until` holds of the campaign's status (or
     /// ten seconds pass), then stops it and waits for it to commit and return.
     @discardableResult
-    func run(until done: @escaping @Sendable (CampaignStatus) -> Bool) async throws -> CampaignStatus {
+    func run(forAtMost seconds: Double = 10, until done: @escaping @Sendable (CampaignStatus) -> Bool) async throws -> CampaignStatus {
         let worker = DeliveryWorker(number: 1, context: context)
         let finished = DispatchSemaphore(value: 0)
         Thread { worker.run(); finished.signal() }.start()
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline, !done(try register.status(slug)) {
             try await Task.sleep(for: .milliseconds(5))
         }

@@ -45,7 +45,7 @@ import Testing
         let a = try launched("a")
         let claims = try claim(5, [a], at: t0)
         let outcomes: [OutboxResult] = [
-            .sent(messageID: "<m@x>", code: 250, reply: "250 ok"),
+            .sent(messageID: "<m@x>", code: 250, reply: "250 ok", relay: "smtp://relay"),
             .skipped("suppressed (unsubscribed)"),
             .retry(reason: "451 later", code: 451, nextAttemptMs: t0 + 60_000, unknownOutcome: false),
             .failed(reason: "550 5.1.1 unknown", code: 550, hardBounce: true),
@@ -69,7 +69,7 @@ import Testing
         _ = try await register.advanceCampaigns(nowMs: t0 + lease + 1)
         #expect(try register.status("a").queued == 5, "an expired lease (a crashed worker) goes back to the queue")
         let claims = try claim(5, [a], at: t0 + lease + 1)
-        _ = try register.record(claims.map { ($0, .sent(messageID: "<m>", code: 250, reply: nil)) }, thenClaim: 0,
+        _ = try register.record(claims.map { ($0, .sent(messageID: "<m>", code: 250, reply: nil, relay: nil)) }, thenClaim: 0,
                                 campaignIDs: [], nowMs: t0 + lease + 2, leaseMs: lease)
         #expect(try await register.advanceCampaigns(nowMs: t0 + lease + 3).isEmpty)
         #expect(try register.status("a").status == "finished")

@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import OutreachCampaigns
+import OutreachCompose
+import OutreachLinks
+import OutreachModel
+import OutreachRegister
+import Synchronization
+
+/// What the delivery workers share: the register, settings, rate limits, the relay pool, the
+/// composers of running campaigns, the group committer, and the stop flag.
+public final class DeliveryContext: Sendable {
+    public let register: Register
+    public let settings: Settings
+    public let links: Links
+    public let limiter: RateLimiter
+    public let retry: RetryPolicy
+    public let logger: Logger
+    let relays: RelayPool
+    let committer: OutcomeCommitter
+    /// Makes a worker's connection to one relay (libcurl's SMTP unless a test says otherwise).
+    let makeTransport: @Sendable (Settings, String, Logger) throws -> any MailTransport
+    /// The time, and the waiting, of the worker threads.
+    let clock: any DeliveryClock
+    /// Rows a worker claims at once. Small, so that a small campaign still spreads over every
+    /// worker; under a global rate limit, no more than a worker can send in about a second.
+    /// (Outcomes are committed one message at a time whatever the batch.)
+    public let batchSize: Int
+    let leaseMs: Int64 = 10 * 60 * 1000
+    /// The same refusal after DATA this many times in a row pauses the campaign: a relay that
+    /// refuses everything must not burn the list.
+    static let refusalsBeforePause = 20
+    private let state = Mutex<State>(State())
+
+    struct State {
+        var stopping = false
+        var running: [Int64] = []
+        var composers: [Int64: InvitationComposer] = [:]
+        /// Per campaign, the last refusal after DATA and how many times in a row it came.
+        var refusals: [Int64: (reply: String, count: Int)] = [:]
+        /// Campaigns the workers paused, kept out of `running` until the register shows them
+        /// paused (a scheduler step read before the pause must not start them again).
+        var pausedHere: Set<Int64> = []
+        var pausedEverything = false
+    }
+
+    public init(register: Register, settings: Settings, links: Links, logger: Logger, batchSize: Int = 8,
+                clock: any DeliveryClock = SystemDeliveryClock(),
+                makeTransport: @escaping @Sendable (Settings, String, Logger) throws -> any MailTransport = { settings, relay, logger in
+                    try CurlSMTPTransport(.init(settings, relay: relay), logger: logger)
+                }) {
+        self.register = register
+        self.clock = clock
+        self.makeTransport = makeTransport
+        self.settings = settings
+        self.links = links
+        self.limiter = RateLimiter(perSecond: settings.ratePerSecond, perDomainPerMinute: settings.perDomainPerMinute)
+        self.retry = RetryPolicy(settings)
+        self.logger = logger
+        self.relays = RelayPool(urls: settings.relays, maxConnections: settings.maxConnections)
+        self.committer = OutcomeCommitter(register: register, clock: clock, logger: logger)
+        let perWorkerSecond = settings.ratePerSecond / Double(settings.deliveryWorkers)
+        self.batchSize = settings.ratePerSecond > 0 ? max(1, min(batchSize, Int(perWorkerSecond.rounded(.up)))) : batchSize
+    }
+
+    /// How many workers are worth starting: no more than the relays can take.
+    public var workerCount: Int { min(settings.deliveryWorkers, settings.relays.count * settings.maxConnections) }
+
+    public var isStopping: Bool { state.withLock { $0.stopping } }
+    public func stop() { state.withLock { $0.stopping = true } }
+    var runningCampaigns: [Int64] { state.withLock { $0.running } }
+
+    /// Called by the scheduler with the campaigns now running. A campaign that runs again after
+    /// a pause gets its relays tried again.
+    func setRunning(_ campaigns: [Campaign]) throws {
+        let known = state.withLock { Set($0.composers.keys) }
+        var new: [Int64: InvitationComposer] = [:]
+        for c in campaigns where !known.contains(c.id!) {
+            new[c.id!] = try InvitationComposer(campaign: c, sender: settings.sender, links: links)
+        }
+        let newcomers = state.withLock { s -> Bool in
+            let was = Set(s.running)
+            let ids = Set(campaigns.map { $0.id! })
+            if s.pausedEverything && ids.isEmpty { s.pausedEverything = false }
+            s.pausedHere = s.pausedHere.intersection(ids)
+            s.running = s.pausedEverything ? [] : campaigns.map { $0.id! }.filter { !s.pausedHere.contains($0) }.shuffled()
+            s.composers.merge(new) { a, _ in a }
+            return s.running.contains { !was.contains($0) }
+        }
+        if newcomers { relays.clearFaults() }
+    }
+
+    /// A campaign the workers paused themselves stops at once (not at the scheduler's next step);
+    /// nil: every campaign.
+    func stopSending(_ campaignID: Int64?) {
+        state.withLock { s in
+            if let campaignID { s.pausedHere.insert(campaignID) } else { s.pausedEverything = true }
+            s.running.removeAll { campaignID == nil || $0 == campaignID }
+        }
+    }
+
+    func composer(_ campaignID: Int64) -> InvitationComposer? { state.withLock { $0.composers[campaignID] } }
+
+    /// Counts a refusal after DATA (nil: something else happened, the run is broken); true when
+    /// the same refusal has now come `refusalsBeforePause` times in a row.
+    func noteRefusal(campaignID: Int64, reply: String?) -> Bool {
+        state.withLock { s in
+            guard let reply else { s.refusals[campaignID] = nil; return false }
+            var run = s.refusals[campaignID] ?? (reply, 0)
+            run = run.reply == reply ? (reply, run.count + 1) : (reply, 1)
+            s.refusals[campaignID] = run
+            return run.count >= Self.refusalsBeforePause
+        }
+    }
+}
