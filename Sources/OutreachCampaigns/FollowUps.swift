@@ -19,8 +19,8 @@ extension Register {
                                at: ReminderTime?) throws -> (Campaign, RecipientSummary) {
         var draft = try followUpDraft(slug: slug, templateName: templateName, templatesRoot: templatesRoot, kind: .reminder)
         draft.sendAt = at?.description
-        let campaign = try insertFollowUp(draft, of: parent, change: nil)
-        return (campaign, try recipientSummary(campaign))
+        let reminder = try insertFollowUp(draft, of: parent, change: nil)
+        return (reminder, try recipientSummary(reminder))
     }
 
     /// A change notice (`eventFile`: the event as it is now) or a cancellation (`eventFile` nil) of
@@ -35,7 +35,7 @@ extension Register {
         let change: EventChange
         if let eventFile {
             let event = try Event.load(path: eventFile)
-            guard let old = try campaign(parent).event else { throw CampaignError.noEvent(parent) }
+            guard let old = try self.campaign(parent).event else { throw CampaignError.noEvent(parent) }
             let before = EventFields.fields(old, language: "en"), after = EventFields.fields(event, language: "en")
             for field in ["title", "date", "time", "venue", "address"] where before[field] != after[field] {
                 differences.append(EventDifference(field: field, old: before[field] ?? "", new: after[field] ?? ""))
@@ -50,8 +50,8 @@ extension Register {
         } else {
             change = .cancelled
         }
-        let campaign = try insertFollowUp(draft, of: parent, change: change)
-        return (campaign, try recipientSummary(campaign), differences)
+        let notice = try insertFollowUp(draft, of: parent, change: change)
+        return (notice, try recipientSummary(notice), differences)
     }
 
     private func followUpDraft(slug: String, templateName: String, templatesRoot: String, kind: Campaign.Kind) throws -> Campaign {

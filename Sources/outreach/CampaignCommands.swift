@@ -47,7 +47,10 @@ struct CampaignCommand: AsyncParsableCommand {
                 slug: slug, templateName: template, templatesRoot: settings.templatesPath, eventFile: event,
                 segment: segment, subject: subject)
             if let parent = campaign.parentSlug {
-                print("Reminder of \(parent)\(campaign.sendAt.map { ", to be sent at \($0)\(campaign.reminderDate.map { " (\(ISO8601DateFormatter().string(from: $0)))" } ?? "")" } ?? "")")
+                var when = ""
+                if let rule = campaign.sendAt { when = ", to be sent at \(rule)" }
+                if let date = campaign.reminderDate { when += " (\(ISO8601DateFormatter().string(from: date)))" }
+                print("Reminder of \(parent)\(when)")
             }
             print("Created campaign \(campaign.slug) (\(campaign.templateName), \(campaign.purpose.rawValue)): \(summary.total) recipient\(summary.total == 1 ? "" : "s") now")
             for (language, count) in summary.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language)  \(count)") }

@@ -56,7 +56,7 @@ extension Settings {
         settings.configFile = found.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         if fileReader?.string(forKey: "templates.path") == nil, environment["OUTREACH_TEMPLATES_PATH"] == nil,
            !FileManager.default.fileExists(atPath: settings.templatesPath) {
-            let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             let packaged = binary.appendingPathComponent("../share/outreach/templates").standardizedFileURL.path
             if FileManager.default.fileExists(atPath: packaged) { settings.templatesPath = packaged }
         }
