@@ -94,7 +94,6 @@ import Testing
         let notice = try w.outreach("campaign", "notice", "moved", "--of", "inv", "--event", try w.write("moved.yaml", moved))
         #expect(notice.status == 0, "\(notice.stderr)")
         #expect(notice.stdout.contains("venue: Sông Hậu Ballroom, Ninh Kiều Riverside Hotel → Hall A, Cần Thơ Convention Centre"), "\(notice.stdout)")
-        #expect(try w.status("rem")["scheduled_at"] as? String ?? "" >= "2027-01-31T10:30:00", "\(try w.status("rem"))")
         #expect((try w.status("rem")["scheduled_at"] as? String ?? "").hasPrefix("2027-01-31T10:30:00"))
         let reminder = try calendars(w, "rem")["person-1@example.org"]
         #expect(reminder?["dtstart"] as? String == "2027-02-02T10:30:00Z")
@@ -109,7 +108,7 @@ import Testing
         #expect(daemon.stop() == 0)
         let invitation = try calendars(w, "inv")  // as it was sent
         let moved = try String(contentsOfFile: repositoryRoot.appendingPathComponent(Self.event).path, encoding: .utf8)
-            .replacingOccurrences(of: "2 Hai Bà Trưng Street", with: "38 Hai Bà Trưng Street")
+            .replacingOccurrences(of: "Hai Bà Trưng", with: "Hòa Bình")
         #expect(try w.outreach("campaign", "notice", "moved", "--of", "inv", "--event", try w.write("moved.yaml", moved)).status == 0)
         let cancelled = try w.outreach("campaign", "notice", "off", "--of", "inv", "--cancel")
         #expect(cancelled.status == 0, "\(cancelled.stderr)")
@@ -127,7 +126,7 @@ import Testing
             #expect(third["method"] as? String == "CANCEL" && third["method_param"] as? String == "CANCEL")
             #expect(third["status"] as? String == "CANCELLED")
             #expect((third["attendee"] as? String)?.lowercased() == "mailto:\(who)")
-            #expect((second["location"] as? String)?.contains("38 Hai Bà Trưng") == true)
+            #expect((second["location"] as? String)?.contains("Hòa Bình") == true)
         }
         #expect(uids.count == 4, "one UID per person")
     }
