@@ -18,9 +18,7 @@ extension Register {
     /// and frozen into the campaign, so later edits of the files change nothing already created.
     public func createCampaign(slug: String, templateName: String, templatesRoot: String, eventFile: String?,
                                segment: String, subject: String?) throws -> (Campaign, RecipientSummary) {
-        guard !slug.isEmpty, slug.utf8.count <= 64, slug.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }) else {
-            throw CampaignError.badSlug(slug)
-        }
+        try Campaign.checkSlug(slug)
         let parsedSegment = try Segment(segment)
         let template = try InvitationTemplate.load(name: templateName, from: templatesRoot)
         let event = try eventFile.map { try Event.load(path: $0) }
@@ -63,8 +61,17 @@ extension Event {
 
 extension InvitationComposer {
     /// The composer of `campaign`: its frozen template and event, its subject.
+    /// A reminder or notice carries the invitation's calendar UID, the event's SEQUENCE now, and
+    /// for a notice the event before the change.
     public init(campaign: Campaign, sender: Sender, links: Links) throws {
+        let revision = try campaign.parentId.map { parentID in
+            EventRevision(invitationSlug: campaign.parentSlug ?? campaign.slug, invitationID: parentID,
+                          sequence: campaign.eventSequence, cancelled: campaign.kind == .cancellation,
+                          previousEvent: try campaign.previousEvent)
+        } ?? (campaign.eventSequence > 0
+            ? EventRevision(invitationSlug: campaign.slug, invitationID: campaign.id!, sequence: campaign.eventSequence,
+                            cancelled: false, previousEvent: nil) : nil)
         try self.init(campaignID: campaign.id!, slug: campaign.slug, template: try InvitationTemplate(snapshot: campaign.templateSnapshot),
-                      event: try campaign.event, subject: campaign.subject, sender: sender, links: links)
+                      event: try campaign.event, subject: campaign.subject, sender: sender, links: links, revision: revision)
     }
 }

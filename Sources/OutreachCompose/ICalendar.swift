@@ -1,11 +1,17 @@
 import Foundation
 import OutreachModel
 
-/// An RFC 5545 `METHOD:PUBLISH` calendar for an event, in the recipient's language.
+/// An RFC 5545 calendar for an event, in the recipient's language: `METHOD:PUBLISH` for the
+/// invitation and its updates (same UID, higher SEQUENCE: calendars move the entry), or
+/// `METHOD:CANCEL` with `STATUS:CANCELLED` when the event is cancelled (RFC 5546 §3.2.5).
 /// PUBLISH, not REQUEST: a bulk REQUEST would flood the organizer with replies; RSVP goes through our links.
 public enum ICalendar {
+    /// The iTIP method of a calendar; the `text/calendar; method=` parameter says the same.
+    public enum Method: String, Sendable { case publish = "PUBLISH", cancel = "CANCEL" }
+
     /// The calendar with the DTSTAMP value already written (or a placeholder for it).
-    static func publish(event: Event, uid: String, languages: [String], stampText: String) -> String {
+    static func publish(event: Event, uid: String, languages: [String], stampText: String, sequence: Int = 0,
+                        method: Method = .publish) -> String {
         let summary = Event.text(event.title, languages) ?? ""
         let location = [Event.text(event.venue, languages), Event.text(event.address, languages)].compactMap { $0 }.joined(separator: ", ")
         let description = Event.text(event.description, languages)
@@ -13,13 +19,14 @@ public enum ICalendar {
         let schedule = event.resolvedSchedule
         // A fixed-offset zone (no daylight saving) gets a VTIMEZONE; any other is written in UTC.
         let fixedOffset = schedule.fixedOffset
-        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Outreach//Invitations//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Outreach//Invitations//EN", "CALSCALE:GREGORIAN", "METHOD:\(method.rawValue)"]
         if fixedOffset {
             let offset = offsetText(schedule.start.offset)
             lines += ["BEGIN:VTIMEZONE", "TZID:\(event.timeZone)", "BEGIN:STANDARD", "DTSTART:19700101T000000",
                       "TZOFFSETFROM:\(offset)", "TZOFFSETTO:\(offset)", "END:STANDARD", "END:VTIMEZONE"]
         }
         lines += ["BEGIN:VEVENT", "UID:\(uid)", "DTSTAMP:\(stampText)"]
+        if sequence > 0 { lines.append("SEQUENCE:\(sequence)") }
         if fixedOffset {
             lines += ["DTSTART;TZID=\(event.timeZone):\(local(schedule.start))",
                       "DTEND;TZID=\(event.timeZone):\(local(schedule.end))"]
@@ -31,7 +38,7 @@ public enum ICalendar {
         if let description { lines.append("DESCRIPTION:\(escape(description))") }
         if let url = event.mapURL { lines.append("URL:\(url)") }
         lines.append("ORGANIZER;CN=\"\(organizer.replacingOccurrences(of: "\"", with: "'"))\":mailto:\(event.organizerEmail)")
-        lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT", "END:VCALENDAR"]
+        lines += ["STATUS:\(method == .cancel ? "CANCELLED" : "CONFIRMED")", "TRANSP:OPAQUE", "END:VEVENT", "END:VCALENDAR"]
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }
 

@@ -20,6 +20,12 @@ public struct InvitationComposer: Sendable {
     public let subjectOverride: String?
     public let sender: Sender
     public let links: Links
+    /// For a reminder or notice: the invitation it follows (UID, SEQUENCE, RSVP links, what changed).
+    public let revision: EventRevision?
+    /// The calendar's method: CANCEL for a cancellation, PUBLISH otherwise.
+    private let calendarMethod: ICalendar.Method
+    /// Per language, the event fields a notice changed and their previous values.
+    private let changes: [String: (changed: [String: Bool], previous: [String: String])]
     /// Event fields already written out per language (dates formatted once, not per message).
     private let eventFields: [String: [String: String]]
     /// Per language, the texts rendered once with markers for the personal fields.
@@ -35,9 +41,11 @@ public struct InvitationComposer: Sendable {
     private var encodedParts: [String: (text: EncodedPart, html: EncodedPart)] = [:]
 
     /// A composer for campaign `campaignID` (`slug`), its template and event as frozen into it,
-    /// and `subject` instead of the template's when given.
+    /// and `subject` instead of the template's when given; `revision` for a reminder or notice.
     public init(campaignID: Int64, slug: String, template: InvitationTemplate, event: Event?, subject: String?,
-                sender: Sender, links: Links) throws {
+                sender: Sender, links: Links, revision: EventRevision? = nil) throws {
+        self.revision = revision
+        calendarMethod = revision?.cancelled == true ? .cancel : .publish
         self.campaignID = campaignID
         self.slug = slug
         self.template = try template.compiled()
@@ -53,10 +61,14 @@ public struct InvitationComposer: Sendable {
             for lang in self.template.source.languages.keys { fields[lang] = EventFields.fields(event, language: lang) }
         }
         eventFields = fields
+        var changes: [String: (changed: [String: Bool], previous: [String: String])] = [:]
+        for (lang, current) in fields { changes[lang] = revision?.changes(to: current, language: lang) }
+        self.changes = changes
         var calendars: [String: [String]] = [:]
         if let event {
             for lang in self.template.source.languages.keys {
-                let text = ICalendar.publish(event: event, uid: Self.uidMark, languages: [lang, self.template.source.defaultLanguage], stampText: Self.stampMark)
+                let text = ICalendar.publish(event: event, uid: Self.uidMark, languages: [lang, self.template.source.defaultLanguage],
+                                             stampText: Self.stampMark, sequence: revision?.sequence ?? 0, method: calendarMethod)
                 let first = text.components(separatedBy: Self.uidMark)
                 let second = first[1].components(separatedBy: Self.stampMark)
                 calendars[lang] = [first[0], second[0], second[1]]
@@ -98,12 +110,12 @@ public struct InvitationComposer: Sendable {
         }
         if test { subject = "[TEST] " + subject }
         let messageID = MIMEMessage.newMessageID(domain: sender.domain)
-        let calendar = calendars[language].map { $0[0] + uid(contact.id) + $0[1] + ICalendar.utc(date) + $0[2] }
+        let calendar = calendars[language].map { $0[0] + uid(contact.id) + attendee(contact) + $0[1] + ICalendar.utc(date) + $0[2] }
         let message = MIMEMessage(
             fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,
             toAddress: contact.email, replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
             listID: listID, unsubscribeURL: values[PersonalField.unsubscribeURL.rawValue], unsubscribeMailto: unsubscribeMailto,
-            text: text, html: html, calendar: calendar, fromHeader: fromHeader,
+            text: text, html: html, calendar: calendar, calendarMethod: calendarMethod, fromHeader: fromHeader,
             subjectHeader: test ? nil : subjectHeaders[language], textQuotedPrintable: textQP, htmlQuotedPrintable: htmlQP)
         return ComposedMessage(bytes: message.bytes(), messageID: messageID, language: language, subject: subject)
     }
@@ -129,12 +141,14 @@ public struct InvitationComposer: Sendable {
     /// The merge fields that differ from one recipient to the next.
     enum PersonalField: Int, CaseIterable {
         case salutation, email, name, addressedAs, honorific, kind, country, city, language, organization
-        case unsubscribeURL, confirmURL, rsvpYesURL, rsvpNoURL
+        case unsubscribeURL, confirmURL, rsvpYesURL, rsvpNoURL, invitationAnswer
     }
 
     private func personalValues(_ contact: Recipient, language: String) -> [String] {
         let contactID = contact.id
-        let rsvp = event == nil ? "" : links.rsvp(contactID: contactID, campaignID: campaignID, answer: "")
+        // A reminder's links answer the invitation; a cancelled event takes no answers.
+        let rsvp = event == nil || revision?.cancelled == true ? ""
+            : links.rsvp(contactID: contactID, campaignID: revision?.invitationID ?? campaignID, answer: "")
         return [
             Salutation.greeting(name: contact.name, addressedAs: contact.addressedAs, honorific: contact.honorific,
                                 kind: contact.kind, contactLanguage: contact.language, language: language),
@@ -142,7 +156,7 @@ public struct InvitationComposer: Sendable {
             contact.country ?? "", contact.city ?? "", contact.language ?? "", contact.organization ?? "",
             links.unsubscribe(contactID: contactID, campaignID: campaignID),
             template.source.purpose == .consentRequest ? links.confirm(contactID: contactID, campaignID: campaignID) : "",
-            rsvp.isEmpty ? "" : rsvp + "yes", rsvp.isEmpty ? "" : rsvp + "no",
+            rsvp.isEmpty ? "" : rsvp + "yes", rsvp.isEmpty ? "" : rsvp + "no", contact.invitationAnswer ?? "",
         ]
     }
 
@@ -165,8 +179,20 @@ public struct InvitationComposer: Sendable {
         if !v(.confirmURL).isEmpty { context["confirm_url"] = v(.confirmURL) }
         if let fields = eventFields[language] {
             context["event"] = fields
-            context["rsvp_yes_url"] = v(.rsvpYesURL)
-            context["rsvp_no_url"] = v(.rsvpNoURL)
+            if !v(.rsvpYesURL).isEmpty {
+                context["rsvp_yes_url"] = v(.rsvpYesURL)
+                context["rsvp_no_url"] = v(.rsvpNoURL)
+            }
+        }
+        if let revision {
+            // What the person answered to the invitation (a reminder says it), what a notice changed.
+            let answer = v(.invitationAnswer)
+            context["answer"] = ["yes": answer == "yes", "no": answer == "no", "none": answer.isEmpty]
+            context["cancelled"] = revision.cancelled
+            if let change = changes[language] {
+                context["changed"] = change.changed
+                context["previous"] = change.previous
+            }
         }
         return context
     }
@@ -184,7 +210,7 @@ public struct InvitationComposer: Sendable {
         // (The standard library's searches: Foundation's would fold every character of the
         // templates, tens of milliseconds per campaign.)
         let all = [t.subject, t.html, t.text, t.headerHTML, t.footerHTML, t.headerText, t.footerText].joined()
-        let personal = ["contact", "salutation", "unsubscribe_url", "rsvp_yes_url", "rsvp_no_url"]
+        let personal = ["contact", "salutation", "unsubscribe_url", "rsvp_yes_url", "rsvp_no_url", "answer"]
         for p in personal {
             for opening in ["{{#", "{{^", "{{# ", "{{^ "] where all.firstRange(of: opening + p) != nil { return false }
         }
@@ -194,8 +220,15 @@ public struct InvitationComposer: Sendable {
         return all.firstRange(of: "attributes") == nil && !transform
     }
 
-    /// Stable per campaign and contact, and reveals neither.
+    /// Stable per invitation and contact, and reveals neither: a reminder or notice carries the
+    /// UID of the invitation it follows.
     func uid(_ contactID: Int64) -> String {
-        "\(Hex.string(SHA256.hash(data: Data("\(slug)|\(contactID)".utf8)).prefix(12)))@\(sender.domain)"
+        "\(Hex.string(SHA256.hash(data: Data("\(revision?.invitationSlug ?? slug)|\(contactID)".utf8)).prefix(12)))@\(sender.domain)"
+    }
+
+    /// A cancellation names the person it removes the event for (RFC 5546 §3.2.5 CANCEL).
+    private func attendee(_ contact: Recipient) -> String {
+        guard calendarMethod == .cancel else { return "" }
+        return "\r\n" + ICalendar.fold("ATTENDEE;RSVP=FALSE:mailto:\(contact.email)")
     }
 }

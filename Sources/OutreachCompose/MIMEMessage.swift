@@ -4,7 +4,7 @@ import Synchronization
 
 /// One email as bytes exactly as sent: RFC 5322 headers, `multipart/alternative` (text/plain
 /// then text/html, each quoted-printable or base64, whichever is smaller), wrapped in
-/// `multipart/mixed` with an `invitation.ics` `text/calendar; method=PUBLISH` part when there is
+/// `multipart/mixed` with an `invitation.ics` `text/calendar; method=PUBLISH` (or CANCEL) part when there is
 /// an event. CRLF line ends only.
 public struct MIMEMessage: Sendable {
     public var fromName: String
@@ -21,6 +21,8 @@ public struct MIMEMessage: Sendable {
     public var text: String
     public var html: String
     public var calendar: String?
+    /// The calendar's iTIP method (`PUBLISH`, `CANCEL`): the Content-Type says what the calendar says.
+    public var calendarMethod = ICalendar.Method.publish
     /// The From and Subject header lines (with their CRLF) when already encoded: a composer
     /// sending thousands of messages from one sender under one subject encodes them once.
     public var fromHeader: String? = nil
@@ -55,7 +57,7 @@ public struct MIMEMessage: Sendable {
             put("--\(mixed)\r\n")
             putAlternative(&out, alternative)
             put("\r\n--\(mixed)\r\n")
-            put("Content-Type: text/calendar; method=PUBLISH; charset=UTF-8; name=\"invitation.ics\"\r\n")
+            put("Content-Type: text/calendar; method=\(calendarMethod.rawValue); charset=UTF-8; name=\"invitation.ics\"\r\n")
             put("Content-Transfer-Encoding: base64\r\n")
             put("Content-Disposition: attachment; filename=\"invitation.ics\"\r\n\r\n")
             Base64Body.encode(calendar, into: &out)

@@ -34,10 +34,13 @@ public struct Recipient: Sendable, Equatable {
     public var city: String?
     public var language: String?
     public var organization: String?
+    /// For a reminder or notice: what the person answered to the invitation (`yes`, `no`; nil: nothing yet).
+    public var invitationAnswer: String?
 
     public init(id: Int64, email: String, name: String = "", addressedAs: String? = nil, honorific: String? = nil,
                 kind: ContactKind = .other, country: String? = nil, city: String? = nil, language: String? = nil,
-                organization: String? = nil) {
+                organization: String? = nil, invitationAnswer: String? = nil) {
+        self.invitationAnswer = invitationAnswer
         self.id = id; self.email = email; self.name = name; self.addressedAs = addressedAs; self.honorific = honorific
         self.kind = kind; self.country = country; self.city = city; self.language = language; self.organization = organization
     }

@@ -29,6 +29,8 @@ public struct Settings: Sendable {
     public var maxAge: Duration = .seconds(3 * 86_400)
     public var retrySchedule: [Duration] = [.seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(10_800), .seconds(21_600)]
     public var relayCooldown: Duration = .seconds(60)
+    /// The configuration file these settings were read from (nil: defaults and environment only).
+    public var configFile: String?
 
     public init() {}
 

@@ -13,10 +13,28 @@ enum Audience {
                 arguments)
     }
 
+    /// The condition for `campaign`: its segment's, or for a reminder or notice, its parent's
+    /// recipients whose invitation was sent and who have not declined it (`followUpCondition`).
+    static func condition(for campaign: Campaign) throws -> (String, StatementArguments) {
+        if let parent = campaign.parentId { return followUpCondition(parentID: parent, purpose: campaign.purpose) }
+        return condition(segment: try Segment(campaign.segment), purpose: campaign.purpose)
+    }
+
+    /// SQL over the contact aliased `c` for what follows an invitation: the invitation was sent to
+    /// them, they have not answered no, they still have the consent and are not suppressed.
+    static func followUpCondition(parentID: Int64, purpose: CampaignPurpose) -> (String, StatementArguments) {
+        ("c.id IN (SELECT o.contact_id FROM outbox o WHERE o.campaign_id = ? AND o.state = 'sent')"
+            + " AND NOT EXISTS (SELECT 1 FROM rsvps r WHERE r.campaign_id = ? AND r.contact_id = c.id AND r.answer = 'no')"
+            + " AND \(ConsentLedger.currentStatusSQL) = '\(purpose.requiredConsent.rawValue)' AND NOT \(SuppressionList.suppressedSQL)",
+         [parentID, parentID])
+    }
+
     /// Why `contact` (as it is now, with its suppression reason if any) must not be sent a
     /// campaign of `purpose`; nil when it may. The segment was applied at launch.
-    static func check(_ contact: Contact, suppression: String?, purpose: CampaignPurpose) -> String? {
+    /// `parentAnswer`: for a reminder or notice, the person's answer to the invitation now.
+    static func check(_ contact: Contact, suppression: String?, purpose: CampaignPurpose, parentAnswer: String? = nil) -> String? {
         if let suppression { return "suppressed (\(suppression))" }
+        if parentAnswer == "no" { return "declined the invitation" }
         guard contact.consentStatus == purpose.requiredConsent else {
             return "consent is \(contact.consentStatus?.rawValue ?? "none") at send time"
         }

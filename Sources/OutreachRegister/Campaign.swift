@@ -6,6 +6,8 @@ import OutreachModel
 public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "campaigns"
     public enum Status: String, Codable, Sendable, CaseIterable { case draft, scheduled, running, paused, cancelled, finished }
+    /// An invitation, or what follows one: a reminder, a change notice (`update`), a cancellation.
+    public enum Kind: String, Codable, Sendable, CaseIterable { case invitation, reminder, update, cancellation }
 
     public var id: Int64?
     public var slug: String
@@ -25,6 +27,20 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
     public var finishedAt: String?
     /// Why the daemon paused it (the relay's words and what to change); nil otherwise.
     public var pauseReason: String?
+    /// What the campaign is in its event's life (`event-life-v1`).
+    public var kind: Kind = .invitation
+    /// The invitation a reminder or notice follows, by id and by slug (the slug makes the
+    /// calendar UID each person got).
+    public var parentId: Int64?
+    public var parentSlug: String?
+    /// A reminder's time as staff gave it: `event-2d` (moves with the event) or ISO 8601.
+    public var sendAt: String?
+    /// The iCalendar SEQUENCE of the event as this campaign shows it; on an invitation, the latest.
+    public var eventSequence: Int = 0
+    /// A change notice's event before the change.
+    public var previousEventSnapshot: String?
+    /// When the event was cancelled (on the invitation and on its cancellation).
+    public var eventCancelledAt: String?
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -56,6 +72,23 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
         }
     }
 
+    /// A change notice's event as it was before the change.
+    public var previousEvent: Event? {
+        get throws {
+            guard let previousEventSnapshot else { return nil }
+            return try JSONDecoder().decode(Event.self, from: Data(previousEventSnapshot.utf8))
+        }
+    }
+
+    /// A reminder's time rule, if it has one.
+    public var reminderTime: ReminderTime? { sendAt.flatMap(ReminderTime.init) }
+
+    /// When a reminder with a time rule is due for its (current) event.
+    public var reminderDate: Date? {
+        guard let rule = reminderTime, let event = try? event else { return nil }
+        return rule.date(eventStart: event.resolvedSchedule.start.date)
+    }
+
     /// The campaign called `slug`, or an error naming it.
     static func named(_ slug: String, _ db: Database) throws -> Campaign {
         guard let c = try Campaign.filter(Columns.slug == slug).fetchOne(db) else { throw CampaignError.unknownCampaign(slug) }
@@ -70,6 +103,9 @@ public enum CampaignError: Error, CustomStringConvertible {
     case badSlug(String)
     case badState(String, Campaign.Status, String)
     case noRecipient(String)
+    case notAnInvitation(String, Campaign.Kind)
+    case eventCancelled(String)
+    case noEvent(String)
     public var description: String {
         switch self {
         case .unknownCampaign(let slug): "no campaign \"\(slug)\""
@@ -77,6 +113,9 @@ public enum CampaignError: Error, CustomStringConvertible {
         case .badSlug(let slug): "\"\(slug)\" is not a slug (lower-case letters, digits and -)"
         case .badState(let slug, let status, let action): "campaign \(slug) is \(status.rawValue): cannot \(action)"
         case .noRecipient(let what): what
+        case .notAnInvitation(let slug, let kind): "campaign \(slug) is a \(kind.rawValue): reminders and notices follow an invitation (give the invitation's slug)"
+        case .eventCancelled(let slug): "the event of \(slug) is cancelled: nothing more can be sent about it but the cancellation"
+        case .noEvent(let slug): "campaign \(slug) has no event (create it with --event FILE)"
         }
     }
 }

@@ -36,6 +36,14 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     public var suppressed: Bool
     public var createdAt: String
     public var updatedAt: String
+    /// For a reminder or notice being sent: the person's answer to the invitation (`yes`, `no`),
+    /// read with the contact right before sending. Not a column.
+    public var invitationAnswer: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, emailKey, name, addressedAs, honorific, kind, country, city, language, organization, tags,
+             attributes, consentStatus, suppressed, createdAt, updatedAt
+    }
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -46,7 +54,8 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     /// What composing a message needs of this person.
     public var recipient: Recipient {
         Recipient(id: id ?? 0, email: email, name: name, addressedAs: addressedAs, honorific: honorific, kind: kind,
-                  country: country, city: city, language: language, organization: organization)
+                  country: country, city: city, language: language, organization: organization,
+                  invitationAnswer: invitationAnswer)
     }
     public var tagList: [String] { (try? JSONDecoder().decode([String].self, from: Data(tags.utf8))) ?? [] }
     public var attributeMap: [String: String] {

@@ -86,6 +86,7 @@ extension Register {
         registerChecksMigration(&migrator)
         registerRegisterV2Migration(&migrator)
         registerRelaysMigration(&migrator)
+        registerEventLifeMigration(&migrator)
         return migrator
     }
 }

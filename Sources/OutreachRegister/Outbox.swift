@@ -163,13 +163,18 @@ public enum Outbox {
     static func recipient(_ db: Database, claim: OutboxClaim, purpose: CampaignPurpose) throws -> Result<Contact, SkipReason> {
         let statement = try db.cachedStatement(sql: """
             SELECT \(Contact.selection),
-                   CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.email_key = c.email_key) END
+                   CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.email_key = c.email_key) END,
+                   (SELECT r.answer FROM rsvps r WHERE r.contact_id = c.id
+                        AND r.campaign_id = (SELECT parent_id FROM campaigns WHERE id = ?))
             FROM contacts c WHERE c.id = ?
             """)
-        guard let row = try Row.fetchOne(statement, arguments: [claim.contactID])
+        guard let row = try Row.fetchOne(statement, arguments: [claim.campaignID, claim.contactID])
         else { return .failure(SkipReason("contact erased")) }
-        let contact = try Contact(row: row)
-        if let why = Audience.check(contact, suppression: row[Contact.columnCount], purpose: purpose) {
+        var contact = try Contact(row: row)
+        // A reminder or notice: the answer to the invitation now (a no since the launch skips them).
+        contact.invitationAnswer = row[Contact.columnCount + 1]
+        if let why = Audience.check(contact, suppression: row[Contact.columnCount], purpose: purpose,
+                                    parentAnswer: contact.invitationAnswer) {
             return .failure(SkipReason(why))
         }
         return .success(contact)

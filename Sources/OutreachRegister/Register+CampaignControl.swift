@@ -19,6 +19,11 @@ public struct CampaignStatus: Sendable, Encodable {
     public let unknownOutcomes: Int
     public let rsvp: RSVPCounts
     public let tests: Int
+    /// When it starts (or started), ISO 8601 UTC; a reminder set with `event-2d` follows its event.
+    public var scheduledAt: String? = nil
+    /// A reminder's or notice's invitation, and what it is (`invitation`, `reminder`, `update`, `cancellation`).
+    public var of: String? = nil
+    public var kind: String = "invitation"
 
     public struct RSVPCounts: Sendable, Encodable { public let yes, no, guests: Int }
     public var done: Int { sent + failed + skipped + cancelled + unconfirmed }
@@ -91,7 +96,9 @@ extension Register {
                 unconfirmed: counts["unconfirmed", default: 0], total: counts.values.reduce(0, +),
                 relays: relays.sorted { $0.key < $1.key }.map { RelayReport(url: $0.key, state: $0.value.state, reason: $0.value.reason, sent: $0.value.sent) },
                 rate: rate, etaSeconds: left == 0 ? 0 : rate > 0 ? Int(Double(left) / rate) : nil, unknownOutcomes: unknown,
-                rsvp: .init(yes: r[0], no: r[1], guests: r[2]), tests: tests)
+                rsvp: .init(yes: r[0], no: r[1], guests: r[2]), tests: tests,
+                scheduledAt: c.scheduledAtMs.map { Timestamp.string(Date(timeIntervalSince1970: Double($0) / 1000)) },
+                of: c.parentSlug, kind: c.kind.rawValue)
         }
     }
 

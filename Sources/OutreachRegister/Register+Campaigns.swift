@@ -16,7 +16,7 @@ extension Register {
 
     /// How many people the campaign would reach now, by their own language (nil: none given).
     public func recipientLanguages(_ campaign: Campaign) throws -> [(language: String?, count: Int)] {
-        let (condition, arguments) = Audience.condition(segment: try Segment(campaign.segment), purpose: campaign.purpose)
+        let (condition, arguments) = try Audience.condition(for: campaign)
         return try dbWriter.read { db in
             try Row.fetchAll(db, sql: "SELECT c.language, count(*) FROM contacts c WHERE \(condition) GROUP BY c.language", arguments: arguments)
                 .map { ($0[0], $0[1]) }
@@ -25,14 +25,21 @@ extension Register {
 
     /// The recipients themselves (or the one asked for), by id.
     public func recipients(_ campaign: Campaign, only email: String? = nil) throws -> [Contact] {
-        var (condition, arguments) = Audience.condition(segment: try Segment(campaign.segment), purpose: campaign.purpose)
+        var (condition, arguments) = try Audience.condition(for: campaign)
         if let email {
             guard let address = try? EmailAddress(email) else { throw ContactCommandError.notFound(email) }
             condition += " AND c.email_key = ?"
             arguments += [address.key]
         }
+        // With each person's answer to the invitation, for a reminder or notice.
+        let answer = campaign.parentId.map { "(SELECT r.answer FROM rsvps r WHERE r.campaign_id = \($0) AND r.contact_id = c.id)" } ?? "NULL"
         return try dbWriter.read { db in
-            try Contact.fetchAll(db, sql: "SELECT c.* FROM contacts c WHERE \(condition) ORDER BY c.id", arguments: arguments)
+            try Row.fetchAll(db, sql: "SELECT \(Contact.selection), \(answer) FROM contacts c WHERE \(condition) ORDER BY c.id",
+                             arguments: arguments).map { row in
+                var contact = try Contact(row: row)
+                contact.invitationAnswer = row[Contact.columnCount]
+                return contact
+            }
         }
     }
 
@@ -45,7 +52,10 @@ extension Register {
     }
 
     /// Writes the outbox rows (segment ∩ consent ∩ not suppressed) in one transaction. Launching
-    /// again adds only people who were not queued yet. `at`: start then, not now.
+    /// again adds only people who were not queued yet. `at`: start then, not now (a reminder
+    /// without it starts at its own time). A reminder or notice queues its parent's recipients
+    /// (`Audience.followUpCondition`); more are added when it starts, and each is checked again
+    /// right before sending.
     @discardableResult
     public func launch(_ slug: String, at start: Date? = nil, now: Date = Date()) throws -> (campaign: Campaign, added: Int, total: Int) {
         try dbWriter.writeWithoutTransaction { db in
@@ -69,9 +79,11 @@ extension Register {
                 guard [.draft, .scheduled, .running, .paused, .finished].contains(campaign.status) else {
                     throw CampaignError.badState(slug, campaign.status, "launch")
                 }
-                let (condition, arguments) = Audience.condition(segment: try Segment(campaign.segment), purpose: campaign.purpose)
+                let (condition, arguments) = try Audience.condition(for: campaign)
                 let nowMs = Timestamp.milliseconds(now)
-                let startMs = start.map { Timestamp.milliseconds($0) } ?? nowMs
+                // A reminder without --at goes at its own time (`event-2d`…), never before now.
+                let startMs = max(start.map { Timestamp.milliseconds($0) } ?? campaign.reminderDate.map { Timestamp.milliseconds($0) } ?? nowMs,
+                                  start == nil ? nowMs : Int64.min)
                 // Counted before the insert: nothing on a first launch, so no scan of what it adds.
                 let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE campaign_id = ?", arguments: [campaign.id]) ?? 0
                 try db.execute(sql: """

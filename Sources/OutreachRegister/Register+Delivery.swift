@@ -28,6 +28,7 @@ extension Register {
     /// campaigns now running.
     public func advanceCampaigns(nowMs: Int64 = Timestamp.milliseconds()) async throws -> [Campaign] {
         try await dbWriter.write { db -> [Campaign] in
+            try Register.addLateFollowUpRecipients(db, nowMs: nowMs)
             try db.execute(sql: "UPDATE campaigns SET status = 'running' WHERE status = 'scheduled' AND scheduled_at_ms <= ?", arguments: [nowMs])
             try Outbox.requeueLeases(db, nowMs: nowMs)
             try db.execute(sql: """

@@ -14,6 +14,15 @@ extension Register {
         }
     }
 
+    /// The event revision of a campaign as the RSVP pages need it: its SEQUENCE and whether it is
+    /// cancelled (nil: no such campaign). One indexed read.
+    public func eventRevision(campaignID: Int64) async throws -> (sequence: Int, cancelled: Bool)? {
+        try await dbWriter.unsafeRead { db in
+            try Row.fetchOne(db, sql: "SELECT event_sequence, event_cancelled_at IS NOT NULL FROM campaigns WHERE id = ?",
+                             arguments: [campaignID]).map { ($0[0], $0[1]) }
+        }
+    }
+
     /// Whether the contact has confirmed already: consent granted and no suppression.
     public func hasConfirmed(_ contact: Contact) async throws -> Bool {
         try await dbWriter.read { db in

@@ -17,7 +17,8 @@ public final class WebContext: Sendable {
     public let pages: PageRenderer
     /// Unsubscribes written in groups (see `UnsubscribeBatcher`).
     let unsubscribes: UnsubscribeBatcher
-    /// What pages need of each campaign, decoded once: a campaign's template and event never change.
+    /// What pages need of each campaign, decoded once; decoded again when a change notice or a
+    /// cancellation gives its event a new revision (`CampaignFacts.revision`).
     private let facts = Mutex<[Int64: CampaignFacts]>([:])
     /// Pages rendered once with markers for the per-person parts (see `RecipientRoutes.page`).
     private let renderedPages = Mutex<[String: PersonalizedText]>([:])
@@ -50,6 +51,10 @@ final class CampaignFacts: Sendable {
     let slug: String
     let defaultLanguage: String
     let event: Event?
+    /// The event's iCalendar SEQUENCE: a change notice or cancellation raises it.
+    let revision: Int
+    /// Whether the event is cancelled: RSVP pages say so and take no answer.
+    let cancelled: Bool
     private let fields = Mutex<[String: [String: String]]>([:])
 
     init(_ campaign: Campaign) throws {
@@ -57,6 +62,8 @@ final class CampaignFacts: Sendable {
         slug = campaign.slug
         defaultLanguage = try InvitationTemplate(snapshot: campaign.templateSnapshot).defaultLanguage
         event = try campaign.event
+        revision = campaign.eventSequence
+        cancelled = campaign.eventCancelledAt != nil
     }
 
     func eventFields(_ language: String) -> [String: String]? {

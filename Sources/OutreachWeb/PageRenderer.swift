@@ -9,6 +9,7 @@ public struct PageRenderer: Sendable {
     public enum Page: String, Sendable, CaseIterable {
         case unsubscribe, unsubscribed, confirm, confirmed, confirmRefused = "confirm-refused"
         case rsvp, rsvpRecorded = "rsvp-recorded", rsvpClosed = "rsvp-closed", notFound = "not-found"
+        case rsvpCancelled = "rsvp-cancelled"
     }
 
     /// Loads `root/layout.html.mustache` (one layout for every language) and each language's

@@ -35,9 +35,14 @@ struct RecipientRoutes: Sendable {
         var templateLanguage: String? { campaign?.defaultLanguage }
     }
 
-    private func subject(_ context: OutreachRequestContext, _ purpose: LinkPurpose) async throws -> Subject? {
+    /// `fresh`: read the campaign even when its facts are known (RSVP pages follow change notices).
+    private func subject(_ context: OutreachRequestContext, _ purpose: LinkPurpose, fresh: Bool = false) async throws -> Subject? {
         guard let token = context.parameters.get("token"), let claim = web.links.signer.open(token, as: purpose) else { return nil }
-        let known = web.campaignFacts(claim.campaignID)
+        var known = web.campaignFacts(claim.campaignID)
+        if fresh, let facts = known, let now = try await web.register.eventRevision(campaignID: claim.campaignID),
+           now.sequence != facts.revision || now.cancelled != facts.cancelled {
+            known = nil
+        }
         // One SELECT (the campaign is read once, then its facts are cached): consistent on its own,
         // so no transaction around it.
         let (contact, campaign) = try await web.register.linkTarget(contactID: claim.contactID, campaignID: claim.campaignID,
@@ -56,7 +61,7 @@ struct RecipientRoutes: Sendable {
         // The per-person parts of a page (its form target, the address, the name) go in last:
         // everything else is rendered once per page, language and campaign.
         let personal = [request.uri.path, s?.contact?.email ?? "", s?.contact?.name ?? ""]
-        let key = "\(page.rawValue)|\(lang)|\(s?.campaign?.id ?? 0)|\(s?.contact == nil)"
+        let key = "\(page.rawValue)|\(lang)|\(s?.campaign?.id ?? 0).\(s?.campaign?.revision ?? 0)|\(s?.contact == nil)"
         let html: String
         if extra.isEmpty, let pieces = web.pageCache(key) {
             html = pieces.fill(personal, html: true)
@@ -139,8 +144,10 @@ struct RecipientRoutes: Sendable {
     // MARK: RSVP
 
     func rsvp(_ request: Request, _ context: OutreachRequestContext, form: [String: String]?) async throws -> Response {
-        guard let s = try await subject(context, .rsvp), let contact = s.contact, let campaign = s.campaign,
+        guard let s = try await subject(context, .rsvp, fresh: true), let contact = s.contact, let campaign = s.campaign,
               let event = campaign.event else { return notFound(request) }
+        // A cancelled event takes no answer: the page says so, a POST changes nothing.
+        if campaign.cancelled { return page(.rsvpCancelled, request, s, status: form == nil ? .ok : .gone) }
         let answer = form?["answer"] ?? request.uri.queryParameters.get("answer")
         let guestsText = form?["guests"] ?? request.uri.queryParameters.get("guests")
         let existing = try await web.register.rsvp(campaignID: campaign.id, contactID: contact.id!)

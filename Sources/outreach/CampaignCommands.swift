@@ -12,8 +12,8 @@ struct CampaignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaign",
         abstract: "Create, preview, launch and steer campaigns.",
-        subcommands: [Create.self, List.self, Preview.self, Test.self, Launch.self, Status.self, Pause.self, Resume.self, Cancel.self,
-                      Retry.self, RSVPs.self]
+        subcommands: [Create.self, Notice.self, List.self, Preview.self, Test.self, Launch.self, Status.self, Pause.self, Resume.self,
+                      Cancel.self, Retry.self, RSVPs.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -24,12 +24,35 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(help: "Event file (YAML), e.g. Config/events/new-year-gathering-2027.yaml.") var event: String?
         @Option(help: "Segment expression.") var segment: String = ""
         @Option(help: "Subject for every language instead of the template's.") var subject: String?
+        @Option(name: .customLong("reminder-of"), help: "Make a reminder of this invitation campaign: its recipients who were sent it and have not declined.")
+        var reminderOf: String?
+        @Option(help: "With --reminder-of: when to send it, before the event (event-2d, event-36h, event-1w; moves with the event) or ISO 8601.")
+        var at: String?
+
+        func validate() throws {
+            if let at, ReminderTime(at) == nil {
+                throw ValidationError("--at \(at) is not event-2d, event-36h, event-1w or an ISO 8601 time like 2027-01-28T09:00:00+07:00")
+            }
+            if at != nil, reminderOf == nil { throw ValidationError("--at goes with --reminder-of (an invitation is timed by campaign launch --at)") }
+            if reminderOf != nil, event != nil || !segment.isEmpty {
+                throw ValidationError("a reminder has its invitation's event and recipients: drop --event and --segment")
+            }
+        }
 
         func run() async throws {
             let (settings, register) = try await global.register()
-            let (campaign, summary) = try register.createCampaign(
+            let (campaign, summary) = try reminderOf.map {
+                try register.createReminder(slug: slug, of: $0, templateName: template, templatesRoot: settings.templatesPath,
+                                            at: at.flatMap(ReminderTime.init))
+            } ?? register.createCampaign(
                 slug: slug, templateName: template, templatesRoot: settings.templatesPath, eventFile: event,
                 segment: segment, subject: subject)
+            if let parent = campaign.parentSlug {
+                var when = ""
+                if let rule = campaign.sendAt { when = ", to be sent at \(rule)" }
+                if let date = campaign.reminderDate { when += " (\(ISO8601DateFormatter().string(from: date)))" }
+                print("Reminder of \(parent)\(when)")
+            }
             print("Created campaign \(campaign.slug) (\(campaign.templateName), \(campaign.purpose.rawValue)): \(summary.total) recipient\(summary.total == 1 ? "" : "s") now")
             for (language, count) in summary.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language)  \(count)") }
             if summary.fallbacks > 0 {
@@ -111,7 +134,8 @@ struct CampaignCommand: AsyncParsableCommand {
             let start = self.start
             let (_, register) = try await global.register()
             let (campaign, added, total) = try register.launch(slug, at: start)
-            print("\(campaign.slug): \(added) message\(added == 1 ? "" : "s") queued (\(total) in all), \(campaign.status.rawValue)\(start.map { " from \(ISO8601DateFormatter().string(from: $0))" } ?? "")")
+            let from = campaign.status == .scheduled ? campaign.scheduledAtMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } : nil
+            print("\(campaign.slug): \(added) message\(added == 1 ? "" : "s") queued (\(total) in all), \(campaign.status.rawValue)\(from.map { " from \(ISO8601DateFormatter().string(from: $0))" } ?? "")")
         }
     }
 

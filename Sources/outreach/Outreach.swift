@@ -15,11 +15,12 @@ struct Outreach: AsyncParsableCommand {
         abstract: "Consent-based invitation mailer of the Department of Foreign Affairs of Cần Thơ.",
         usage: "outreach [--config PATH] [--database PATH] <subcommand>",
         discussion: """
-            --config PATH     configuration file (default: Config/outreach.yaml when present)
+            --config PATH     configuration file (else $OUTREACH_CONFIG, /etc/outreach/outreach.yaml,
+                              Config/outreach.yaml); relative paths in it are relative to it
             --database PATH   SQLite database (wins over database.path and OUTREACH_DATABASE_PATH)
             Every configuration key can be overridden by OUTREACH_<KEY> (smtp.url -> OUTREACH_SMTP_URL).
             """,
-        subcommands: [Contacts.self, CampaignCommand.self, Serve.self]
+        subcommands: [Contacts.self, CampaignCommand.self, Doctor.self, Serve.self]
     )
 
     /// `outreach [--config PATH] [--database PATH] <command>`: the global options may come before
@@ -31,7 +32,7 @@ struct Outreach: AsyncParsableCommand {
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Configuration file (default: Config/outreach.yaml when present).")
+    @Option(name: .long, help: "Configuration file (else $OUTREACH_CONFIG, /etc/outreach/outreach.yaml, Config/outreach.yaml).")
     var config: String?
 
     @Option(name: .long, help: "SQLite database file (wins over database.path).")

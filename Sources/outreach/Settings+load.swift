@@ -4,15 +4,38 @@ import OutreachModel
 import SystemPackage
 
 extension Settings {
-    /// Reads the YAML at `path` (nil: `Config/outreach.yaml` if present) under the environment.
+    /// Where the configuration file is looked for when `--config` is not given, in order.
+    static let configSearchPath = ["/etc/outreach/outreach.yaml", "Config/outreach.yaml"]
+
+    /// The configuration file to read: `--config`, then `OUTREACH_CONFIG`, then the first of
+    /// `configSearchPath` that exists (nil: none, the defaults apply). A file named explicitly
+    /// must exist.
+    static func configFile(path: String?, environment: [String: String]) throws -> String? {
+        if let named = path ?? environment["OUTREACH_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard FileManager.default.fileExists(atPath: named) else {
+                throw Failure(key: path != nil ? "--config" : "OUTREACH_CONFIG", problem: "no file at \(named)")
+            }
+            return named
+        }
+        return configSearchPath.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The keys that name files: relative in a config file, they are relative to that file.
+    static let pathKeys = ["database.path", "templates.path", "links.secret_file", "smtp.password_file", "smtp.ca_file",
+                           "dkim.key_file", "dkim.ed25519_key_file", "bounces.password_file"]
+
+    /// Reads the configuration file (`configFile`) under the environment. Relative paths written
+    /// in the file are relative to the file's folder; those from the environment or the defaults,
+    /// to the working directory. Templates not configured and not in the working directory are
+    /// looked for next to the binary (`../share/outreach/templates`, the packaged layout).
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Settings {
         var providers: [any ConfigProvider] = [
             EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["OUTREACH_SMTP_PASSWORD"]))
                 .prefixKeys(with: ["outreach"])
         ]
-        let file = path ?? "Config/outreach.yaml"
-        if path != nil || FileManager.default.fileExists(atPath: file) {
-            guard FileManager.default.fileExists(atPath: file) else { throw Failure(key: "--config", problem: "no file at \(file)") }
+        var fileReader: ConfigReader?
+        let found = try configFile(path: path, environment: environment)
+        if let file = found {
             let yaml: FileProvider<YAMLSnapshot>
             do { yaml = try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)) } catch {
                 throw Failure(key: "--config", problem: "\(file) is not valid YAML: \(error)")
@@ -21,14 +44,31 @@ extension Settings {
                 throw Failure(key: "smtp.password", problem: "secrets never go in \(file); set OUTREACH_SMTP_PASSWORD or smtp.password_file")
             }
             providers.append(yaml)
+            fileReader = ConfigReader(provider: yaml)
         }
-        return try Settings(reader: ConfigReader(providers: providers))
+        let folder = found.map { URL(fileURLWithPath: $0).deletingLastPathComponent().standardizedFileURL.path }
+        var settings = try Settings(reader: ConfigReader(providers: providers)) { key, value in
+            guard !value.hasPrefix("/"), let folder, let fileReader,
+                  environment["OUTREACH_" + key.uppercased().replacingOccurrences(of: ".", with: "_")] == nil,
+                  fileReader.string(forKey: ConfigKey(key)) != nil else { return value }
+            return folder + "/" + value
+        }
+        settings.configFile = found.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if fileReader?.string(forKey: "templates.path") == nil, environment["OUTREACH_TEMPLATES_PATH"] == nil,
+           !FileManager.default.fileExists(atPath: settings.templatesPath) {
+            let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            let packaged = binary.appendingPathComponent("../share/outreach/templates").standardizedFileURL.path
+            if FileManager.default.fileExists(atPath: packaged) { settings.templatesPath = packaged }
+        }
+        return settings
     }
 
     /// The settings `config` gives, each checked; a bad value is an error naming its key.
-    init(reader config: ConfigReader) throws {
+    /// `resolve(key, value)` turns a path value into the path to use.
+    init(reader config: ConfigReader, resolve: (String, String) -> String = { $1 }) throws {
         func string(_ key: String, _ fallback: String) -> String { config.string(forKey: ConfigKey(key), default: fallback) }
         func optional(_ key: String) -> String? { config.string(forKey: ConfigKey(key)).flatMap { $0.isEmpty ? nil : $0 } }
+        func path(_ key: String, _ fallback: String) -> String { config.string(forKey: ConfigKey(key)).map { resolve(key, $0) } ?? fallback }
         func number(_ key: String, _ fallback: Double) throws -> Double {
             guard let text = config.string(forKey: ConfigKey(key)) else { return fallback }
             guard let v = Double(text), v >= 0 else { throw Failure(key: key, problem: "\"\(text)\" is not a non-negative number") }
@@ -40,8 +80,8 @@ extension Settings {
             return d
         }
         self.init()
-        databasePath = string("database.path", databasePath)
-        templatesPath = string("templates.path", templatesPath)
+        databasePath = path("database.path", databasePath)
+        templatesPath = path("templates.path", templatesPath)
         smtpURL = string("smtp.url", smtpURL)
         guard !relays.isEmpty else { throw Failure(key: "smtp.url", problem: "names no relay") }
         for relay in relays where !(relay.hasPrefix("smtp://") || relay.hasPrefix("smtps://")) {
@@ -53,7 +93,7 @@ extension Settings {
         }
         smtpUsername = optional("smtp.username")
         smtpPassword = config.string(forKey: "smtp.password", isSecret: true)
-        if smtpPassword == nil, let file = optional("smtp.password_file") {
+        if smtpPassword == nil, let file = optional("smtp.password_file").map({ resolve("smtp.password_file", $0) }) {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw Failure(key: "smtp.password_file", problem: "cannot read \(file)")
             }
@@ -72,7 +112,7 @@ extension Settings {
         guard httpBaseURL.hasPrefix("https://") || httpBaseURL.hasPrefix("http://") else {
             throw Failure(key: "http.base_url", problem: "\"\(httpBaseURL)\" must be an http(s) URL")
         }
-        linksSecretFile = string("links.secret_file", linksSecretFile)
+        linksSecretFile = path("links.secret_file", linksSecretFile)
         deliveryWorkers = Int(try number("delivery.workers", Double(deliveryWorkers)))
         guard (1...64).contains(deliveryWorkers) else { throw Failure(key: "delivery.workers", problem: "must be between 1 and 64") }
         ratePerSecond = try number("delivery.rate_per_second", ratePerSecond)

@@ -16,8 +16,8 @@ import Testing
               <file>                  The CSV file.
 
             OPTIONS:
-              --config <config>       Configuration file (default: Config/outreach.yaml
-                                      when present).
+              --config <config>       Configuration file (else $OUTREACH_CONFIG,
+                                      /etc/outreach/outreach.yaml, Config/outreach.yaml).
               --database <database>   SQLite database file (wins over database.path).
               --source <source>       Names the file in the consent ledger (default: the
                                       file name).
@@ -43,8 +43,8 @@ import Testing
             USAGE: outreach serve [--config <config>] [--database <database>] [--log-level <log-level>]
 
             OPTIONS:
-              --config <config>       Configuration file (default: Config/outreach.yaml
-                                      when present).
+              --config <config>       Configuration file (else $OUTREACH_CONFIG,
+                                      /etc/outreach/outreach.yaml, Config/outreach.yaml).
               --database <database>   SQLite database file (wins over database.path).
               --log-level <log-level> The least important messages to log. (values: trace,
                                       debug, info, notice, warning, error, critical;

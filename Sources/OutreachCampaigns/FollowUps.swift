@@ -1,0 +1,77 @@
+import Foundation
+import OutreachCompose
+import OutreachModel
+import OutreachRegister
+
+/// What a change notice changes, in words for staff: `venue: A → B`.
+public struct EventDifference: Sendable, CustomStringConvertible {
+    public let field: String
+    public let old: String
+    public let new: String
+    public var description: String { "\(field): \(old) → \(new)" }
+}
+
+extension Register {
+    /// A reminder of the invitation `parent`: its recipients who were sent the invitation and have
+    /// not declined, decided when it is sent. `at`: when (relative to the event, moving with it, or
+    /// a fixed time); without it, `campaign launch` says when.
+    public func createReminder(slug: String, of parent: String, templateName: String, templatesRoot: String,
+                               at: ReminderTime?) throws -> (Campaign, RecipientSummary) {
+        var draft = try followUpDraft(slug: slug, templateName: templateName, templatesRoot: templatesRoot, kind: .reminder)
+        draft.sendAt = at?.description
+        let reminder = try insertFollowUp(draft, of: parent, change: nil)
+        return (reminder, try recipientSummary(reminder))
+    }
+
+    /// A change notice (`eventFile`: the event as it is now) or a cancellation (`eventFile` nil) of
+    /// the invitation `parent`. Creating it records the change: the invitation's pages and the
+    /// reminders still to come show the new details at once; `campaign launch` sends the notice.
+    /// Returns what changed (nothing for a cancellation).
+    public func createNotice(slug: String, of parent: String, templateName: String, templatesRoot: String,
+                             eventFile: String?) throws -> (Campaign, RecipientSummary, [EventDifference]) {
+        var draft = try followUpDraft(slug: slug, templateName: templateName, templatesRoot: templatesRoot,
+                                      kind: eventFile == nil ? .cancellation : .update)
+        var differences: [EventDifference] = []
+        let change: EventChange
+        if let eventFile {
+            let event = try Event.load(path: eventFile)
+            guard let old = try self.campaign(parent).event else { throw CampaignError.noEvent(parent) }
+            let before = EventFields.fields(old, language: "en"), after = EventFields.fields(event, language: "en")
+            for field in ["title", "date", "time", "venue", "address"] where before[field] != after[field] {
+                differences.append(EventDifference(field: field, old: before[field] ?? "", new: after[field] ?? ""))
+            }
+            guard !differences.isEmpty else {
+                throw CampaignError.noRecipient("\(eventFile) has the same title, date, time, venue and address as \(parent)'s event: nothing to announce")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            change = .moved(eventSnapshot: String(decoding: try encoder.encode(event), as: UTF8.self))
+            draft.eventFile = eventFile
+        } else {
+            change = .cancelled
+        }
+        let notice = try insertFollowUp(draft, of: parent, change: change)
+        return (notice, try recipientSummary(notice), differences)
+    }
+
+    private func followUpDraft(slug: String, templateName: String, templatesRoot: String, kind: Campaign.Kind) throws -> Campaign {
+        try Campaign.checkSlug(slug)
+        let template = try InvitationTemplate.load(name: templateName, from: templatesRoot)
+        guard template.purpose == .invitation else {
+            throw CampaignError.noRecipient("template \(templateName) is a \(template.purpose.rawValue): reminders and notices use an invitation template (event-reminder, event-update, event-cancelled)")
+        }
+        var draft = Campaign(slug: slug, templateName: templateName, purpose: template.purpose, templateSnapshot: try template.snapshot,
+                             eventFile: nil, eventSnapshot: nil, segment: "", subject: nil, createdAt: Timestamp.string())
+        draft.kind = kind
+        return draft
+    }
+}
+
+extension Campaign {
+    /// Refuses a slug that is not lower-case letters, digits and `-` (at most 64).
+    public static func checkSlug(_ slug: String) throws {
+        guard !slug.isEmpty, slug.utf8.count <= 64, slug.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }) else {
+            throw CampaignError.badSlug(slug)
+        }
+    }
+}
