@@ -27,6 +27,12 @@ public struct Settings: Sendable {
     public var maxAge: Duration = .seconds(3 * 86_400)
     public var retrySchedule: [Duration] = [.seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(10_800), .seconds(21_600)]
     public var relayCooldown: Duration = .seconds(60)
+    /// DKIM signing (`dkim.*`): without a key file, messages go unsigned. See `Settings+DKIM.swift`.
+    public var dkimDomain: String?
+    public var dkimSelector: String?
+    public var dkimKeyFile: String?
+    public var dkimEd25519Selector: String?
+    public var dkimEd25519KeyFile: String?
 
     public init() {}
 
@@ -116,6 +122,12 @@ public struct Settings: Sendable {
             }
             retrySchedule = steps
         }
+        dkimDomain = optional("dkim.domain")
+        dkimSelector = optional("dkim.selector")
+        dkimKeyFile = optional("dkim.key_file")
+        dkimEd25519Selector = optional("dkim.ed25519_selector")
+        dkimEd25519KeyFile = optional("dkim.ed25519_key_file")
+        try checkDKIM()
     }
 
     /// `90s`, `5m`, `1h`, `3d`, `250ms` or a bare number of seconds.

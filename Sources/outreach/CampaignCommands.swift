@@ -58,7 +58,7 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             let (settings, register) = try await global.register()
             let campaign = try register.campaign(slug)
-            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links())
+            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links(), signer: try settings.dkimSigner())
             let recipients = try register.recipients(campaign, only: contact)
             if let contact, recipients.isEmpty {
                 throw CampaignError.noRecipient("\(contact) is not a recipient of \(slug) (not in its segment, without the consent it needs, or suppressed)")
@@ -118,7 +118,7 @@ struct CampaignCommand: AsyncParsableCommand {
             let address: EmailAddress
             do { address = try EmailAddress(to) } catch { throw ValidationError("--to \(to) \(error)") }
             let campaign = try register.campaign(slug)
-            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links())
+            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links(), signer: try settings.dkimSigner())
             // Rendered for the register's contact when there is one, else for an unnamed recipient.
             let contact = try await register.writer.read { db in try Contact.find(db, email: address.value) } ?? Contact.unregistered(address)
             let message = composer.compose(contact, test: true)

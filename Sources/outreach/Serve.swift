@@ -30,6 +30,7 @@ struct Serve: AsyncParsableCommand {
         let (settings, register) = try await global.register(pageCacheKiB: 512)
         try checkBaseURL(settings.httpBaseURL)
         let links = try settings.links()
+        _ = try settings.dkimSigner()  // a DKIM key that cannot be used stops the daemon now, not at its first campaign
         let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)
         let app = try buildApplication(web, logger: logger)
         let delivery = DeliveryService(context: DeliveryContext(register: register, settings: settings, links: links, logger: logger))

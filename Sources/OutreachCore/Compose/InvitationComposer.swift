@@ -29,6 +29,8 @@ public struct InvitationComposer: Sendable {
     public let subjectOverride: String?
     public let sender: Sender
     public let links: Links
+    /// Signs each message's final bytes with DKIM; nil: unsigned.
+    public let signer: DKIMSigner?
     /// Event fields already written out per language (dates formatted once, not per message).
     private let eventFields: [String: [String: String]]
     /// Per language, the texts rendered once with markers for the personal fields.
@@ -43,7 +45,8 @@ public struct InvitationComposer: Sendable {
     /// Per language, the plain-text and HTML parts quoted-printable once around their personal fields.
     private var encodedParts: [String: (text: EncodedPart, html: EncodedPart)] = [:]
 
-    public init(campaign: Campaign, sender: Sender, links: Links) throws {
+    public init(campaign: Campaign, sender: Sender, links: Links, signer: DKIMSigner? = nil) throws {
+        self.signer = signer
         campaignID = campaign.id!
         slug = campaign.slug
         template = try campaign.template.compiled()
@@ -110,7 +113,8 @@ public struct InvitationComposer: Sendable {
             listID: listID, unsubscribeURL: values[PersonalField.unsubscribeURL.rawValue], unsubscribeMailto: unsubscribeMailto,
             text: text, html: html, calendar: calendar, fromHeader: fromHeader,
             subjectHeader: test ? nil : subjectHeaders[language], textQuotedPrintable: textQP, htmlQuotedPrintable: htmlQP)
-        return ComposedMessage(bytes: message.bytes(), messageID: messageID, language: language, subject: subject)
+        let bytes = message.bytes()
+        return ComposedMessage(bytes: signer?.sign(bytes, time: date) ?? bytes, messageID: messageID, language: language, subject: subject)
     }
 
     /// The personalized texts for `contact`: its language, subject, plain text, HTML, unsubscribe URL.

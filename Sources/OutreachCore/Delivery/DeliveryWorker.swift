@@ -41,8 +41,10 @@ public final class DeliveryContext: Sendable {
     func setRunning(_ campaigns: [Campaign]) throws {
         let known = state.withLock { Set($0.composers.keys) }
         var new: [Int64: InvitationComposer] = [:]
-        for c in campaigns where !known.contains(c.id!) {
-            new[c.id!] = try InvitationComposer(campaign: c, sender: settings.sender, links: links)
+        let fresh = campaigns.filter { !known.contains($0.id!) }
+        let signer = fresh.isEmpty ? nil : try settings.dkimSigner()
+        for c in fresh {
+            new[c.id!] = try InvitationComposer(campaign: c, sender: settings.sender, links: links, signer: signer)
         }
         state.withLock { s in
             s.running = campaigns.map { $0.id! }.shuffled()
