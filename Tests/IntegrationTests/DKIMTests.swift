@@ -134,6 +134,29 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: w.path("rsa.pem"))) == before)
     }
 
+    /// The daemon's workers sign too: what smtp-sink received verifies.
+    @Test func deliveredMessagesAreSigned() throws {
+        let w = try Workspace()
+        let records = try keygen(w)
+        configure(w, rsa: w.path("rsa.pem"), ed25519: w.path("ed25519.pem"))
+        #expect(try w.outreach("contacts", "import", "Config/sample-contacts.csv").status == 0)
+        #expect(try w.outreach("campaign", "create", "c", "--template", "new-year-gathering").status == 0)
+        #expect(try w.outreach("campaign", "launch", "c").status == 0)
+        let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
+        let daemon = try Daemon(w, smtpPort: sink.port)
+        #expect(try w.finished(), "\(daemon.output)")
+        #expect(daemon.stop() == 0)
+        // smtp-sink writes LF line ends after its own header lines; ours start at the first signature.
+        try FileManager.default.createDirectory(atPath: w.path("eml"), withIntermediateDirectories: true)
+        let dumps = try FileManager.default.contentsOfDirectory(atPath: sink.folder.path)
+        for (i, name) in dumps.enumerated() {
+            let text = try String(contentsOfFile: sink.folder.appendingPathComponent(name).path, encoding: .utf8)
+            let start = try #require(text.range(of: "\nDKIM-Signature: "), "\(name) is not signed")
+            try w.write("eml/\(i).eml", text[text.index(after: start.lowerBound)...].replacingOccurrences(of: "\n", with: "\r\n"))
+        }
+        expectSignedAndTamperProof(try verify(w, records: records), count: 47)
+    }
+
     @Test func withoutKeysMessagesStayUnsigned() throws {
         let w = try Workspace()
         let r = try preview(w, contact: "dung.nguyen@example.de")

@@ -101,6 +101,25 @@ import Testing
         for line in text.components(separatedBy: "\r\n") { #expect(line.utf8.count <= 78, "\(line)") }
     }
 
+    @Test func theComposerSignsEachMessageOnceOverItsFinalBytes() throws {
+        let plain = try GoldenTests().composer("new-year-gathering", "Config/events/new-year-gathering-2027.yaml")
+        let signer = try DKIMSigner(domain: "cantho.gov.vn", keys: [
+            try DKIMKey.generate(selector: "rsa2027", algorithm: .rsa), try DKIMKey.generate(selector: "ed2027", algorithm: .ed25519),
+        ])
+        let composer = try InvitationComposer(campaign: Campaign(
+            id: 7, slug: "golden", templateName: "new-year-gathering", purpose: plain.template.source.purpose,
+            templateSnapshot: String(decoding: try JSONEncoder().encode(plain.template.source), as: UTF8.self), eventFile: nil,
+            eventSnapshot: try plain.event.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, segment: "", subject: nil,
+            status: .draft, scheduledAtMs: nil, createdAt: "", launchedAt: nil, finishedAt: nil), sender: plain.sender, links: plain.links, signer: signer)
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        let text = String(decoding: composer.compose(GoldenTests.contact(language: "vi"), date: date).bytes, as: UTF8.self)
+        #expect(text.hasPrefix("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=cantho.gov.vn;\r\n s=rsa2027; t=1800000000;"))
+        #expect(text.components(separatedBy: "DKIM-Signature:").count == 3)
+        let second = try #require(text.range(of: "\r\nDKIM-Signature: v=1; a=ed25519-sha256;"))
+        #expect(text[second.upperBound...].contains("\r\nFrom: "))
+        #expect(!String(decoding: plain.compose(GoldenTests.contact(language: "vi"), date: date).bytes, as: UTF8.self).contains("DKIM-Signature"))
+    }
+
     @Test func aKeyFileReadableByOthersIsRefusedNamingTheFileAndTheFix() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dkim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

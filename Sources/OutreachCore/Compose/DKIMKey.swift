@@ -76,12 +76,13 @@ public struct DKIMKey: Sendable {
         }
     }
 
-    /// The private key as PKCS#8 PEM (what `openssl genpkey` writes).
+    /// The private key as PKCS#8 PEM (what `openssl genpkey` writes), ending with a line break.
     public var pemRepresentation: String {
-        switch secret {
+        let pem = switch secret {
         case .rsa(let key): key.pkcs8PEMRepresentation
         case .ed25519(let key): key.pemRepresentation
         }
+        return pem.hasSuffix("\n") ? pem : pem + "\n"
     }
 
     /// The `p=` tag of the DNS record: the SubjectPublicKeyInfo DER for RSA (RFC 6376), the raw
