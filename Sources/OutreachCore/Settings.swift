@@ -27,10 +27,13 @@ public struct Settings: Sendable {
     public var maxAge: Duration = .seconds(3 * 86_400)
     public var retrySchedule: [Duration] = [.seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(10_800), .seconds(21_600)]
     public var relayCooldown: Duration = .seconds(60)
-    /// DKIM signing (`dkim.*`): without a key file, messages go unsigned. See `Settings+DKIM.swift`.
+    /// `dkim.domain`: the signatures' `d=` (default: the domain of `sender.from`).
     public var dkimDomain: String?
+    /// `dkim.selector` and `dkim.key_file`: the RSA key and where its public half is published.
     public var dkimSelector: String?
     public var dkimKeyFile: String?
+    /// `dkim.ed25519_selector` and `dkim.ed25519_key_file`: the same for the Ed25519 key.
+    /// Without either key file, messages go unsigned (see `Settings+DKIM.swift`).
     public var dkimEd25519Selector: String?
     public var dkimEd25519KeyFile: String?
 

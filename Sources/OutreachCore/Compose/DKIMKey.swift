@@ -150,13 +150,21 @@ public struct DKIMKey: Sendable {
 
 /// Why a DKIM key could not be used, naming the file and what to do.
 public enum DKIMKeyError: Error, CustomStringConvertible, Equatable {
+    /// The file is missing or cannot be read.
     case unreadable(file: String, reason: String)
+    /// Group or others may read the private key (`mode` is its permission bits).
     case tooOpen(file: String, mode: UInt32)
+    /// The file holds no private key of the expected algorithm in PEM (or an RSA key under 2048 bits).
     case notAKey(file: String, expected: DKIMKey.Algorithm)
+    /// The file holds a key of the other algorithm.
     case wrongAlgorithm(file: String, expected: DKIMKey.Algorithm, found: DKIMKey.Algorithm)
+    /// `keygen` never overwrites a key.
     case exists(file: String)
+    /// The new key file could not be written.
     case cannotWrite(file: String, reason: String)
+    /// A selector that is not a DNS name (it would also change the signature's tags).
     case badSelector(String)
+    /// A `d=` domain that is not a DNS name.
     case badDomain(String)
 
     public var description: String {
