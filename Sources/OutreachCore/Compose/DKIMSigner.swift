@@ -90,10 +90,12 @@ public struct DKIMSigner: Sendable {
     static func canonicalHeaders(_ names: [[UInt8]], _ fields: [DKIMCanonicalization.Field], in m: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(2048)
-        var used: [[UInt8]: Int] = [:]
+        var used = [Int](repeating: 0, count: names.count)  // by the index of a name's first entry
         for name in names {
-            let skip = used[name, default: 0]
-            used[name] = skip + 1
+            // How many times the name came before in the list: that many instances are taken.
+            let first = names.firstIndex(of: name)!
+            let skip = used[first]
+            used[first] += 1
             var seen = 0
             for f in fields.reversed() where DKIMCanonicalization.field(f, in: m, isNamed: name) {
                 if seen == skip { DKIMCanonicalization.appendHeader(f, of: m, to: &out); break }
