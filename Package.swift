@@ -55,6 +55,7 @@ let package = Package(
             "OutreachModel", "OutreachLinks",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "OutreachCampaigns", dependencies: [

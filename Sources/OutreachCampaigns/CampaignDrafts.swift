@@ -63,7 +63,7 @@ extension InvitationComposer {
     /// The composer of `campaign`: its frozen template and event, its subject.
     /// A reminder or notice carries the invitation's calendar UID, the event's SEQUENCE now, and
     /// for a notice the event before the change.
-    public init(campaign: Campaign, sender: Sender, links: Links) throws {
+    public init(campaign: Campaign, sender: Sender, links: Links, signer: DKIMSigner? = nil) throws {
         let revision = try campaign.parentId.map { parentID in
             EventRevision(invitationSlug: campaign.parentSlug ?? campaign.slug, invitationID: parentID,
                           sequence: campaign.eventSequence, cancelled: campaign.kind == .cancellation,
@@ -72,6 +72,7 @@ extension InvitationComposer {
             ? EventRevision(invitationSlug: campaign.slug, invitationID: campaign.id!, sequence: campaign.eventSequence,
                             cancelled: false, previousEvent: nil) : nil)
         try self.init(campaignID: campaign.id!, slug: campaign.slug, template: try InvitationTemplate(snapshot: campaign.templateSnapshot),
-                      event: try campaign.event, subject: campaign.subject, sender: sender, links: links, revision: revision)
+                      event: try campaign.event, subject: campaign.subject, sender: sender, links: links, revision: revision,
+                      signer: signer)
     }
 }

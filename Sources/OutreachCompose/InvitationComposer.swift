@@ -20,6 +20,8 @@ public struct InvitationComposer: Sendable {
     public let subjectOverride: String?
     public let sender: Sender
     public let links: Links
+    /// Signs each message's final bytes with DKIM; nil: unsigned.
+    public let signer: DKIMSigner?
     /// For a reminder or notice: the invitation it follows (UID, SEQUENCE, RSVP links, what changed).
     public let revision: EventRevision?
     /// The calendar's method: CANCEL for a cancellation, PUBLISH otherwise.
@@ -43,7 +45,8 @@ public struct InvitationComposer: Sendable {
     /// A composer for campaign `campaignID` (`slug`), its template and event as frozen into it,
     /// and `subject` instead of the template's when given; `revision` for a reminder or notice.
     public init(campaignID: Int64, slug: String, template: InvitationTemplate, event: Event?, subject: String?,
-                sender: Sender, links: Links, revision: EventRevision? = nil) throws {
+                sender: Sender, links: Links, revision: EventRevision? = nil, signer: DKIMSigner? = nil) throws {
+        self.signer = signer
         self.revision = revision
         calendarMethod = revision?.cancelled == true ? .cancel : .publish
         self.campaignID = campaignID
@@ -117,7 +120,8 @@ public struct InvitationComposer: Sendable {
             listID: listID, unsubscribeURL: values[PersonalField.unsubscribeURL.rawValue], unsubscribeMailto: unsubscribeMailto,
             text: text, html: html, calendar: calendar, calendarMethod: calendarMethod, fromHeader: fromHeader,
             subjectHeader: test ? nil : subjectHeaders[language], textQuotedPrintable: textQP, htmlQuotedPrintable: htmlQP)
-        return ComposedMessage(bytes: message.bytes(), messageID: messageID, language: language, subject: subject)
+        let bytes = message.bytes()
+        return ComposedMessage(bytes: signer?.sign(bytes, time: date) ?? bytes, messageID: messageID, language: language, subject: subject)
     }
 
     /// The personalized texts for `contact`: its language, subject, plain text, HTML, unsubscribe URL.

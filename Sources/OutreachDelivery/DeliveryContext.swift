@@ -75,8 +75,10 @@ public final class DeliveryContext: Sendable {
     func setRunning(_ campaigns: [Campaign]) throws {
         let known = state.withLock { Set($0.composers.keys) }
         var new: [Int64: InvitationComposer] = [:]
-        for c in campaigns where !known.contains(c.id!) {
-            new[c.id!] = try InvitationComposer(campaign: c, sender: settings.sender, links: links)
+        let fresh = campaigns.filter { !known.contains($0.id!) }
+        let signer = fresh.isEmpty ? nil : try settings.dkimSigner()
+        for c in fresh {
+            new[c.id!] = try InvitationComposer(campaign: c, sender: settings.sender, links: links, signer: signer)
         }
         let newcomers = state.withLock { s -> Bool in
             let was = Set(s.running)

@@ -29,6 +29,15 @@ public struct Settings: Sendable {
     public var maxAge: Duration = .seconds(3 * 86_400)
     public var retrySchedule: [Duration] = [.seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(10_800), .seconds(21_600)]
     public var relayCooldown: Duration = .seconds(60)
+    /// `dkim.domain`: the signatures' `d=` (default: the domain of `sender.from`).
+    public var dkimDomain: String?
+    /// `dkim.selector` and `dkim.key_file`: the RSA key and where its public half is published.
+    public var dkimSelector: String?
+    public var dkimKeyFile: String?
+    /// `dkim.ed25519_selector` and `dkim.ed25519_key_file`: the same for the Ed25519 key.
+    /// Without either key file, messages go unsigned (`Settings.dkimSigner()`).
+    public var dkimEd25519Selector: String?
+    public var dkimEd25519KeyFile: String?
     /// The configuration file these settings were read from (nil: defaults and environment only).
     public var configFile: String?
 

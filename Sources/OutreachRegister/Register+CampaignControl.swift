@@ -30,7 +30,7 @@ public struct CampaignStatus: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case slug, status, reason, queued, sending, sent, retry, failed, skipped, cancelled, unconfirmed, total, relays
-        case rate, etaSeconds, unknownOutcomes, rsvp, tests
+        case rate, etaSeconds, unknownOutcomes, rsvp, tests, scheduledAt, of, kind
     }
 
     /// Every key always present: `reason` is null, not missing, when there is none.
@@ -44,6 +44,7 @@ public struct CampaignStatus: Sendable, Encodable {
         }
         try c.encode(relays, forKey: .relays); try c.encode(rate, forKey: .rate); try c.encode(etaSeconds, forKey: .etaSeconds)
         try c.encode(rsvp, forKey: .rsvp)
+        try c.encode(scheduledAt, forKey: .scheduledAt); try c.encode(of, forKey: .of); try c.encode(kind, forKey: .kind)
     }
 }
 

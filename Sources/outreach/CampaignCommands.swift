@@ -88,7 +88,8 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             let (settings, register) = try await global.register()
             let campaign = try register.campaign(slug)
-            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links())
+            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links(),
+                                                  signer: try settings.dkimSigner())
             let recipients = try register.recipients(campaign, only: contact).map(\.recipient)
             if let contact, recipients.isEmpty {
                 throw CampaignError.noRecipient("\(contact) is not a recipient of \(slug) (not in its segment, without the consent it needs, or suppressed)")

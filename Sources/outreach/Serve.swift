@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
+import OutreachCompose
 import OutreachDelivery
 import OutreachLinks
 import OutreachModel
@@ -32,6 +33,7 @@ struct Serve: AsyncParsableCommand {
         let (settings, register) = try await global.register(pageCacheKiB: 512)
         try checkBaseURL(settings.httpBaseURL)
         let links = try settings.links()
+        _ = try settings.dkimSigner()  // a DKIM key that cannot be used stops the daemon now, not at its first campaign
         let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)
         let app = try buildApplication(web, logger: logger)
         let delivery = DeliveryService(context: DeliveryContext(register: register, settings: settings, links: links, logger: logger),

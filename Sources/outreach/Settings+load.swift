@@ -129,5 +129,11 @@ extension Settings {
             }
             retrySchedule = steps
         }
+        dkimDomain = optional("dkim.domain")
+        dkimSelector = optional("dkim.selector")
+        dkimKeyFile = optional("dkim.key_file")
+        dkimEd25519Selector = optional("dkim.ed25519_selector")
+        dkimEd25519KeyFile = optional("dkim.ed25519_key_file")
+        try checkDKIM()
     }
 }
