@@ -15,6 +15,8 @@ public struct ContactRow: Sendable {
     public var tags: [String]
     public var attributes: [String: String]
     public var consentGiven: Bool
+    /// True when the file says yes or no to consent for this row (not when it says nothing).
+    public var consentStated: Bool
     public var evidence: String?
     public var warnings: [String]
 
@@ -78,10 +80,11 @@ public struct ContactRow: Sendable {
         }
         tags = value(.tags).map(ContactRow.tags) ?? []
         consentGiven = false
+        consentStated = false
         if let text = value(.consent) {
             switch readings.consent(text) {
-            case .some(true): consentGiven = true
-            case .some(false): break
+            case .some(true): consentGiven = true; consentStated = true
+            case .some(false): consentStated = true
             case nil: notes.append("consent \"\(text)\" is neither yes nor no; recorded as pending")
             }
         }
