@@ -52,7 +52,7 @@ import Testing
 
     @Test func salutationsWorkWithTheComposedNames() {
         let dung = full("Nguyễn", "Văn", "Dũng")!
-        #expect(Salutation.greeting(name: dung, addressedAs: nil, honorific: "Ông", kind: .other, contactLanguage: nil, language: "vi")
+        #expect(Salutation.greeting(name: dung, addressedAs: nil, honorific: "Ông", kind: .other, contactLanguage: "vi", language: "vi")
                 == "Kính gửi Ông Dũng")
         let haruka = full("佐藤", "", "遥")!
         #expect(Salutation.greeting(name: haruka, addressedAs: nil, honorific: nil, kind: .other, contactLanguage: "ja", language: "ja")

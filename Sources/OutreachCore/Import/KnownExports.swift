@@ -90,11 +90,13 @@ struct KnownExport {
             }
             if take { consumed.insert(index) }
         }
-        emails = emailSlots.keys.sorted().compactMap { slot in emailSlots[slot]!.value.map { ($0, emailSlots[slot]!.label) } }
+        emails = emailSlots.keys.sorted().compactMap { slot in emailSlots[slot]!.value.map { (value: $0, label: emailSlots[slot]!.label) } }
         places = placeSlots.keys.sorted { KnownExport.placeOrder($0) < KnownExport.placeOrder($1) }.map { placeSlots[$0]! }
-        otherColumns = headers.indices.filter { !consumed.contains($0) }
-        otherHeaders = otherColumns.map { headers[$0] }
-        consumedHeaders = Set(consumed.map { folded[$0] })
+        let taken = consumed
+        let others = headers.indices.filter { !taken.contains($0) }
+        otherColumns = others
+        otherHeaders = others.map { headers[$0] }
+        consumedHeaders = Set(taken.map { folded[$0] })
     }
 
     /// Headers only Outlook's export has next to `E-mail Address` and the name parts.
@@ -142,7 +144,7 @@ struct KnownExport {
             return first.isEmpty ? nil : first
         }
         var contact = SourceContact()
-        contact.fullName = fullName.lazy.compactMap(cell).first
+        contact.fullName = fullName.lazy.compactMap { cell($0) }.first
         contact.name = PersonName(family: cell(family) ?? "", middle: cell(middle) ?? "", given: cell(given) ?? "")
         contact.honorific = cell(honorific)
         contact.organization = cell(organization)
@@ -169,7 +171,9 @@ struct KnownExport {
             case .city: contact.city = contact.city ?? value
             case .country: contact.country = contact.country ?? value
             case .language: contact.language = contact.language ?? value
-            case .tags: contact.tags += SourceContact.tags([value]).filter { !contact.tags.contains($0) }
+            case .tags:
+                let known = contact.tags
+                contact.tags += SourceContact.tags([value]).filter { !known.contains($0) }
             default: break
             }
         }

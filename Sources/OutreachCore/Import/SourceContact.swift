@@ -50,14 +50,14 @@ struct SourceContact {
         func language(_ text: String) -> String? {
             if let known = languages[text] { return known }
             let tag = Language.tag(text)
-            languages[text] = tag
+            languages[text] = .some(tag)
             return tag
         }
 
         func country(_ text: String) -> String? {
             if let known = countries[text] { return known }
             let code = Country.code(text)
-            countries[text] = code
+            countries[text] = .some(code)
             return code
         }
     }
