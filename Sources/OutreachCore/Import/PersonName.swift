@@ -3,8 +3,11 @@ import Foundation
 /// A person's name that a contact source gives in parts (family, middle, given), put together in
 /// the order of the name's culture: "Nguyễn Văn Dũng", "佐藤 遥", "김민준", "Sarah Miller".
 public struct PersonName: Sendable, Equatable {
+    /// The family name (Nguyễn, 佐藤, Miller).
     public var family: String
+    /// Middle names (Văn, Thị); often empty.
     public var middle: String
+    /// The given name, the one a person is called by (Dũng, 遥, Sarah).
     public var given: String
 
     /// Whose way of writing a name applies.

@@ -8,8 +8,11 @@ import Foundation
 public struct VCardReader: Sendable {
     /// A file that cannot be read as vCards at all; nothing is imported from it.
     public enum Failure: Error, CustomStringConvertible {
+        /// A card that the file ends inside of (a truncated export).
         case unclosedCard(card: Int, line: Int)
+        /// Nothing between BEGIN:VCARD and END:VCARD.
         case noCards
+        /// The message for staff, naming the card and line.
         public var description: String {
             switch self {
             case .unclosedCard(let card, let line): "card \(card): BEGIN:VCARD on line \(line) is never closed by END:VCARD"
@@ -25,6 +28,7 @@ public struct VCardReader: Sendable {
         var versions: Set<String> = []
     }
 
+    /// A reader; it holds no state between files.
     public init() {}
 
     /// True when the first line with text is `BEGIN:VCARD`, whatever the file is called.
