@@ -146,7 +146,9 @@ struct VCardProperty {
             }
         }
         if escaped { out.append(0x5C) }
-        return TextDecoder.nfc(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespaces))
+        while let last = out.last, last == 0x20 || last == 0x09 { out.removeLast() }
+        let first = out.firstIndex { $0 != 0x20 && $0 != 0x09 } ?? out.endIndex
+        return TextDecoder.nfc(String(decoding: out[first...], as: UTF8.self))
     }
 
     private static func split(_ value: ArraySlice<UInt8>, at separator: UInt8) -> [ArraySlice<UInt8>] {

@@ -102,7 +102,8 @@ public struct VCardReader: Sendable {
                 lineNumber += 1
                 pending = nextLine()
             }
-            guard let property = VCardProperty(logical) else { continue }
+            // Most lines (TEL, PHOTO, X-…) are skipped on their name, before their parameters are read.
+            guard VCardReader.isKept(logical), let property = VCardProperty(logical) else { continue }
             switch property.name {
             case "BEGIN" where property.isVCard:
                 depth += 1
@@ -186,12 +187,36 @@ public struct VCardReader: Sendable {
 
     /// True when the part of `line` before its first colon asks for quoted-printable.
     static func isQuotedPrintable(_ line: [UInt8]) -> Bool {
-        let head = line.prefix { $0 != 0x3A }
-        let word = Array("QUOTED-PRINTABLE".utf8)
-        guard head.count >= word.count else { return false }
-        let upper = head.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
-        for start in 0...(upper.count - word.count) where upper[start] == word[0] {
-            if upper[start..<(start + word.count)].elementsEqual(word) { return true }
+        let word: [UInt8] = Array("QUOTED-PRINTABLE".utf8)
+        var start = 0
+        while start + word.count <= line.count && line[start] != 0x3A {
+            var k = 0
+            while k < word.count && upper(line[start + k]) == word[k] { k += 1 }
+            if k == word.count { return true }
+            start += 1
+        }
+        return false
+    }
+
+    /// An ASCII letter upper-cased; any other byte as it is.
+    static func upper(_ b: UInt8) -> UInt8 { b >= 0x61 && b <= 0x7A ? b - 0x20 : b }
+
+    /// The properties read, and BEGIN/END: upper-case names.
+    static let keptNames: [[UInt8]] = ["BEGIN", "END", "VERSION", "FN", "N", "EMAIL", "ORG", "CATEGORIES", "ADR", "LANG"].map { Array($0.utf8) }
+
+    /// True when the line's property name (without its group) is one of `keptNames`, case-insensitively.
+    static func isKept(_ line: [UInt8]) -> Bool {
+        var start = 0, end = 0
+        while end < line.count && line[end] != 0x3A && line[end] != 0x3B {
+            if line[end] == 0x2E { start = end + 1 }
+            end += 1
+        }
+        guard end < line.count else { return false }
+        let length = end - start
+        for name in keptNames where name.count == length {
+            var k = 0
+            while k < length && upper(line[start + k]) == name[k] { k += 1 }
+            if k == length { return true }
         }
         return false
     }
