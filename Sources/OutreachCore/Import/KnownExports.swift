@@ -151,8 +151,8 @@ struct KnownExport {
         contact.language = cell(language)
         var primary: [String] = [], others: [String] = []
         for (value, label) in emails where value < fields.count {
-            let values = fields[value].components(separatedBy: ":::").map { $0.trimmingCharacters(in: .whitespaces) }
-            let isPrimary = label.map { $0 < fields.count && fields[$0].trimmingCharacters(in: .whitespaces).hasPrefix("*") } ?? false
+            let values = fields[value].split(separator: ":::", omittingEmptySubsequences: false).map(SourceContact.trimmed)
+            let isPrimary = label.map { $0 < fields.count && SourceContact.trimmed(fields[$0]).hasPrefix("*") } ?? false
             if isPrimary { primary += values } else { others += values }
         }
         contact.emails = primary + others
@@ -182,7 +182,7 @@ struct KnownExport {
 
     /// Google writes several values of one kind into one cell, separated by ` ::: `.
     static func firstValue(_ cell: String) -> String {
-        guard let range = cell.range(of: ":::") else { return cell.trimmingCharacters(in: .whitespaces) }
-        return cell[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+        guard let range = cell.firstRange(of: ":::") else { return SourceContact.trimmed(cell) }
+        return SourceContact.trimmed(cell[..<range.lowerBound])
     }
 }

@@ -26,9 +26,9 @@ public struct PersonName: Sendable, Equatable {
 
     /// The parts as given; each is trimmed.
     public init(family: String = "", middle: String = "", given: String = "") {
-        self.family = family.trimmingCharacters(in: .whitespaces)
-        self.middle = middle.trimmingCharacters(in: .whitespaces)
-        self.given = given.trimmingCharacters(in: .whitespaces)
+        self.family = SourceContact.trimmed(family)
+        self.middle = SourceContact.trimmed(middle)
+        self.given = SourceContact.trimmed(given)
     }
 
     /// True when no part has any text.

@@ -25,13 +25,13 @@ struct SourceContact {
         var addresses: [String] = []
         var seen: Set<String> = []
         for email in emails {
-            let trimmed = email.trimmingCharacters(in: .whitespaces)
+            let trimmed = SourceContact.trimmed(email)
             if !trimmed.isEmpty && seen.insert(trimmed.lowercased()).inserted { addresses.append(trimmed) }
         }
         // An address book may hold an entry that is no address (an Exchange name, a note):
         // the first that has an @ is the person's, if any has one.
         if let first = addresses.firstIndex(where: { $0.contains("@") }), first > 0 { addresses.insert(addresses.remove(at: first), at: 0) }
-        let whole = fullName?.trimmingCharacters(in: .whitespaces)
+        let whole = fullName.map(SourceContact.trimmed)
         let composed = (whole?.isEmpty == false ? whole : nil)
             ?? name.fullName(language: language.flatMap(readings.language), country: country.flatMap(readings.country))
         var fields = [
@@ -67,13 +67,28 @@ struct SourceContact {
     static func tags(_ labels: [String]) -> [String] {
         var tags: [String] = []
         for label in labels {
-            for piece in label.components(separatedBy: ":::") {
-                var tag = piece.trimmingCharacters(in: .whitespaces)
-                if tag.hasPrefix("*") { tag = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
-                if tag.isEmpty || ColumnMapping.fold(tag).replacingOccurrences(of: " ", with: "") == "mycontacts" { continue }
+            for piece in label.split(separator: ":::", omittingEmptySubsequences: false) {
+                var tag = SourceContact.trimmed(piece)
+                if tag.hasPrefix("*") { tag = SourceContact.trimmed(tag.dropFirst()) }
+                if tag.isEmpty || SourceContact.isMyContacts(tag) { continue }
                 if !tags.contains(tag) { tags.append(tag) }
             }
         }
         return tags
+    }
+
+    /// Google's group of all contacts, `myContacts` or `My Contacts`, in any case.
+    static func isMyContacts(_ tag: String) -> Bool {
+        let letters = tag.utf8.filter { $0 != 0x20 }
+        return letters.count == 10 && letters.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }.elementsEqual("mycontacts".utf8)
+    }
+
+    /// The text without leading and trailing spaces and tabs (other spaces are `ContactRow`'s to handle).
+    static func trimmed(_ text: some StringProtocol) -> String {
+        let whole = Substring(text)
+        let bytes = whole.utf8
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        let last = bytes.lastIndex { $0 != 0x20 && $0 != 0x09 }!
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

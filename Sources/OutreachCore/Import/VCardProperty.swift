@@ -43,31 +43,34 @@ struct VCardProperty {
     }
 
     private mutating func readParameter(_ bytes: ArraySlice<UInt8>) {
-        let text = VCardProperty.upper(bytes)
-        guard let eq = text.firstIndex(of: "=") else {
-            switch text {
-            case "QUOTED-PRINTABLE": quotedPrintable = true
-            case "BASE64": base64 = true
-            case "PREF": rank = min(rank, 1)
+        /// Upper-case, without the spaces and quotes around it.
+        func word(_ slice: ArraySlice<UInt8>) -> [UInt8] {
+            slice.drop { $0 == 0x20 || $0 == 0x22 }.reversed().drop { $0 == 0x20 || $0 == 0x22 }.reversed().map(VCardReader.upper)
+        }
+        guard let eq = bytes.firstIndex(of: 0x3D) else {
+            switch word(bytes) {
+            case Array("QUOTED-PRINTABLE".utf8): quotedPrintable = true
+            case Array("BASE64".utf8): base64 = true
+            case Array("PREF".utf8): rank = min(rank, 1)
             default: break  // 2.1 bare types: HOME, WORK, INTERNET…
             }
             return
         }
-        let key = text[..<eq].trimmingCharacters(in: .whitespaces)
-        let values = text[text.index(after: eq)...].split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
+        let key = word(bytes[..<eq])
+        let values = bytes[(eq + 1)...].split(separator: 0x2C).map(word)
         switch key {
-        case "ENCODING":
-            if values.contains("QUOTED-PRINTABLE") { quotedPrintable = true }
-            if values.contains("B") || values.contains("BASE64") { base64 = true }
-        case "CHARSET": charset = values.first
-        case "PREF": if let n = values.first.flatMap({ Int($0) }) { rank = min(rank, n) }
-        case "TYPE": if values.contains("PREF") { rank = min(rank, 1) }
+        case Array("ENCODING".utf8):
+            if values.contains(Array("QUOTED-PRINTABLE".utf8)) { quotedPrintable = true }
+            if values.contains(Array("B".utf8)) || values.contains(Array("BASE64".utf8)) { base64 = true }
+        case Array("CHARSET".utf8): charset = values.first.map { String(decoding: $0, as: UTF8.self) }
+        case Array("PREF".utf8): if let n = values.first.flatMap({ Int(String(decoding: $0, as: UTF8.self)) }) { rank = min(rank, n) }
+        case Array("TYPE".utf8): if values.contains(Array("PREF".utf8)) { rank = min(rank, 1) }
         default: break
         }
     }
 
     /// True for `BEGIN:VCARD` and `END:VCARD`'s value.
-    var isVCard: Bool { VCardProperty.upper(line[valueStart...]).trimmingCharacters(in: .whitespaces) == "VCARD" }
+    var isVCard: Bool { SourceContact.trimmed(VCardProperty.upper(line[valueStart...])) == "VCARD" }
 
     /// The value as UTF-8 bytes, quoted-printable or base64 undone and its character set read.
     func value() -> Result<[UInt8], Unreadable> {

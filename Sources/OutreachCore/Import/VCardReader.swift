@@ -175,7 +175,7 @@ public struct VCardReader: Sendable {
         }
         contact.language = card.languages.enumerated().min(by: { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) })?.element.value
         contact.tags = SourceContact.tags(card.categories)
-        if contact.emails.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        if contact.emails.allSatisfy({ SourceContact.trimmed($0).isEmpty }) {
             let who = contact.fullName ?? contact.name.fullName(language: nil, country: nil) ?? ""
             result.rejections.append(ContactRow.Rejection(
                 row: card.number, reason: who.isEmpty ? "no EMAIL: the card has no email address" : "no EMAIL: \"\(who)\" has no email address",
