@@ -94,7 +94,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Clocks", package: "swift-clocks"),
         ]),
-        .testTarget(name: "OutreachImportTests", dependencies: ["OutreachImport", "OutreachRegister", "OutreachModel"]),
+        .testTarget(name: "OutreachImportTests", dependencies: ["OutreachImport", "OutreachRegister", "OutreachModel", "OutreachCompose"]),
         .testTarget(name: "OutreachLinksTests", dependencies: ["OutreachLinks"]),
         .testTarget(name: "OutreachComposeTests", dependencies: ["OutreachCompose", "OutreachModel", "OutreachLinks"],
                     exclude: ["Golden"]),

@@ -17,6 +17,12 @@ public struct ImportReport: Sendable, Codable {
     public var rejected = 0
     public var suppressed = 0
     public var dryRun = false
+    /// What the file was read as, when not a plain CSV file: "Google Contacts export", "vCard 3.0"…
+    public var format: String?
+    /// What the file's records are called in messages: "row" (CSV) or "card" (vCard).
+    public var recordName = "row"
+    /// Records that gave more than one address (the first was imported; see `ContactExport`).
+    public var moreThanOneAddress = 0
     public var rejections: [Rejected] = []
     public var warnings: [Warning] = []
     /// How long each step took, in order (`contacts import --timing` prints them).
@@ -51,6 +57,9 @@ public struct ContactImporter: Sendable {
     public var dryRun = false
     /// Names the file in ledger sources (`import:NAME#row N`); the file's name by default.
     public var source: String?
+    /// `--consent granted`: everyone the file says nothing about consented, as `source` says
+    /// (the evidence); a row whose file says no stays pending. False: nobody is invented a consent.
+    public var consentGranted = false
     public var actor: String = ConsentLedger.staffActor
     /// Called with (rows done, rows in all) while writing.
     public var progress: (@Sendable (Int, Int) -> Void)?
@@ -95,19 +104,18 @@ public struct ContactImporter: Sendable {
     private func readRows(_ bytes: [UInt8], report: inout ImportReport, stopwatch: Stopwatch) throws -> [ContactRow] {
         let decoded: (text: String, encoding: String)
         do { decoded = try TextDecoder.decode(bytes, as: encoding) } catch { throw Failure.undecodable(error.description) }
-        let delimiter = self.delimiter ?? CSVReader.sniffDelimiter(decoded.text)
         report.encoding = decoded.encoding
-        report.delimiter = delimiter == 0x09 ? "tab" : String(UnicodeScalar(delimiter))
         stopwatch.lap("decode")
-        let records: [CSVReader.Record]
-        do { records = try CSVReader(delimiter: delimiter).records(decoded.text) } catch { throw Failure.unparsable(error.description) }
+        // A CSV file, a recognized export or vCards: records under one header either way.
+        let (header, records, unreadable) = try self.records(decoded.text, report: &report)
         stopwatch.lap("parse")
-        let header = records[0].fields
         let columns: ColumnMapping
         do { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error.description) }
-        report.rowsRead = records.count - 1
+        report.rowsRead = records.count + unreadable.count
 
-        let (valid, rejections) = ContactImporter.validate(records.dropFirst(), mapping: columns, headerCount: header.count)
+        var (valid, rejections) = ContactImporter.validate(records, mapping: columns, headerCount: header.count)
+        if !unreadable.isEmpty { rejections = (unreadable + rejections).sorted { $0.row < $1.row } }
+        if consentGranted { grantConsent(&valid) }
         for row in valid { for w in row.warnings { report.warnings.append(.init(row: row.row, message: w)) } }
         for r in rejections { report.rejections.append(.init(row: r.row, reason: r.reason, fields: r.fields)) }
         report.rejected = rejections.count

@@ -68,10 +68,11 @@ extension ImportedContact {
         }
         tags = value(.tags).map(ContactRow.tags) ?? []
         consentGiven = false
+        consentStated = false
         if let text = value(.consent) {
             switch readings.consent(text) {
-            case .some(true): consentGiven = true
-            case .some(false): break
+            case .some(true): consentGiven = true; consentStated = true
+            case .some(false): consentStated = true
             case nil: notes.append("consent \"\(text)\" is neither yes nor no; recorded as pending")
             }
         }

@@ -18,6 +18,8 @@ public struct ImportedContact: Sendable {
     public var tags: [String]
     public var attributes: [String: String]
     public var consentGiven: Bool
+    /// True when the file says yes or no to consent for this row (not when it says nothing).
+    public var consentStated = false
     public var evidence: String?
     public var warnings: [String]
 

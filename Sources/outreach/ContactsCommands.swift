@@ -33,10 +33,14 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "import", abstract: "Import contacts from a CSV export (all or nothing).")
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Import contacts from a CSV file, a Google Contacts or Outlook export, or a vCard file (all or nothing).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The CSV file.") var file: String
-        @Option(help: "Names the file in the consent ledger (default: the file name).") var source: String?
+        @Argument(help: "The CSV or vCard (.vcf) file.") var file: String
+        @Option(help: "Names the file in the consent ledger (default: the file name); with --consent granted, the evidence.") var source: String?
+        @Option(help: "granted: everyone the file says nothing about consented (say how with --source). Default: as the file says, else pending.")
+        var consent: ConsentChoice?
         @Option(help: "The file's text encoding.") var encoding: TextEncoding = .auto
         @Option(help: "The field separator (also written , or ;).") var delimiter: Delimiter = .auto
         @Option(name: .customLong("map"), help: "HEADER=field for a column the importer does not recognise (field ignore drops it).")
@@ -44,6 +48,15 @@ struct Contacts: AsyncParsableCommand {
         @Flag(help: "Do everything but write.") var dryRun = false
         @Option(help: "Write the rejected rows with their reasons to this CSV file.") var rejects: String?
         @Flag(help: "Print how long each step took (on standard error).") var timing = false
+
+        /// What `--consent` may say.
+        enum ConsentChoice: String, ExpressibleByArgument, CaseIterable { case granted, pending }
+
+        func validate() throws {
+            if consent == .granted && (source?.trimmingCharacters(in: .whitespaces) ?? "").isEmpty {
+                throw ValidationError("--consent granted needs --source \"…\" saying how these people consented (the ledger's evidence)")
+            }
+        }
 
         func run() async throws {
             let (_, register) = try await global.register()
@@ -53,13 +66,15 @@ struct Contacts: AsyncParsableCommand {
             importer.mapping = maps
             importer.dryRun = dryRun
             importer.source = source
+            importer.consentGranted = consent == .granted
             let bar = ProgressBar(label: "Importing")
             importer.progress = { done, total in if total >= 5000 { bar.update(done, of: total) } }
             let report = try importer.importFile(at: file, into: register)
             bar.finish()
-            for r in report.rejections.prefix(50) { printError("row \(r.row): \(r.reason)") }
-            if report.rejections.count > 50 { printError("… and \(report.rejections.count - 50) more rejected rows (see --rejects)") }
-            for w in report.warnings.prefix(20) { printError("row \(w.row): warning: \(w.message)") }
+            let unit = report.recordName
+            for r in report.rejections.prefix(50) { printError("\(unit) \(r.row): \(r.reason)") }
+            if report.rejections.count > 50 { printError("… and \(report.rejections.count - 50) more rejected \(unit)s (see --rejects)") }
+            for w in report.warnings.prefix(20) { printError("\(unit) \(w.row): warning: \(w.message)") }
             if report.warnings.count > 20 { printError("… and \(report.warnings.count - 20) more warnings") }
             if let rejects { try writeRejects(report, to: rejects) }
             if timing {
@@ -67,9 +82,10 @@ struct Contacts: AsyncParsableCommand {
                     printError("  " + phase.name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%7.3f s", phase.seconds))
                 }
             }
+            let read = [report.format, report.encoding, report.delimiter.isEmpty ? nil : "delimiter \(report.delimiter)"].compactMap { $0 }
             print("""
-                \(report.dryRun ? "Dry run (nothing written): " : "")\(report.fileName) (\(report.encoding), delimiter \(report.delimiter))
-                  rows read                \(report.rowsRead)
+                \(report.dryRun ? "Dry run (nothing written): " : "")\(report.fileName) (\(read.joined(separator: ", ")))
+                  \((unit + "s read").padding(toLength: 25, withPad: " ", startingAt: 0))\(report.rowsRead)
                   added                    \(report.added)
                   updated                  \(report.updated)
                   unchanged                \(report.unchanged)
@@ -77,11 +93,17 @@ struct Contacts: AsyncParsableCommand {
                   rejected                 \(report.rejected)
                   suppressed, not changed  \(report.suppressed)
                 """)
+            if report.moreThanOneAddress > 0 {
+                print("  more than one address    \(report.moreThanOneAddress) (the first is the contact's; the others are kept as \"other emails\")")
+            }
+            if report.format != nil && consent != .granted {
+                print("  consent                  pending for everyone new: the file says nothing about consent (ask with the consent request, or give --consent granted --source \"…\")")
+            }
         }
 
         /// UTF-8 with BOM so Excel opens it with the right characters.
         func writeRejects(_ report: ImportReport, to path: String) throws {
-            var text = "\u{FEFF}row,reason,fields\r\n"
+            var text = "\u{FEFF}\(report.recordName),reason,fields\r\n"
             for r in report.rejections {
                 text += "\(r.row),\(csvField(r.reason)),\(csvField(r.fields.joined(separator: " | ")))\r\n"
             }

@@ -8,19 +8,23 @@ import Testing
         let r = try Workspace().run(outreachBinary, ["contacts", "import", "--help"])
         #expect(r.status == 0)
         #expect(r.stdout.trimmingCharacters(in: .newlines) == """
-            OVERVIEW: Import contacts from a CSV export (all or nothing).
+            OVERVIEW: Import contacts from a CSV file, a Google Contacts or Outlook export,
+            or a vCard file (all or nothing).
 
-            USAGE: outreach contacts import [--config <config>] [--database <database>] <file> [--source <source>] [--encoding <encoding>] [--delimiter <delimiter>] [--map <map> ...] [--dry-run] [--rejects <rejects>] [--timing]
+            USAGE: outreach contacts import [--config <config>] [--database <database>] <file> [--source <source>] [--consent <consent>] [--encoding <encoding>] [--delimiter <delimiter>] [--map <map> ...] [--dry-run] [--rejects <rejects>] [--timing]
 
             ARGUMENTS:
-              <file>                  The CSV file.
+              <file>                  The CSV or vCard (.vcf) file.
 
             OPTIONS:
               --config <config>       Configuration file (else $OUTREACH_CONFIG,
                                       /etc/outreach/outreach.yaml, Config/outreach.yaml).
               --database <database>   SQLite database file (wins over database.path).
               --source <source>       Names the file in the consent ledger (default: the
-                                      file name).
+                                      file name); with --consent granted, the evidence.
+              --consent <consent>     granted: everyone the file says nothing about
+                                      consented (say how with --source). Default: as the
+                                      file says, else pending. (values: granted, pending)
               --encoding <encoding>   The file's text encoding. (values: auto, utf-8,
                                       utf-16, windows-1258; default: auto)
               --delimiter <delimiter> The field separator (also written , or ;). (values:
