@@ -85,6 +85,7 @@ extension Register {
         registerCampaignMigrations(&migrator)
         registerChecksMigration(&migrator)
         registerRegisterV2Migration(&migrator)
+        registerHardeningMigration(&migrator)
         return migrator
     }
 }
