@@ -21,6 +21,8 @@ public struct MIMEMessage: Sendable {
     public var text: String
     public var html: String
     public var calendar: String?
+    /// The language the texts are written in (`Content-Language`, RFC 3282).
+    public var contentLanguage: String?
     /// The From and Subject header lines (with their CRLF) when already encoded: a composer
     /// sending thousands of messages from one sender under one subject encodes them once.
     public var fromHeader: String? = nil
@@ -41,6 +43,9 @@ public struct MIMEMessage: Sendable {
         put("Date: \(MIMEMessage.rfc5322Date(date))\r\n")
         put("Message-ID: \(messageID)\r\n")
         put("MIME-Version: 1.0\r\n")
+        if let contentLanguage, !contentLanguage.isEmpty, contentLanguage.utf8.allSatisfy({ $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }) {
+            put("Content-Language: \(contentLanguage)\r\n")
+        }
         if let listID { put("List-Id: <\(listID)>\r\n") }
         if let unsubscribeURL {
             let mailto = unsubscribeMailto.map { ",\r\n <\($0)>" } ?? ""
