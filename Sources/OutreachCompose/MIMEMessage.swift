@@ -43,7 +43,7 @@ public struct MIMEMessage: Sendable {
         put("Date: \(MIMEMessage.rfc5322Date(date))\r\n")
         put("Message-ID: \(messageID)\r\n")
         put("MIME-Version: 1.0\r\n")
-        if let contentLanguage, !contentLanguage.isEmpty, contentLanguage.utf8.allSatisfy({ $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }) {
+        if let contentLanguage, MIMEMessage.isLanguageTag(contentLanguage) {
             put("Content-Language: \(contentLanguage)\r\n")
         }
         if let listID { put("List-Id: <\(listID)>\r\n") }
@@ -86,6 +86,13 @@ public struct MIMEMessage: Sendable {
             }
         }
         put("--\(boundary)--\r\n")
+    }
+
+    /// Letters, digits and hyphens only: a language tag can carry nothing else into a header.
+    static func isLanguageTag(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { b in
+            b == 0x2D || (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+        }
     }
 
     /// A random boundary; `=_` never occurs in quoted-printable or base64 text.

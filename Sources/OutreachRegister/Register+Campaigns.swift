@@ -20,7 +20,7 @@ extension Register {
         return try dbWriter.read { db in
             try Row.fetchAll(db, sql: "SELECT c.language, c.kind, count(*) FROM contacts c WHERE \(condition) GROUP BY c.language, c.kind",
                              arguments: arguments)
-                .map { ($0[0], ContactKind(rawValue: $0[1]) ?? .other, $0[2]) }
+                .map { ($0[0], ($0[1] as String?).flatMap(ContactKind.init(rawValue:)) ?? .other, $0[2]) }
         }
     }
 

@@ -16,7 +16,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
-        } catch where Register.isBusy(error) {
+        } catch let error where Register.isBusy(error) {
             context.logger.warning("database busy", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
             response = Self.plain(.serviceUnavailable, "The service is busy. Please try again in a moment.\n")
             response.headers[.retryAfter] = "\(Self.retryAfterSeconds)"

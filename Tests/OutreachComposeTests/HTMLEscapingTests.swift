@@ -23,9 +23,11 @@ import Testing
                                                   sender: prepared.sender, links: prepared.links)
         var contact = GoldenTests.contact(language: "en")
         contact.name = Self.attack
+        // (Outside #expect: its macro expansion trips over a quote followed by a combining mark.)
+        let markedQuote = "\"" + "\u{301}"
         for composer in [prepared, perRecipient] {
             let html = composer.render(contact).html
-            #expect(!html.contains("\"\u{301}"), "an unescaped quote with its mark")
+            #expect(!html.contains(markedQuote), "an unescaped quote with its mark")
             #expect(!html.contains("<\u{301}script"))
         }
         #expect(perRecipient.render(contact).html.contains("title=\"x&quot;\u{301} onmouseover"))

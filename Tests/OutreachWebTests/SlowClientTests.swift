@@ -87,11 +87,11 @@ import Testing
     /// own below `http.max_connections` and still answers `/healthz` within 2 s.
     @Test func fifteenHundredIdleConnectionsStillLeaveRoomForHealthz() async throws {
         var saved = rlimit()
-        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &saved)
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &saved)
         var limited = saved
         limited.rlim_cur = min(saved.rlim_max, 2_800)
-        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limited)
-        defer { setrlimit(Int32(RLIMIT_NOFILE.rawValue), &saved) }
+        setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limited)
+        defer { setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &saved) }
         try await live(.init(readTimeout: .seconds(60), idleTimeout: .seconds(60), maxConnections: 1000)) { port in
             var idle: [RawConnection] = []
             for _ in 0..<1500 {

@@ -71,9 +71,9 @@ final class ConnectionWatch: @unchecked Sendable {
         guard id != nil else { return }
         let deadline: NIODeadline, reason: String
         if let since = readingSince {
-            (deadline, reason) = (since + .nanoseconds(limits.readTimeout.nanoseconds), "read")
+            (deadline, reason) = (since + .nanoseconds(limits.readTimeout.inNanoseconds), "read")
         } else if answering == 0 {
-            (deadline, reason) = (idleSince + .nanoseconds(limits.idleTimeout.nanoseconds), "idle")
+            (deadline, reason) = (idleSince + .nanoseconds(limits.idleTimeout.inNanoseconds), "idle")
         } else {
             return
         }
@@ -87,7 +87,7 @@ final class ConnectionWatch: @unchecked Sendable {
 }
 
 extension Duration {
-    var nanoseconds: Int64 {
+    var inNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
