@@ -125,7 +125,9 @@ import Testing
         let path = folder.appendingPathComponent("outreach.sqlite").path
         let f = try Fixture(register: try Register(path: path, busyTimeout: 0.2))
         // Another process holds the write lock (as a long import would).
-        let other = try DatabaseQueue(path: path)
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: path, configuration: configuration)
         try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
         try await f.test { client in
             let (headers, body) = form("List-Unsubscribe=One-Click")
