@@ -32,8 +32,13 @@ func parseCSV(_ text: String) -> [[String]] {
     return rows
 }
 
-/// One field for a CSV file the test writes (always quoted).
-func quotedCSV(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+/// One field for a CSV file the test writes (always quoted; quotes doubled byte by byte, since a
+/// quote with a combining mark is one Character that `replacingOccurrences` would not see).
+func quotedCSV(_ text: String) -> String {
+    var out: [UInt8] = [0x22]
+    for b in text.utf8 { out.append(b); if b == 0x22 { out.append(0x22) } }
+    return String(decoding: out + [0x22], as: UTF8.self)
+}
 
 /// Cells a spreadsheet would run as a formula.
 func looksLikeFormula(_ cell: String) -> Bool {
