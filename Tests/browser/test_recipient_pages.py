@@ -238,7 +238,10 @@ def test_cjk_details_labels_stay_on_one_line(world, browser, tmp_path):
         lang = str(msg["Content-Language"])
         assert lang in CJK, f"{msg['To']} got {lang}"
         page = tmp_path / f"invitation-{lang}.html"
-        page.write_text(msg.get_body(preferencelist=("html",)).get_content(), encoding="utf-8")
+        # As a phone's mail app shows it: laid out at the screen's width (412 CSS px).
+        page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8">'
+                        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body style="margin:0">'
+                        + msg.get_body(preferencelist=("html",)).get_content() + "</body></html>", encoding="utf-8")
         browser.open(page.as_uri())
         lines = browser.driver.execute_script("""
             return Array.from(document.querySelectorAll('td[style*="font-weight:bold"][style*="vertical-align:top"]')).map(td => {
@@ -247,6 +250,7 @@ def test_cjk_details_labels_stay_on_one_line(world, browser, tmp_path):
                 const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
                 return [td.textContent, tops.size];
             });""")
+        assert browser.driver.execute_script("return window.innerWidth") == 412
         browser.screenshot(f"invitation-details-{lang}")
         assert len(lines) >= 4, f"no details labels found in the {lang} invitation"
         broken = [(label, n) for label, n in lines if n != 1]
