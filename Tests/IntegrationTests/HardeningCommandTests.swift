@@ -19,19 +19,15 @@ import Testing
 
     @Test func tenCommandsStartedTogetherOnAFreshInstallShareOneSecret() throws {
         let w = try campaignWorkspace()
-        var processes: [Process] = []
-        for n in 0..<10 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: outreachBinary)
-            p.arguments = ["--database", w.database, "campaign", "preview", "c1", "--out", w.path("eml-\(n)")]
-            p.currentDirectoryURL = repositoryRoot
-            p.environment = w.environment
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            processes.append(p)
-        }
-        for p in processes { try p.run() }
-        for p in processes { p.waitUntilExit(); #expect(p.terminationStatus == 0) }
+        // Started together by one launcher, as a user's scripts (or cron) would start them.
+        let commands = (0..<10).map { n in [outreachBinary, "--database", w.database, "campaign", "preview", "c1", "--out", w.path("eml-\(n)")] }
+        let launcher = """
+            import json, subprocess, sys
+            ps = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for c in json.loads(sys.argv[1])]
+            sys.exit(max(p.wait() for p in ps))
+            """
+        let argv = String(decoding: try JSONSerialization.data(withJSONObject: commands), as: UTF8.self)
+        #expect(try w.run("/usr/bin/python3", ["-c", launcher, argv]).status == 0)
         var links: Set<String> = []
         for n in 0..<10 {
             let folder = w.path("eml-\(n)")
@@ -103,7 +99,7 @@ import Testing
             for cell in row { #expect(!looksLikeFormula(cell), "\(cell)") }
         }
         for p in people {
-            let row = try #require(rows.first { $0[0] == p.0 })
+            let row = try #require(rows.first { $0[0] == p.0 && $0.count == 10 })
             #expect(row[1] == (looksLikeFormula(p.1) ? "'" + p.1 : p.1))
             #expect(row[6] == (looksLikeFormula(p.2) ? "'" + p.2 : p.2))
         }
@@ -118,7 +114,7 @@ import Testing
         #expect(rsvps.count == 5)
         for cell in rsvps.joined() { #expect(!looksLikeFormula(cell), "\(cell)") }
         let quotedName = people[1].1
-        #expect(rsvps.contains { $0[1] == quotedName })
+        #expect(rsvps.contains { $0.count > 1 && $0[1] == quotedName })
     }
 
     /// Random awkward names and organizations: `contacts list --format csv` parses back, cell for
@@ -139,6 +135,7 @@ import Testing
         #expect(rows.count == json.count + 1, "seed \(seed)")
         for (row, item) in zip(rows.dropFirst(), json) {
             #expect(row.count == 10, "seed \(seed): \(row)")
+            guard row.count == 10 else { continue }
             for cell in row { #expect(!looksLikeFormula(cell), "seed \(seed): \(cell.unicodeScalars.map { String($0.value, radix: 16) })") }
             for (index, key) in [(1, "name"), (6, "organization")] {
                 let value = item[key] as? String ?? ""
