@@ -82,10 +82,11 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         self.key = localText.lowercased() + "@" + domain
     }
 
-    /// Letters and digits of any script.
+    /// Letters and digits of any script (not combining marks, many of which Unicode counts as
+    /// alphabetic: U+0367 COMBINING LATIN SMALL LETTER U would otherwise start a label).
     static func isLetterOrDigit(_ s: Unicode.Scalar) -> Bool {
         if s.isASCII { return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") }
-        return s.properties.isAlphabetic || s.properties.numericType != nil
+        return !isMark(s) && (s.properties.isAlphabetic || s.properties.numericType != nil)
     }
 
     /// Combining marks (accents written as a scalar of their own).

@@ -33,12 +33,25 @@ import Testing
         let enders = Set("\"<>,;:()[]\\".unicodeScalars)
         var accepted = 0
         for _ in 0..<20_000 {
-            var scalars = String.UnicodeScalarView()
-            for _ in 0..<Int.random(in: 1...24, using: &g) {
-                let pool = pools[Int.random(in: 0..<pools.count, using: &g)]
-                scalars.append(Unicode.Scalar(pool[Int.random(in: 0..<pool.count, using: &g)])!)
+            func piece(_ count: Int, from chosen: [[UInt32]]) -> String {
+                var scalars = String.UnicodeScalarView()
+                for _ in 0..<count {
+                    let pool = chosen[Int.random(in: 0..<chosen.count, using: &g)]
+                    scalars.append(Unicode.Scalar(pool[Int.random(in: 0..<pool.count, using: &g)])!)
+                }
+                return String(scalars)
             }
-            let text = String(scalars)
+            // Half free-form, half shaped like an address (letters and marks around one @ and a
+            // dot) with awkward scalars slipped in, so that both outcomes are well exercised.
+            let text: String
+            if Bool.random(using: &g) {
+                text = piece(Int.random(in: 1...24, using: &g), from: pools)
+            } else {
+                let lettersAndMarks = [pools[0], pools[1], pools[4], pools[7]]
+                text = piece(Int.random(in: 1...6, using: &g), from: lettersAndMarks) + piece(Int.random(in: 0...1, using: &g), from: pools)
+                    + "@" + piece(Int.random(in: 1...6, using: &g), from: lettersAndMarks) + piece(Int.random(in: 0...1, using: &g), from: pools)
+                    + ".org"
+            }
             guard let address = try? EmailAddress(text) else { continue }
             accepted += 1
             let s = Array(address.value.unicodeScalars)
