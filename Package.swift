@@ -12,6 +12,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
@@ -71,6 +74,10 @@ let package = Package(
         .target(name: "OutreachWeb", dependencies: [
             "OutreachModel", "OutreachRegister", "OutreachCompose", "OutreachLinks",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -106,6 +113,8 @@ let package = Package(
         .testTarget(name: "OutreachWebTests", dependencies: [
             "OutreachWeb", "OutreachCampaigns", "OutreachImport", "OutreachRegister", "OutreachCompose", "OutreachLinks", "OutreachModel",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            // Only to hold the register's write lock from outside, as another process would.
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "IntegrationTests", dependencies: ["OutreachCompose", "OutreachModel"]),
     ],

@@ -37,6 +37,7 @@ def check(path):
         "list_unsubscribe": str(msg["List-Unsubscribe"]) if msg["List-Unsubscribe"] else None,
         "list_unsubscribe_post": str(msg["List-Unsubscribe-Post"]) if msg["List-Unsubscribe-Post"] else None,
         "list_id": str(msg["List-Id"]) if msg["List-Id"] else None,
+        "content_language": str(msg["Content-Language"]) if msg["Content-Language"] else None,
         "header_names": [k for k in msg.keys()],
         "bcc": msg.get_all("Bcc"),
         "parts": parts,

@@ -38,8 +38,8 @@ extension Register {
     public func recipientSummary(_ campaign: Campaign) throws -> RecipientSummary {
         let template = try InvitationTemplate(snapshot: campaign.templateSnapshot)
         var summary = RecipientSummary()
-        for (language, count) in try recipientLanguages(campaign) {
-            let (chosen, fallback) = template.language(for: language)
+        for (language, kind, count) in try recipientLanguages(campaign) {
+            let (chosen, fallback) = template.language(for: language, kind: kind)
             summary.total += count
             summary.byLanguage[chosen, default: 0] += count
             if fallback { summary.fallbacks += count }

@@ -96,7 +96,7 @@ public struct InvitationComposer: Sendable {
 
     /// The message for `contact` (`test`: marked as a test in the subject).
     public func compose(_ contact: Recipient, test: Bool = false, date: Date = Date()) -> ComposedMessage {
-        let (language, _) = template.source.language(for: contact.language)
+        let (language, _) = template.source.language(for: contact.language, kind: contact.kind)
         let values = personalValues(contact, language: language)
         var subject: String, text = "", html = ""
         var textQP: [UInt8]?, htmlQP: [UInt8]?
@@ -118,7 +118,7 @@ public struct InvitationComposer: Sendable {
             fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,
             toAddress: contact.email, replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
             listID: listID, unsubscribeURL: values[PersonalField.unsubscribeURL.rawValue], unsubscribeMailto: unsubscribeMailto,
-            text: text, html: html, calendar: calendar, calendarMethod: calendarMethod, fromHeader: fromHeader,
+            text: text, html: html, calendar: calendar, calendarMethod: calendarMethod, contentLanguage: language, fromHeader: fromHeader,
             subjectHeader: test ? nil : subjectHeaders[language], textQuotedPrintable: textQP, htmlQuotedPrintable: htmlQP)
         let bytes = message.bytes()
         return ComposedMessage(bytes: signer?.sign(bytes, time: date) ?? bytes, messageID: messageID, language: language, subject: subject)
@@ -126,7 +126,7 @@ public struct InvitationComposer: Sendable {
 
     /// The personalized texts for `contact`: its language, subject, plain text, HTML, unsubscribe URL.
     public func render(_ contact: Recipient) -> (language: String, subject: String, text: String, html: String, unsubscribeURL: String) {
-        let (language, _) = template.source.language(for: contact.language)
+        let (language, _) = template.source.language(for: contact.language, kind: contact.kind)
         let values = personalValues(contact, language: language)
         let rendered = render(language: language, values: values)
         return (language, rendered.subject, rendered.text, rendered.html, values[PersonalField.unsubscribeURL.rawValue])

@@ -73,16 +73,11 @@ public struct InvitationTemplate: Codable, Sendable, Equatable {
         return template
     }
 
-    /// The language a contact gets: theirs, else the template's default, else English.
-    public func language(for contactLanguage: String?) -> (language: String, isFallback: Bool) {
-        if let l = contactLanguage {
-            if languages[l] != nil { return (l, false) }
-            let primary = Language.primary(l)
-            if languages[primary] != nil { return (primary, false) }
-        }
-        if languages[defaultLanguage] != nil { return (defaultLanguage, true) }
-        if languages["en"] != nil { return ("en", true) }
-        return (languages.keys.sorted().first!, true)
+    /// The language a contact gets: theirs, else Vietnamese for overseas Vietnamese and English
+    /// for everyone else, else the template's default (see `Language.choose`).
+    public func language(for contactLanguage: String?, kind: ContactKind) -> (language: String, isFallback: Bool) {
+        Language.choose(contactLanguage: contactLanguage, kind: kind, available: { languages[$0] != nil },
+                        defaultLanguage: defaultLanguage)
     }
 
     /// The template as a campaign keeps it frozen (JSON, keys sorted).
@@ -118,7 +113,10 @@ public struct CompiledTemplate: Sendable {
             var html = MustacheLibrary()
             var text = MustacheLibrary()
             func add(_ body: String, _ name: String, to library: inout MustacheLibrary, escaped: Bool) throws {
-                do { library.register(try MustacheTemplate(string: escaped ? body : "{{%CONTENT_TYPE: TEXT}}" + body), named: name) } catch {
+                do {
+                    let source = escaped ? HTMLEscaping.mustacheSource(body) : "{{%CONTENT_TYPE: TEXT}}" + body
+                    library.register(try MustacheTemplate(string: source), named: name)
+                } catch {
                     throw InvitationTemplate.Failure(description: "template \(source.name), \(lang), \(name): \(error)")
                 }
             }

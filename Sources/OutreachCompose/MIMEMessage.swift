@@ -23,6 +23,8 @@ public struct MIMEMessage: Sendable {
     public var calendar: String?
     /// The calendar's iTIP method (`PUBLISH`, `CANCEL`): the Content-Type says what the calendar says.
     public var calendarMethod = ICalendar.Method.publish
+    /// The language the texts are written in (`Content-Language`, RFC 3282).
+    public var contentLanguage: String?
     /// The From and Subject header lines (with their CRLF) when already encoded: a composer
     /// sending thousands of messages from one sender under one subject encodes them once.
     public var fromHeader: String? = nil
@@ -43,6 +45,9 @@ public struct MIMEMessage: Sendable {
         put("Date: \(MIMEMessage.rfc5322Date(date))\r\n")
         put("Message-ID: \(messageID)\r\n")
         put("MIME-Version: 1.0\r\n")
+        if let contentLanguage, MIMEMessage.isLanguageTag(contentLanguage) {
+            put("Content-Language: \(contentLanguage)\r\n")
+        }
         if let listID { put("List-Id: <\(listID)>\r\n") }
         if let unsubscribeURL {
             let mailto = unsubscribeMailto.map { ",\r\n <\($0)>" } ?? ""
@@ -83,6 +88,13 @@ public struct MIMEMessage: Sendable {
             }
         }
         put("--\(boundary)--\r\n")
+    }
+
+    /// Letters, digits and hyphens only: a language tag can carry nothing else into a header.
+    static func isLanguageTag(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { b in
+            b == 0x2D || (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+        }
     }
 
     /// A random boundary; `=_` never occurs in quoted-printable or base64 text.

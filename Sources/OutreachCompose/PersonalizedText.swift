@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 
 /// A text rendered once with a marker in place of each personal field, cut at the markers: the
 /// same invitation (or page) for thousands of people is rendered once, and per person only the
@@ -46,22 +47,37 @@ public struct PersonalizedText: Sendable {
     }
 }
 
-/// The escaping swift-mustache applies to `{{value}}` in HTML.
+/// HTML escaping of `{{value}}`, on bytes: a quote or a `<` stays one whatever combining mark
+/// follows it (swift-mustache's own escaper compares Characters, and `"` + U+0301 is not `"` to it).
+/// Templates select it with `{{%CONTENT_TYPE: HTML_SCALARS}}` (see `mustacheSource`).
 public enum HTMLEscaping {
     public static func escape(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
-        var out = ""
-        for c in text {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        for b in text.utf8 {
+            switch b {
+            case 0x3C: out += Array("&lt;".utf8)
+            case 0x3E: out += Array("&gt;".utf8)
+            case 0x26: out += Array("&amp;".utf8)
+            case 0x22: out += Array("&quot;".utf8)
+            case 0x27: out += Array("&#39;".utf8)
+            default: out.append(b)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text` (an HTML Mustache template) set to escape values with `escape`.
+    public static func mustacheSource(_ text: String) -> String {
+        _ = registered
+        return "{{%CONTENT_TYPE: \(contentTypeName)}}" + text
+    }
+
+    static let contentTypeName = "HTML_SCALARS"
+    private static let registered: Void = MustacheContentTypes.register(ContentType(), named: contentTypeName)
+    private struct ContentType: MustacheContentType {
+        func escapeText(_ text: String) -> String { HTMLEscaping.escape(text) }
     }
 }
 

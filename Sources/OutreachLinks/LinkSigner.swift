@@ -52,22 +52,9 @@ public struct LinkSigner: Sendable {
     }
 
     /// Reads the secret file (one secret a line, current first; `#` comments), creating it with a
-    /// new random secret and mode 0600 when it does not exist.
+    /// new random secret when it does not exist (see `LinkSecretFile`).
     public static func load(secretFile path: String) throws -> LinkSigner {
-        let fm = FileManager.default
-        if !fm.fileExists(atPath: path) {
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
-            guard fm.createFile(atPath: path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-            }
-        }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        let secrets = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-        guard !secrets.isEmpty else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path]) }
-        return LinkSigner(secrets: secrets)
+        LinkSigner(secrets: try LinkSecretFile.secrets(at: path))
     }
 
     /// The token for a claim.
@@ -97,6 +84,8 @@ public struct LinkSigner: Sendable {
         guard let data = Data(base64Encoded: b64), data.count == 1 + Self.tagLength + Self.payloadLength,
               data[data.startIndex] == Self.version else { return nil }
         let bytes = [UInt8](data)
+        // One spelling per token: the last character carries 4 unused bits, which must be zero.
+        guard Self.base64url(bytes) == token else { return nil }
         let tag = Array(bytes[1...Self.tagLength])
         let hidden = bytes[(1 + Self.tagLength)...]
         for keys in [current] + older {

@@ -41,35 +41,68 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Normalizes and checks `text`; throws a `Problem` saying what is wrong.
+    /// Normalizes and checks `text`; throws a `Problem` saying what is wrong. Checked on Unicode
+    /// scalars, not Characters: a `"`, `<`, `>`, `,` or `@` followed by a combining mark is still
+    /// that character to a mail program, so it is refused like the bare one.
     public init(_ text: String) throws(Problem) {
         if let fast = try EmailAddress.plainASCII(text) { self = fast; return }
         let cleaned = EmailAddress.clean(text)
         guard !cleaned.isEmpty else { throw .empty }
-        var at: String.Index?
-        for i in cleaned.indices where cleaned[i] == "@" {
+        let scalars = Array(cleaned.unicodeScalars)
+        var at: Int?
+        for i in scalars.indices where scalars[i] == "@" {
             if at != nil { throw .severalAt }
             at = i
         }
         guard let at else { throw .noAt }
-        let local = cleaned[..<at]
-        let domainText = cleaned[cleaned.index(after: at)...]
+        let local = scalars[..<at]
+        let domainScalars = scalars[(at + 1)...]
         guard !local.isEmpty else { throw .emptyLocalPart }
-        guard local.utf8.count <= 64 else { throw .localPartTooLong }
-        for c in local {
-            if c.isWhitespace { throw .space }
-            if c.isASCII {
-                guard c.isLetter || c.isNumber || "!#$%&'*+-/=?^_`{|}~.".contains(c) else { throw .badLocalPart(c) }
-            } else if c.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                throw .badLocalPart(c)
+        let localText = String(String.UnicodeScalarView(local))
+        guard localText.utf8.count <= 64 else { throw .localPartTooLong }
+        var previous: Unicode.Scalar?
+        for s in local {
+            defer { previous = s }
+            if s.properties.isWhitespace { throw .space }
+            if s.isASCII {
+                guard EmailAddress.isLetterOrDigit(s) || "!#$%&'*+-/=?^_`{|}~.".unicodeScalars.contains(s) else { throw .badLocalPart(Character(s)) }
+            } else if EmailAddress.isMark(s) {
+                // A combining mark belongs on a letter or a digit (or on another mark of one).
+                guard let previous, EmailAddress.isLetterOrDigit(previous) || EmailAddress.isMark(previous) else {
+                    throw .badLocalPart(previous.map { Character(String(String.UnicodeScalarView([$0, s]))) } ?? Character(s))
+                }
+            } else if !EmailAddress.isLetterOrDigit(s) && EmailAddress.isForbidden(s) {
+                throw .badLocalPart(Character(s))
             }
         }
-        if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") { throw .badLocalPart(".") }
-        let domain = domainText.lowercased()
+        if local.first == "." || local.last == "." || localText.contains("..") { throw .badLocalPart(".") }
+        let domain = String(String.UnicodeScalarView(domainScalars)).lowercased()
         try EmailAddress.checkDomain(domain)
-        let ascii = local.utf8.allSatisfy { $0 < 0x80 }
-        self.value = String(local) + "@" + domain
-        self.key = (ascii ? local.lowercased() : String(local).lowercased()) + "@" + domain
+        self.value = localText + "@" + domain
+        self.key = localText.lowercased() + "@" + domain
+    }
+
+    /// Letters and digits of any script (not combining marks, many of which Unicode counts as
+    /// alphabetic: U+0367 COMBINING LATIN SMALL LETTER U would otherwise start a label).
+    static func isLetterOrDigit(_ s: Unicode.Scalar) -> Bool {
+        if s.isASCII { return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") }
+        return !isMark(s) && (s.properties.isAlphabetic || s.properties.numericType != nil)
+    }
+
+    /// Combining marks (accents written as a scalar of their own).
+    static func isMark(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
+    }
+
+    /// Scalars no address may hold: controls, format characters, separators, private use, unassigned.
+    static func isForbidden(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator: true
+        default: false
+        }
     }
 
     private init(value: String, key: String) { self.value = value; self.key = key }
@@ -139,11 +172,15 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
             guard !label.isEmpty else { throw .badDomain("empty label") }
             guard label.utf8.count <= 63 else { throw .badDomain("label longer than 63") }
             guard !label.hasPrefix("-"), !label.hasSuffix("-") else { throw .badDomain("label starts or ends with -") }
-            for c in label {
-                guard c == "-" || c.isLetter || c.isNumber else { throw .badDomain("\"\(c)\" is not allowed") }
+            var previous: Unicode.Scalar?
+            for c in label.unicodeScalars {
+                defer { previous = c }
+                if c == "-" || isLetterOrDigit(c) { continue }
+                if isMark(c), let previous, isLetterOrDigit(previous) || isMark(previous) { continue }
+                throw .badDomain("\"\(previous.map { String(String.UnicodeScalarView([$0, c])) } ?? String(c))\" is not allowed")
             }
         }
-        if labels.last!.allSatisfy(\.isNumber) { throw .badDomain("numeric top-level domain") }
+        if labels.last!.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) { throw .badDomain("numeric top-level domain") }
     }
 }
 

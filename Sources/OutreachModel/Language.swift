@@ -16,6 +16,26 @@ public enum Language {
         return out.joined(separator: "-")
     }
 
+    /// The language to write in when a person's own is not available: Vietnamese for overseas
+    /// Vietnamese, English for everyone else.
+    public static func fallback(for kind: ContactKind) -> String {
+        kind == .overseasVietnamese ? "vi" : "en"
+    }
+
+    /// The first of `available` for a person: their language (or its primary subtag), else
+    /// `fallback(for: kind)`, else `defaultLanguage`. `isFallback`: not their own language.
+    public static func choose(contactLanguage: String?, kind: ContactKind, available: (String) -> Bool,
+                              defaultLanguage: String) -> (language: String, isFallback: Bool) {
+        if let l = contactLanguage {
+            if available(l) { return (l, false) }
+            let p = primary(l)
+            if available(p) { return (p, false) }
+        }
+        let byKind = fallback(for: kind)
+        if available(byKind) { return (byKind, true) }
+        return (defaultLanguage, true)
+    }
+
     /// The primary subtag: `zh-TW` → `zh`.
     public static func primary(_ tag: String) -> String {
         String(tag.split(separator: "-").first ?? Substring(tag)).lowercased()

@@ -21,7 +21,15 @@ public struct Settings: Sendable {
     public var senderReplyTo: String?
     public var httpBind = "127.0.0.1:8080"
     public var httpBaseURL = "http://localhost:8080"
+    /// A request's head and body must arrive within this (`http.read_timeout`).
+    public var httpReadTimeout: Duration = .seconds(10)
+    /// A keep-alive connection with no request is closed after this (`http.idle_timeout`).
+    public var httpIdleTimeout: Duration = .seconds(30)
+    /// Open connections at most; past it the one idle longest is closed (`http.max_connections`).
+    public var httpMaxConnections = 1000
     public var linksSecretFile = "data/link-secret"
+    /// How long a confirm link (double opt-in) stays valid after it was sent (`links.confirm_max_age`).
+    public var confirmMaxAge: Duration = .seconds(30 * 86_400)
     public var deliveryWorkers = 4
     public var ratePerSecond: Double = 0
     public var perDomainPerMinute: Double = 0

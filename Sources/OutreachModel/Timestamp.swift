@@ -5,6 +5,11 @@ public enum Timestamp {
     public static func string(_ date: Date = Date()) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
+    /// The moment a register timestamp names (nil for text that is not one).
+    public static func date(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
     public static func milliseconds(_ date: Date = Date()) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
     }

@@ -87,6 +87,7 @@ extension Register {
         registerRegisterV2Migration(&migrator)
         registerRelaysMigration(&migrator)
         registerEventLifeMigration(&migrator)
+        registerHardeningMigration(&migrator)
         return migrator
     }
 }

@@ -55,15 +55,20 @@ extension Register {
         }
     }
 
-    /// Records (or replaces) an answer. `guests` is 0 with a no.
+    /// Records (or replaces) an answer. `guests` is 0 with a no. Nothing is recorded for a
+    /// campaign that was cancelled (or is gone): the answer is false then.
+    @discardableResult
     public func recordRSVP(campaignID: Int64, contactID: Int64, answer: RSVP.Answer, guests: Int,
-                           at time: String = Timestamp.string()) async throws {
-        try await dbWriter.write { db in
+                           at time: String = Timestamp.string()) async throws -> Bool {
+        try await dbWriter.write { db -> Bool in
+            let status = try String.fetchOne(db, sql: "SELECT status FROM campaigns WHERE id = ?", arguments: [campaignID])
+            guard let status, status != Campaign.Status.cancelled.rawValue else { return false }
             try db.execute(sql: """
                 INSERT INTO rsvps (campaign_id, contact_id, answer, guests, answered_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (campaign_id, contact_id) DO UPDATE SET answer = excluded.answer, guests = excluded.guests,
                     answered_at = excluded.answered_at
                 """, arguments: [campaignID, contactID, answer.rawValue, answer == .no ? 0 : guests, time])
+            return true
         }
     }
 

@@ -15,11 +15,12 @@ extension Register {
     }
 
     /// How many people the campaign would reach now, by their own language (nil: none given).
-    public func recipientLanguages(_ campaign: Campaign) throws -> [(language: String?, count: Int)] {
+    public func recipientLanguages(_ campaign: Campaign) throws -> [(language: String?, kind: ContactKind, count: Int)] {
         let (condition, arguments) = try Audience.condition(for: campaign)
         return try dbWriter.read { db in
-            try Row.fetchAll(db, sql: "SELECT c.language, count(*) FROM contacts c WHERE \(condition) GROUP BY c.language", arguments: arguments)
-                .map { ($0[0], $0[1]) }
+            try Row.fetchAll(db, sql: "SELECT c.language, c.kind, count(*) FROM contacts c WHERE \(condition) GROUP BY c.language, c.kind",
+                             arguments: arguments)
+                .map { ($0[0], ($0[1] as String?).flatMap(ContactKind.init(rawValue:)) ?? .other, $0[2]) }
         }
     }
 

@@ -23,6 +23,29 @@ extension Register {
         }
     }
 
+    /// The campaign's state now (nil when it is gone): pages cache a campaign's texts, never its state.
+    public func campaignStatus(id: Int64) async throws -> Campaign.Status? {
+        try await dbWriter.read { db in
+            try String.fetchOne(db, sql: "SELECT status FROM campaigns WHERE id = ?", arguments: [id]).flatMap(Campaign.Status.init(rawValue:))
+        }
+    }
+
+    /// When the link of `campaignID` reached `contactID`: the outbox row's send time, else (a test
+    /// send, a message not sent yet) when the campaign was launched, else created. Confirm links
+    /// expire counted from it. Nil when the campaign is gone.
+    public func linkSentAt(campaignID: Int64, contactID: Int64) async throws -> Date? {
+        try await dbWriter.read { db -> Date? in
+            if let ms = try Int64.fetchOne(db, sql: "SELECT sent_at_ms FROM outbox WHERE campaign_id = ? AND contact_id = ?",
+                                           arguments: [campaignID, contactID]) {
+                return Date(timeIntervalSince1970: Double(ms) / 1000)
+            }
+            guard let row = try Row.fetchOne(db, sql: "SELECT launched_at, created_at FROM campaigns WHERE id = ?", arguments: [campaignID])
+            else { return nil }
+            let text: String = (row["launched_at"] as String?) ?? row["created_at"]
+            return Timestamp.date(text)
+        }
+    }
+
     /// Whether the contact has confirmed already: consent granted and no suppression.
     public func hasConfirmed(_ contact: Contact) async throws -> Bool {
         try await dbWriter.read { db in
@@ -30,13 +53,14 @@ extension Register {
         }
     }
 
-    /// The person's own confirmed opt-in (the confirm link's POST): lifts a suppression they made
-    /// themselves and grants consent. A bounce or a complaint is not the person speaking: then
-    /// nothing changes and the answer is false.
+    /// The person's own confirmed opt-in (the confirm link's POST): lifts only a suppression they
+    /// made themselves (their own unsubscribe) and grants consent. A staff unsubscribe, a bounce
+    /// or a complaint is not the person speaking through this link: then nothing changes and the
+    /// answer is false.
     public func confirmOptIn(_ contact: Contact, evidence: String) async throws -> Bool {
         try await dbWriter.write { db -> Bool in
             if let entry = try SuppressionList.entry(db, contact.address) {
-                guard entry.reason == .unsubscribed || entry.reason == .staff else { return false }
+                guard entry.isOwnUnsubscribe else { return false }
                 try SuppressionList.lift(db, contact.address)
             }
             if try ConsentLedger.current(db, contactID: contact.id!) != .granted {

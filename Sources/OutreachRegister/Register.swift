@@ -12,19 +12,15 @@ public final class Register: Sendable {
     /// Opens (and migrates) the register at `path`, creating its folder if needed.
     /// `pageCacheKiB` bounds each connection's page cache (SQLite's default is 2,000 KiB): the
     /// daemon's transactions touch a handful of pages each, and its memory is a feature.
-    public init(path: String, pageCacheKiB: Int? = nil) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
-        // The database files are 0600 (DESIGN.md): SQLite gives its -wal and -shm files the
-        // main file's mode, so the main file is created with it before SQLite opens it.
-        if !FileManager.default.fileExists(atPath: path) {
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if fd >= 0 { close(fd) }
-        }
+    /// The files are private to their owner (0600): SQLite gives the -wal and -shm files the
+    /// database's own mode, so the database is created 0600 before SQLite opens it, and files
+    /// left more open by an older version are closed down. A data folder (or database) this
+    /// process cannot write is refused with its own error, before anything else can misreport it.
+    /// `busyTimeout`: how long a write waits for another process's write before failing as busy.
+    public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10) throws {
+        try RegisterFiles.prepare(path)
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -50,5 +46,14 @@ public final class Register: Sendable {
     /// Whether the database answers (the daemon's liveness check).
     public func ping() async throws {
         _ = try await dbWriter.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+}
+
+extension Register {
+    /// Whether `error` says the database is busy (another process holds the write lock past the
+    /// busy timeout): worth trying again in a moment, not a fault.
+    public static func isBusy(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
     }
 }

@@ -25,11 +25,16 @@ public struct Suppression: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     public enum Columns {
         public static let addressHash = Column("address_hash")
     }
+
+    /// Whether the person put themselves on the list (an unsubscribe link, one-click): the only
+    /// suppression their own confirmed opt-in may lift. Staff unsubscribes are `staff`.
+    public var isOwnUnsubscribe: Bool { reason == .unsubscribed && detail != "staff" }
 }
 
 /// The suppression list. Suppression wins over everything but the person's own confirmed opt-in.
 public enum SuppressionList {
-    /// Puts `address` on the list; an address already there keeps its first reason.
+    /// Puts `address` on the list; an address already there keeps its first reason, except that
+    /// a staff unsubscribe replaces the person's own (which their opt-in could lift; staff's cannot).
     /// Returns whether it was added (false: it was already there).
     @discardableResult
     static func add(_ db: Database, _ address: EmailAddress, reason: Suppression.Reason, detail: String? = nil) throws -> Bool {
@@ -40,7 +45,12 @@ public enum SuppressionList {
         let erased = reason == .erased
         try insert.execute(arguments: [address.hash, erased ? nil : address.value, erased ? nil : address.key,
                                        reason.rawValue, detail, Timestamp.string()])
-        return db.changesCount > 0
+        let added = db.changesCount > 0
+        if !added, reason == .staff {
+            try db.execute(sql: "UPDATE suppressions SET reason = 'staff', detail = ? WHERE address_hash = ? AND reason = 'unsubscribed'",
+                           arguments: [detail, address.hash])
+        }
+        return added
     }
 
     /// The entry for `address`, if suppressed.

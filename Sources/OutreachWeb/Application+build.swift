@@ -22,12 +22,16 @@ public final class WebContext: Sendable {
     private let facts = Mutex<[Int64: CampaignFacts]>([:])
     /// Pages rendered once with markers for the per-person parts (see `RecipientRoutes.page`).
     private let renderedPages = Mutex<[String: PersonalizedText]>([:])
+    /// The time now (tests move it to see links expire).
+    let now: @Sendable () -> Date
 
-    public init(register: Register, settings: Settings, links: Links, metrics: PrometheusCollectorRegistry) throws {
+    public init(register: Register, settings: Settings, links: Links, metrics: PrometheusCollectorRegistry,
+                now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.register = register
         self.settings = settings
         self.links = links
         self.metrics = metrics
+        self.now = now
         self.pages = try PageRenderer(root: settings.templatesPath + "/pages")
         self.unsubscribes = UnsubscribeBatcher(register: register)
     }
@@ -75,9 +79,10 @@ final class CampaignFacts: Sendable {
     }
 }
 
-/// The routes of DESIGN.md, and nothing else.
+/// The routes of DESIGN.md, and nothing else. Every GET route answers HEAD too (the same
+/// headers, no body, nothing changed).
 public func buildRouter(_ web: WebContext) -> Router<OutreachRequestContext> {
-    let router = Router(context: OutreachRequestContext.self)
+    let router = Router(context: OutreachRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: SecurityHeadersMiddleware())
     router.get("/healthz") { _, _ -> Response in
         do {
@@ -95,7 +100,8 @@ public func buildRouter(_ web: WebContext) -> Router<OutreachRequestContext> {
     return router
 }
 
-/// The daemon's HTTP server on `http.bind`.
+/// The daemon's HTTP server on `http.bind`, under `http.read_timeout`, `http.idle_timeout` and
+/// `http.max_connections`.
 public func buildApplication(_ web: WebContext, logger: Logger) throws -> some ApplicationProtocol {
     let bind = web.settings.httpBind
     guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]) else {
@@ -104,8 +110,16 @@ public func buildApplication(_ web: WebContext, logger: Logger) throws -> some A
     let host = String(bind[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
     return Application(
         router: buildRouter(web),
+        server: .guardedHTTP1(web.settings.connectionLimits, logger: logger),
         configuration: .init(address: .hostname(host, port: port), serverName: "outreach"),
         logger: logger)
+}
+
+extension Settings {
+    /// What the HTTP server allows one client.
+    public var connectionLimits: ConnectionLimits {
+        ConnectionLimits(readTimeout: httpReadTimeout, idleTimeout: httpIdleTimeout, maxConnections: httpMaxConnections)
+    }
 }
 
 /// Links leave through `http.base_url`: it must be https unless it points at this machine.

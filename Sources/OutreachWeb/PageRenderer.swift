@@ -7,7 +7,7 @@ public struct PageRenderer: Sendable {
     let libraries: [String: MustacheLibrary]
 
     public enum Page: String, Sendable, CaseIterable {
-        case unsubscribe, unsubscribed, confirm, confirmed, confirmRefused = "confirm-refused"
+        case unsubscribe, unsubscribed, confirm, confirmed, confirmRefused = "confirm-refused", confirmExpired = "confirm-expired"
         case rsvp, rsvpRecorded = "rsvp-recorded", rsvpClosed = "rsvp-closed", notFound = "not-found"
         case rsvpCancelled = "rsvp-cancelled"
     }
@@ -21,7 +21,7 @@ public struct PageRenderer: Sendable {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw InvitationTemplate.Failure(description: "missing page \(path)")
             }
-            return try MustacheTemplate(string: text.precomposedStringWithCanonicalMapping)
+            return try MustacheTemplate(string: HTMLEscaping.mustacheSource(text.precomposedStringWithCanonicalMapping))
         }
         let layout = try template("\(root)/layout.html.mustache")
         for lang in (try fm.contentsOfDirectory(atPath: root)).sorted() {

@@ -7,8 +7,8 @@ import OutreachModel
 import OutreachRegister
 
 /// The pages behind the links in every message: unsubscribe (with RFC 8058 one-click), the double
-/// opt-in, RSVP. A GET never changes consent (mail scanners fetch links); a bad token gets a plain
-/// 404 page that says nothing about why.
+/// opt-in, RSVP. A GET (or HEAD) never changes anything: mail scanners fetch every link. A bad
+/// token gets a plain 404 page that says nothing about why.
 struct RecipientRoutes: Sendable {
     let web: WebContext
     static let bodyLimit = 4096
@@ -21,10 +21,8 @@ struct RecipientRoutes: Sendable {
         router.post("/u/:token") { request, context in try await self.unsubscribe(request, context) }
         router.get("/c/:token") { request, context in try await self.confirmPage(request, context) }
         router.post("/c/:token") { request, context in try await self.confirm(request, context) }
-        router.get("/r/:token") { request, context in try await self.rsvp(request, context, form: nil) }
-        router.post("/r/:token") { request, context in
-            try await self.rsvp(request, context, form: try await Self.form(request))
-        }
+        router.get("/r/:token") { request, context in try await self.rsvpPage(request, context) }
+        router.post("/r/:token") { request, context in try await self.rsvp(request, context) }
     }
 
     /// What a valid token leads to, read in one go.
@@ -50,9 +48,14 @@ struct RecipientRoutes: Sendable {
         return Subject(claim: claim, contact: contact, campaign: try known ?? campaign.map(web.rememberFacts))
     }
 
+    /// The person's language, else Vietnamese for overseas Vietnamese and English for others, else
+    /// the campaign's; without a person, what the browser asks for.
     private func language(_ request: Request, _ s: Subject?) -> String {
+        if let contact = s?.contact {
+            return web.pages.language([contact.language, Language.fallback(for: contact.kind), s?.templateLanguage])
+        }
         let accept = request.headers[.acceptLanguage]?.split(separator: ",").first.map { String($0.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces) }
-        return web.pages.language([s?.contact?.language, s?.templateLanguage, s == nil ? accept : nil])
+        return web.pages.language([s?.templateLanguage, s == nil ? accept : nil])
     }
 
     private func page(_ page: PageRenderer.Page, _ request: Request, _ s: Subject?, status: HTTPResponse.Status = .ok,
@@ -62,12 +65,12 @@ struct RecipientRoutes: Sendable {
         // everything else is rendered once per page, language and campaign.
         let personal = [request.uri.path, s?.contact?.email ?? "", s?.contact?.name ?? ""]
         let key = "\(page.rawValue)|\(lang)|\(s?.campaign?.id ?? 0).\(s?.campaign?.revision ?? 0)|\(s?.contact == nil)"
+        // The personal values always go in through the markers, escaped by `HTMLEscaping`.
         let html: String
         if extra.isEmpty, let pieces = web.pageCache(key) {
             html = pieces.fill(personal, html: true)
         } else {
-            let marked = extra.isEmpty
-            let values = marked ? personal.indices.map(PersonalizedText.marker) : personal
+            let values = personal.indices.map(PersonalizedText.marker)
             var context: [String: Any] = ["sender": ["name": web.settings.senderName, "email": web.settings.senderFrom]]
             if s?.contact != nil { context["contact"] = ["email": values[1], "name": values[2]] }
             if let fields = s?.campaign?.eventFields(lang) {
@@ -77,14 +80,9 @@ struct RecipientRoutes: Sendable {
             }
             context["action_url"] = values[0]
             context.merge(extra) { _, new in new }
-            let rendered = web.pages.render(page, language: lang, context: context)
-            if marked {
-                let pieces = PersonalizedText(cutting: rendered)
-                web.rememberPage(key, pieces)
-                html = pieces.fill(personal, html: true)
-            } else {
-                html = rendered
-            }
+            let pieces = PersonalizedText(cutting: web.pages.render(page, language: lang, context: context))
+            if extra.isEmpty { web.rememberPage(key, pieces) }
+            html = pieces.fill(personal, html: true)
         }
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -125,15 +123,23 @@ struct RecipientRoutes: Sendable {
 
     // MARK: double opt-in
 
+    /// Whether the confirm link has outlived `links.confirm_max_age` (counted from when it was sent).
+    private func expired(_ s: Subject) async throws -> Bool {
+        guard let sent = try await web.register.linkSentAt(campaignID: s.claim.campaignID, contactID: s.claim.contactID) else { return true }
+        return web.now().timeIntervalSince(sent) > Double(web.settings.confirmMaxAge.components.seconds)
+    }
+
     func confirmPage(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
         guard let s = try await subject(context, .confirm), let contact = s.contact else { return notFound(request) }
         if try await web.register.hasConfirmed(contact) { return page(.confirmed, request, s) }
+        if try await expired(s) { return page(.confirmExpired, request, s, status: .gone) }
         return page(.confirm, request, s)
     }
 
     func confirm(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
         guard let s = try await subject(context, .confirm), let contact = s.contact else { return notFound(request) }
         _ = try await request.body.collect(upTo: Self.bodyLimit)
+        if try await expired(s) { return page(.confirmExpired, request, s, status: .gone) }
         let why = evidence(request, context, "confirmed from campaign \(s.campaign?.slug ?? "-")")
         let confirmed = try await web.register.confirmOptIn(contact, evidence: why)
         guard confirmed else { return page(.confirmRefused, request, s) }
@@ -143,34 +149,57 @@ struct RecipientRoutes: Sendable {
 
     // MARK: RSVP
 
-    func rsvp(_ request: Request, _ context: OutreachRequestContext, form: [String: String]?) async throws -> Response {
+    /// A valid RSVP token's person, campaign and event, and whether replies are closed (past the
+    /// deadline, or the campaign cancelled: then the reason).
+    private func rsvpSubject(_ context: OutreachRequestContext) async throws -> (Subject, Contact, CampaignFacts, closed: String?)? {
         guard let s = try await subject(context, .rsvp, fresh: true), let contact = s.contact, let campaign = s.campaign,
-              let event = campaign.event else { return notFound(request) }
-        // A cancelled event takes no answer: the page says so, a POST changes nothing.
-        if campaign.cancelled { return page(.rsvpCancelled, request, s, status: form == nil ? .ok : .gone) }
-        let answer = form?["answer"] ?? request.uri.queryParameters.get("answer")
-        let guestsText = form?["guests"] ?? request.uri.queryParameters.get("guests")
+              let event = campaign.event else { return nil }
+        // The event itself cancelled (a cancellation notice): its own page.
+        if campaign.cancelled { return (s, contact, campaign, "event-cancelled") }
+        if try await web.register.campaignStatus(id: campaign.id) == .cancelled { return (s, contact, campaign, "cancelled") }
+        if let deadline = event.rsvpDeadlineDate, web.now() > deadline { return (s, contact, campaign, "deadline") }
+        return (s, contact, campaign, nil)
+    }
+
+    /// The form, with the answer of the link (`?answer=yes|no`) or the one on record preselected.
+    /// Records nothing: scanners open this link too.
+    func rsvpPage(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
+        guard let (s, contact, campaign, closed) = try await rsvpSubject(context) else { return notFound(request) }
         let existing = try await web.register.rsvp(campaignID: campaign.id, contactID: contact.id!)
-        var shown: (answer: String?, guests: Int) = (existing?.answer.rawValue, existing?.guests ?? 0)
-        if let deadline = event.rsvpDeadlineDate, Date() > deadline {
-            return page(.rsvpClosed, request, s, extra: answerFields(shown))
+        let shown = (answer: existing?.answer.rawValue, guests: existing?.guests ?? 0)
+        if closed == "event-cancelled" { return page(.rsvpCancelled, request, s) }
+        if let closed { return page(.rsvpClosed, request, s, extra: answerFields(shown).merging(["cancelled": closed == "cancelled"]) { _, n in n }) }
+        let asked = request.uri.queryParameters.get("answer").flatMap { $0 == "yes" || $0 == "no" ? $0 : nil }
+        return page(.rsvp, request, s, extra: answerFields((asked ?? shown.answer, shown.guests)))
+    }
+
+    /// Records the answer of the form (`answer`, `guests`); changeable until replies close.
+    func rsvp(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
+        let form = try await Self.form(request)
+        guard let (s, contact, campaign, closed) = try await rsvpSubject(context) else { return notFound(request) }
+        let existing = try await web.register.rsvp(campaignID: campaign.id, contactID: contact.id!)
+        let shown = (answer: existing?.answer.rawValue, guests: existing?.guests ?? 0)
+        let closedPage = { (why: String) in
+            self.page(.rsvpClosed, request, s, extra: self.answerFields(shown).merging(["cancelled": why == "cancelled"]) { _, n in n })
         }
-        guard let answer, answer == "yes" || answer == "no" else {
-            return page(.rsvp, request, s, status: answer == nil ? .ok : .badRequest, extra: answerFields(shown))
+        if closed == "event-cancelled" { return page(.rsvpCancelled, request, s, status: .gone) }
+        if let closed { return closedPage(closed) }
+        guard let answer = form["answer"].flatMap(RSVP.Answer.init(rawValue:)) else {
+            return page(.rsvp, request, s, status: .badRequest, extra: answerFields(shown))
         }
         var guests = shown.guests
-        if let guestsText, !guestsText.isEmpty {
-            guard let g = Int(guestsText), (0...10).contains(g) else {
-                return page(.rsvp, request, s, status: .badRequest, extra: answerFields((answer, shown.guests)))
+        if let text = form["guests"], !text.isEmpty {
+            guard let g = Int(text), (0...RSVP.maxGuests).contains(g) else {
+                return page(.rsvp, request, s, status: .badRequest, extra: answerFields((answer.rawValue, shown.guests)))
             }
             guests = g
         }
-        if answer == "no" { guests = 0 }
-        try await web.register.recordRSVP(campaignID: campaign.id, contactID: contact.id!, answer: RSVP.Answer(rawValue: answer)!,
-                                          guests: guests)
+        if answer == .no { guests = 0 }
+        guard try await web.register.recordRSVP(campaignID: campaign.id, contactID: contact.id!, answer: answer, guests: guests) else {
+            return closedPage("cancelled")
+        }
         Self.rsvps.increment()
-        shown = (answer, guests)
-        return page(form == nil ? .rsvp : .rsvpRecorded, request, s, extra: answerFields(shown).merging(["recorded": true]) { _, n in n })
+        return page(.rsvpRecorded, request, s, extra: answerFields((answer.rawValue, guests)).merging(["recorded": true]) { _, n in n })
     }
 
     private func answerFields(_ shown: (answer: String?, guests: Int)) -> [String: Any] {

@@ -258,7 +258,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 }
 
-/// One previewed message on disk. Written plainly, without the sync per file that
+/// One previewed message on disk, readable by its owner only. Written plainly, without the sync per file that
 /// `Data.write` does: a preview is for reading, not a record, and syncing made writing ten
 /// thousand of them take seconds.
 enum PreviewFile {
@@ -269,9 +269,11 @@ enum PreviewFile {
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // 0600: a preview carries live links (unsubscribe, confirm, RSVP) for a real person.
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(path: path, code: errno) }
         defer { close(fd) }
+        guard fchmod(fd, 0o600) == 0 else { throw Failure(path: path, code: errno) }
         try bytes.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {

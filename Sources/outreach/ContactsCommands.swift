@@ -189,7 +189,8 @@ struct Contacts: AsyncParsableCommand {
         @Option(help: "Why, for the ledger (e.g. \"phone call 2026-11-29\").") var evidence: String?
         func run() async throws {
             let (_, register) = try await global.register()
-            let changed = try register.unsubscribe(email: email, source: "staff", evidence: evidence, actor: ConsentLedger.staffActor)
+            let changed = try register.unsubscribe(email: email, source: "staff", evidence: evidence, actor: ConsentLedger.staffActor,
+                                                  reason: .staff)
             print(changed ? "\(email): unsubscribed and suppressed" : "\(email): was already unsubscribed")
         }
     }

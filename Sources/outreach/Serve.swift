@@ -30,8 +30,10 @@ struct Serve: AsyncParsableCommand {
 
         // Each transaction of the daemon touches a few pages (a batch of outbox rows, one
         // contact): a small page cache per connection keeps its memory flat at the same speed.
-        let (settings, register) = try await global.register(pageCacheKiB: 512)
+        let (loaded, register) = try await global.register(pageCacheKiB: 512)
+        var settings = loaded
         try checkBaseURL(settings.httpBaseURL)
+        settings.httpMaxConnections = Serve.fitConnections(settings.httpMaxConnections, logger: logger)
         let links = try settings.links()
         _ = try settings.dkimSigner()  // a DKIM key that cannot be used stops the daemon now, not at its first campaign
         let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)
@@ -45,8 +47,34 @@ struct Serve: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         logger.info("outreach serve", metadata: ["http.bind": "\(settings.httpBind)", "smtp.url": "\(settings.smtpURL)",
+                                                  "http.max_connections": "\(settings.httpMaxConnections)",
                                                   "database.path": "\(settings.databasePath)"])
         try await group.run()
+    }
+}
+
+extension Serve {
+    /// Descriptors kept for everything but client connections: the database, the SMTP
+    /// connections, the lock, the log, the listening socket.
+    static let reservedDescriptors = 64
+
+    /// Raises the process's open-file limit to its hard limit, and lowers `http.max_connections`
+    /// when even that cannot hold them all: a server out of descriptors can accept no one, not
+    /// even the client it would close an idle connection for.
+    static func fitConnections(_ wanted: Int, logger: Logger) -> Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return wanted }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        let room = Int(clamping: limit.rlim_cur) - reservedDescriptors
+        guard wanted > room else { return wanted }
+        let fitted = max(1, room)
+        logger.warning("http.max_connections lowered to fit the open-file limit",
+                       metadata: ["http.max_connections": "\(fitted)", "process.open_file_limit": "\(limit.rlim_cur)"])
+        return fitted
     }
 }
 

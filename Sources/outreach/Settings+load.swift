@@ -112,7 +112,16 @@ extension Settings {
         guard httpBaseURL.hasPrefix("https://") || httpBaseURL.hasPrefix("http://") else {
             throw Failure(key: "http.base_url", problem: "\"\(httpBaseURL)\" must be an http(s) URL")
         }
+        httpReadTimeout = try duration("http.read_timeout", httpReadTimeout)
+        httpIdleTimeout = try duration("http.idle_timeout", httpIdleTimeout)
+        for (key, value) in [("http.read_timeout", httpReadTimeout), ("http.idle_timeout", httpIdleTimeout)] where value <= .zero {
+            throw Failure(key: key, problem: "must be longer than 0s")
+        }
+        httpMaxConnections = Int(try number("http.max_connections", Double(httpMaxConnections)))
+        guard httpMaxConnections >= 1 else { throw Failure(key: "http.max_connections", problem: "must be at least 1") }
         linksSecretFile = path("links.secret_file", linksSecretFile)
+        confirmMaxAge = try duration("links.confirm_max_age", confirmMaxAge)
+        guard confirmMaxAge > .zero else { throw Failure(key: "links.confirm_max_age", problem: "must be longer than 0s") }
         deliveryWorkers = Int(try number("delivery.workers", Double(deliveryWorkers)))
         guard (1...64).contains(deliveryWorkers) else { throw Failure(key: "delivery.workers", problem: "must be between 1 and 64") }
         ratePerSecond = try number("delivery.rate_per_second", ratePerSecond)

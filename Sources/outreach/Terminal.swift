@@ -32,10 +32,23 @@ func table(_ header: [String], _ rows: [[String]]) -> String {
     return ([line(header)] + rows.map(line)).joined(separator: "\n")
 }
 
-/// One CSV field, quoted when needed (RFC 4180).
+/// One CSV field: never a formula, quoted when needed (RFC 4180). A cell that starts with `=`,
+/// `+`, `-`, `@`, a tab or a CR gets a leading `'` (OWASP's rule against CSV injection: Excel
+/// and LibreOffice would run it). Decided on bytes, so a quote with a combining mark on it is
+/// still a quote.
 func csvField(_ text: String) -> String {
-    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-        ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    var text = text
+    if let first = text.utf8.first, first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D {
+        text = "'" + text
+    }
+    guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+    var out: [UInt8] = [0x22]
+    for b in text.utf8 {
+        out.append(b)
+        if b == 0x22 { out.append(0x22) }
+    }
+    out.append(0x22)
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// Pretty, stable JSON with snake_case keys.

@@ -123,7 +123,8 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: w.path("one"))
         #expect(files == ["minjun.kim@example.kr.eml"])
         let parsed = try #require(try parseWithPython([w.path("one")]).first)
-        #expect((parsed["text"] as? String)?.contains("Kính gửi") == true, "a Korean reader gets the template's default, Vietnamese")
+        #expect(parsed["content_language"] as? String == "en", "a Korean resident gets English, not the template's default (Vietnamese)")
+        #expect((parsed["text"] as? String)?.contains("Kính gửi") == false)
     }
 
     @Test func unknownTemplateEventAndSegmentAreNamed() throws {

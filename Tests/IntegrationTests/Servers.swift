@@ -98,7 +98,8 @@ final class Daemon {
     let httpPort: Int
     let log: URL
 
-    init(_ w: Workspace, smtpPort: Int, httpPort: Int = freePort(), extra: [String: String] = [:]) throws {
+    /// `launcher`: a command that runs the daemon (e.g. `prlimit --nofile=N:N`), or nothing.
+    init(_ w: Workspace, smtpPort: Int, httpPort: Int = freePort(), extra: [String: String] = [:], launcher: [String] = []) throws {
         self.httpPort = httpPort
         log = w.folder.appendingPathComponent("serve-\(UUID().uuidString.prefix(6)).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -110,8 +111,9 @@ final class Daemon {
         env["OUTREACH_DELIVERY_RETRY_SCHEDULE"] = env["OUTREACH_DELIVERY_RETRY_SCHEDULE"] ?? "1s"
         env["OUTREACH_DELIVERY_RELAY_COOLDOWN"] = env["OUTREACH_DELIVERY_RELAY_COOLDOWN"] ?? "1s"
         env.merge(extra) { _, new in new }
-        process.executableURL = URL(fileURLWithPath: outreachBinary)
-        process.arguments = ["serve", "--database", w.database, "--log-level", "notice"]
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? outreachBinary)
+        process.arguments = (launcher.isEmpty ? [] : Array(launcher.dropFirst()) + [outreachBinary])
+            + ["serve", "--database", w.database, "--log-level", "notice"]
         process.currentDirectoryURL = repositoryRoot
         process.environment = env
         let handle = try FileHandle(forWritingTo: log)

@@ -14,6 +14,8 @@ apt_packages=()
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 [ -x /usr/bin/chromedriver ] || apt_packages+=(chromium-driver)
 command -v smtp-sink >/dev/null || apt_packages+=(postfix)
+# Japanese, Korean and Chinese glyphs for the invitations' screenshots (without them: boxes).
+[ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -q CJK || apt_packages+=(fonts-noto-cjk)
 command -v python3 >/dev/null || apt_packages+=(python3)
 if command -v python3 >/dev/null && ! python3 -m pip --version >/dev/null 2>&1 \
     && ! python3 -c 'import selenium, pytest' >/dev/null 2>&1; then

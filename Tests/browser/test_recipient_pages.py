@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import (Daemon, Outreach, SmtpSink, free_port, html_links, list_unsubscribe_url, recipient)
+from conftest import (REPO, Daemon, Outreach, SmtpSink, free_port, html_links, list_unsubscribe_url, recipient)
 
 EVENT = "Config/events/new-year-gathering-2027.yaml"
 VI = "lan.nguyen@example.de"        # Vietnamese reader, consent yes
@@ -123,10 +123,13 @@ def rsvp_flow(world, browser, address: str, answer: str, guests: int, lang: str,
     links = [h for h in html_links(world.only_message(address)) if "/r/" in h and f"answer={answer}" in h]
     assert links, f"no answer={answer} RSVP link in the HTML part of the message to {address}"
     assert links[0].startswith(world.base_url + "/r/"), links[0]
-    browser.open(links[0])
+    browser.open(links[0] + f"&guests={guests + 1}")
     assert browser.lang == lang
     chosen = browser.driver.find_element(By.CSS_SELECTOR, f"input[name=answer][value={answer}]")
     assert chosen.is_selected(), f"the {answer} link does not preselect {answer}"
+    # Opening the link records nothing, whatever its query says (mail scanners open every link).
+    assert [r for r in world.cli.json("campaign", "rsvps", slug) if r["email"] == address] == [], \
+        "a GET of the RSVP link recorded an answer"
     browser.screenshot(f"rsvp-{lang}")
     assert browser.horizontal_overflow() <= 0, f"RSVP page ({lang}) is wider than a phone"
 
@@ -214,3 +217,42 @@ def test_unsubscribe_en(world, browser):
     # Unsubscribing does not erase the answer already given.
     rows = [r for r in world.cli.json("campaign", "rsvps", "tet-2027") if r["email"] == EN]
     assert rows and rows[0]["guests"] == 2, rows
+
+
+CJK = {"ja": "haruka.sato@example.jp", "ko": "minji.park@example.kr", "zh": "li.wei@example.cn"}
+
+
+def test_cjk_details_labels_stay_on_one_line(world, browser, tmp_path):
+    """The invitation's details box at phone width: each label (日時, 장소, 地点…) on one line."""
+    cli = Outreach(world.cli.binary, tmp_path / "cjk.sqlite", world.cli.env)
+    contacts = tmp_path / "cjk.csv"
+    contacts.write_text("email,name,kind,language,consent\n" + "".join(
+        f"{address},Reader {lang},foreign_resident,{lang},yes\n" for lang, address in CJK.items()), encoding="utf-8")
+    cli.run("contacts", "import", str(contacts))
+    cli.run("campaign", "create", "tet-cjk", "--template", "new-year-gathering", "--event", EVENT)
+    cli.run("campaign", "preview", "tet-cjk", "--out", str(tmp_path / "eml"))
+    import email as email_module
+    import email.policy
+    for path in sorted((tmp_path / "eml").iterdir()):
+        msg = email_module.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        lang = str(msg["Content-Language"])
+        assert lang in CJK, f"{msg['To']} got {lang}"
+        page = tmp_path / f"invitation-{lang}.html"
+        # As a phone's mail app shows it: laid out at the screen's width (412 CSS px).
+        page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8">'
+                        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body style="margin:0">'
+                        + msg.get_body(preferencelist=("html",)).get_content() + "</body></html>", encoding="utf-8")
+        browser.open(page.as_uri())
+        lines = browser.driver.execute_script("""
+            return Array.from(document.querySelectorAll('td[style*="font-weight:bold"][style*="vertical-align:top"]')).map(td => {
+                const range = document.createRange();
+                range.selectNodeContents(td);
+                const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+                return [td.textContent, tops.size];
+            });""")
+        assert browser.driver.execute_script("return window.innerWidth") == 412
+        browser.screenshot(f"invitation-details-{lang}")
+        assert len(lines) >= 4, f"no details labels found in the {lang} invitation"
+        broken = [(label, n) for label, n in lines if n != 1]
+        assert not broken, f"{lang}: labels on several lines at 412 px: {broken}"
+        assert browser.horizontal_overflow() <= 0, f"{lang} invitation is wider than a phone"

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Why the register's files cannot be used, in words that say what to do.
+public struct RegisterFileError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The database file and its -wal and -shm companions: a folder we can write, mode 0600.
+enum RegisterFiles {
+    static let companions = ["", "-wal", "-shm"]
+
+    static func prepare(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let shown = folder.isEmpty ? "." : folder
+        if !folder.isEmpty {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw RegisterFileError(description: "cannot create the data folder \(folder): \(reason(errno: (error as NSError).underlyingErrorCode))")
+            }
+        }
+        // SQLite writes its -wal and -shm files next to the database: the folder must be writable.
+        if access(shown, W_OK) != 0 {
+            throw RegisterFileError(description: "the data folder \(shown) is read-only (\(reason(errno: errno))): the register writes "
+                                    + "\((path as NSString).lastPathComponent) and its -wal and -shm files there; make it writable "
+                                    + "for this user or set database.path to a writable folder")
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            if access(path, W_OK) != 0 {
+                throw RegisterFileError(description: "the database \(path) is read-only (\(reason(errno: errno))): chmod 600 \(path) "
+                                        + "as its owner")
+            }
+        } else {
+            // An empty file is an empty database; created here so that it is 0600 from the start.
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 { close(fd) } else if errno != EEXIST {
+                throw RegisterFileError(description: "cannot create the database \(path): \(reason(errno: errno))")
+            }
+        }
+        // Files an older version left readable by others: the register is nobody else's to read.
+        for suffix in companions {
+            var info = stat()
+            if stat(path + suffix, &info) == 0, info.st_mode & 0o077 != 0, info.st_uid == geteuid() {
+                _ = chmod(path + suffix, 0o600)
+            }
+        }
+    }
+
+    static func reason(errno code: Int32) -> String { String(cString: strerror(code)) }
+}
+
+extension NSError {
+    /// The POSIX error behind a Foundation file error, if any.
+    var underlyingErrorCode: Int32 {
+        (userInfo[NSUnderlyingErrorKey] as? NSError).map { Int32($0.code) } ?? Int32(code)
+    }
+}
