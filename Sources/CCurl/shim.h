@@ -15,6 +15,9 @@ typedef size_t (*outreach_curl_io_callback)(char *buffer, size_t size, size_t co
 static inline CURLcode outreach_curl_set_read_function(CURL *h, outreach_curl_io_callback f) {
     return curl_easy_setopt(h, CURLOPT_READFUNCTION, f);
 }
+static inline CURLcode outreach_curl_set_write_function(CURL *h, outreach_curl_io_callback f) {
+    return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
+}
 static inline CURLcode outreach_curl_set_header_function(CURL *h, outreach_curl_io_callback f) {
     return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f);
 }

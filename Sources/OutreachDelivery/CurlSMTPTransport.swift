@@ -117,6 +117,8 @@ public final class CurlSMTPTransport: MailTransport {
         try check(outreach_curl_set_read_function(handle, readCallback), "read function")
         try check(outreach_curl_set_pointer(handle, CURLOPT_READDATA, me), "read data")
         try check(outreach_curl_set_header_function(handle, headerCallback), "header function")
+        // The reply to a NOOP (a probe, `doctor`) is "data" to libcurl: it would go to standard output.
+        try check(outreach_curl_set_write_function(handle, discardCallback), "write function")
         try check(outreach_curl_set_pointer(handle, CURLOPT_HEADERDATA, me), "header data")
         // The commands libcurl sends come to the debug callback (only with VERBOSE on): how a
         // refusal is matched to the command it answers.
@@ -149,6 +151,23 @@ public final class CurlSMTPTransport: MailTransport {
         let code = curl_easy_perform(handle)
         noteConnection()
         return classify(code)
+    }
+
+    /// Opens a session as sending would (connect, EHLO, STARTTLS with the certificate checked, the
+    /// login) and says NOOP, sending no mail: what `outreach doctor` checks of a relay.
+    public func checkSession() -> DeliveryOutcome {
+        transfer.replies.removeAll()
+        transfer.stage = .connection
+        transfer.errorText[0] = 0
+        transfer.bodyFullyRead = false
+        _ = outreach_curl_set_long(handle, CURLOPT_UPLOAD, 0)
+        _ = outreach_curl_set_slist(handle, CURLOPT_MAIL_RCPT, nil)
+        _ = outreach_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, "NOOP")
+        defer {
+            _ = outreach_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, nil)
+            _ = outreach_curl_set_long(handle, CURLOPT_UPLOAD, 1)
+        }
+        return classify(curl_easy_perform(handle))
     }
 
     /// Connects (EHLO + NOOP) to learn what the relay offers, keeping the connection for the next message.
@@ -252,6 +271,11 @@ private func readCallback(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _
     // With the size announced, libcurl may never ask again after the last byte.
     if t.offset == t.body.count { t.bodyFullyRead = true }
     return n
+}
+
+/// What libcurl receives as data (the reply to a NOOP) is not wanted: the replies come as headers.
+private func discardCallback(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    size * count
 }
 
 /// libcurl hands over each server reply line.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutreachDelivery
 import OutreachCompose
 import OutreachModel
 import OutreachRegister
@@ -52,6 +53,7 @@ struct Doctor: AsyncParsableCommand {
         checks += secretFiles(settings, environment: environment)
         for url in settings.smtpURL.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !url.isEmpty {
             checks.append(relay(url, timeout: timeout))
+            checks.append(relaySession(url, settings))
         }
         return checks
     }
@@ -104,6 +106,29 @@ struct Doctor: AsyncParsableCommand {
                 }
             }
             return .ok("\(folder): \(files.count) event file\(files.count == 1 ? "" : "s") read")
+        }
+    }
+
+    /// A session with the relay as the daemon opens one (libcurl: STARTTLS and its certificate,
+    /// the login), ended with NOOP: no mail is sent.
+    static func relaySession(_ url: String, _ settings: Settings) -> DoctorCheck {
+        DoctorCheck(name: "relay session \(url)") {
+            let outcome: DeliveryOutcome = await withCheckedContinuation { done in
+                Thread {
+                    do { done.resume(returning: try CurlSMTPTransport(.init(settings, relay: url)).checkSession()) } catch {
+                        done.resume(returning: .transient(reason: "\(error)", code: nil, relayDown: true))
+                    }
+                }.start()
+            }
+            switch outcome {
+            case .sent:
+                let login = settings.smtpUsername.map { "login as \($0) accepted" } ?? "no login configured"
+                return .ok("EHLO, TLS (\(url.hasPrefix("smtps://") ? "from the start" : "STARTTLS when offered"), certificate verified) and \(login)")
+            case .relayFault(let reason, let fix):
+                return .wrong(reason, fix: fix)
+            case .transient(let reason, _, _), .unknown(let reason), .permanent(let reason, _, _, _):
+                return .wrong(reason, fix: "start the relay or correct smtp.url; check the firewall")
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ enum ConfigKeys {
     static let known: Set<String> = [
         "database.path", "templates.path", "smtp.url", "smtp.username", "smtp.password_file", "smtp.ehlo", "smtp.timeout",
         "smtp.ca_file", "sender.from", "sender.name", "sender.reply_to", "http.bind", "http.base_url", "http.read_timeout",
-        "http.idle_timeout", "http.max_connections", "links.secret_file", "delivery.workers", "delivery.max_connections",
+        "http.idle_timeout", "http.max_connections", "links.secret_file", "links.confirm_max_age", "delivery.workers", "delivery.max_connections",
         "delivery.rate_per_second", "delivery.per_domain_per_minute", "delivery.max_age", "delivery.retry_schedule",
         "delivery.relay_cooldown", "dkim.domain", "dkim.selector", "dkim.key_file", "dkim.ed25519_selector",
         "dkim.ed25519_key_file", "bounces.address", "bounces.mailbox_url", "bounces.username", "bounces.password_file",

@@ -110,4 +110,27 @@ struct RealRelayTests {
         #expect(relays.first { $0["url"] as? String == dead }?["state"] as? String == "cooling", "\(relays)")
         #expect(d.stop() == 0)
     }
+
+    @Test func doctorOpensASessionAsTheDaemonWouldAndNamesWhatToFix() throws {
+        let w = try Workspace()
+        let relay = try RealRelay(w)
+        func session(_ extra: [String: String]) throws -> [String: Any]? {
+            w.environment.merge(["OUTREACH_SMTP_URL": relay.url, "OUTREACH_SMTP_USERNAME": RealRelay.user,
+                                 "OUTREACH_SMTP_PASSWORD": RealRelay.password]) { _, n in n }
+            w.environment.merge(extra) { _, n in n }
+            let r = try w.outreach("doctor", "--format", "json")
+            let report = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
+            let lines = report["checks"] as? [[String: Any]] ?? []
+            return lines.first { ($0["check"] as? String)?.hasPrefix("relay session") == true }
+        }
+        let healthy = try #require(try session(["OUTREACH_SMTP_CA_FILE": relay.caFile]))
+        #expect(healthy["ok"] as? Bool == true, "\(healthy)")
+        w.environment["OUTREACH_SMTP_CA_FILE"] = nil
+        let untrusted = try #require(try session([:]))
+        #expect(untrusted["ok"] as? Bool == false)
+        #expect((untrusted["fix"] as? String ?? "").contains("smtp.ca_file"), "\(untrusted)")
+        let wrong = try #require(try session(["OUTREACH_SMTP_CA_FILE": relay.caFile, "OUTREACH_SMTP_PASSWORD": "nope"]))
+        #expect(wrong["ok"] as? Bool == false && (wrong["detail"] as? String ?? "").contains("535"), "\(wrong)")
+        #expect(relay.sink.countsByRecipient().isEmpty, "doctor sends no mail")
+    }
 }
