@@ -44,7 +44,7 @@ public final class DeliveryContext: Sendable {
         var pausedEverything = false
     }
 
-    public init(register: Register, settings: Settings, links: Links, logger: Logger, batchSize: Int = 8,
+    public init(register: Register, settings: Settings, links: Links, logger: Logger, batchSize: Int = 16,
                 clock: any DeliveryClock = SystemDeliveryClock(),
                 makeTransport: @escaping @Sendable (Settings, String, Logger) throws -> any MailTransport = { settings, relay, logger in
                     try CurlSMTPTransport(.init(settings, relay: relay), logger: logger)

@@ -52,9 +52,14 @@ final class DeliveryWorker: @unchecked Sendable {
             return
         }
         defer { if let relay { context.relays.release(relay) } }
+        // The last outcome of a batch goes in the transaction that claims the next batch (it is
+        // still committed before the next message is sent); anywhere else it is committed at once.
+        var last: (OutboxClaim, OutboxResult)?
+        defer { if let last { context.committer.commit([last]) } }
         while !context.isStopping {
             let now = context.clock.nowMs()
             guard let relay = context.relays.acquire(keeping: relay, nowMs: now) else {
+                if let done = last { context.committer.commit([done]); last = nil }
                 if let old = relay { transports[old] = nil }  // its connection is closed
                 relay = nil
                 let until = context.relays.soonestAvailableMs() ?? now + 250
@@ -65,29 +70,35 @@ final class DeliveryWorker: @unchecked Sendable {
             self.relay = relay
             let claims: [OutboxClaim]
             do {
-                claims = try context.register.record([], thenClaim: context.batchSize, campaignIDs: context.runningCampaigns,
-                                                     nowMs: now, leaseMs: context.leaseMs)
+                claims = try context.register.record(last.map { [$0] } ?? [], thenClaim: context.batchSize,
+                                                     campaignIDs: context.runningCampaigns, nowMs: now, leaseMs: context.leaseMs)
+                last = nil
             } catch {
                 logger.error("cannot claim outbox rows", metadata: ["error": "\(error)"])
+                if let done = last { context.committer.commit([done]); last = nil }
                 sleep(ms: 1000)
                 continue
             }
             if claims.isEmpty { sleep(ms: 100); continue }
-            deliver(claims, through: relay)
+            last = deliver(claims, through: relay)
         }
     }
 
-    /// Sends a batch one message at a time, each outcome committed before the next is sent. What
-    /// cannot go now (a stop, a pause, the relay gone) goes back to the queue untouched.
-    private func deliver(_ claims: [OutboxClaim], through relay: Int) {
+    /// Sends a batch one message at a time, each outcome committed before the next is sent; the
+    /// last one is returned for the next claim's transaction. What cannot go now (a stop, a
+    /// pause, the relay gone) goes back to the queue untouched.
+    private func deliver(_ claims: [OutboxClaim], through relay: Int) -> (OutboxClaim, OutboxResult)? {
         for (i, claim) in claims.enumerated() {
             let now = context.clock.nowMs()
             if context.isStopping || !context.relays.isAvailable(relay, nowMs: now) || !context.runningCampaigns.contains(claim.campaignID) {
                 context.committer.commit(claims[i...].map { ($0, .released(nextAttemptMs: now)) })
-                return
+                return nil
             }
-            context.committer.commit([(claim, deliver(claim, through: relay))])
+            let outcome = (claim, deliver(claim, through: relay))
+            if i == claims.count - 1 { return outcome }
+            context.committer.commit([outcome])
         }
+        return nil
     }
 
     private func transport(_ relay: Int) throws -> any MailTransport {
