@@ -167,20 +167,13 @@ public final class CurlSMTPTransport: MailTransport {
             _ = outreach_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, nil)
             _ = outreach_curl_set_long(handle, CURLOPT_UPLOAD, 1)
         }
-        return classify(curl_easy_perform(handle))
+        let code = curl_easy_perform(handle)
+        noteConnection()
+        return classify(code)
     }
 
     /// Connects (EHLO + NOOP) to learn what the relay offers, keeping the connection for the next message.
-    private func probe() {
-        transfer.replies.removeAll()
-        _ = outreach_curl_set_long(handle, CURLOPT_UPLOAD, 0)
-        _ = outreach_curl_set_slist(handle, CURLOPT_MAIL_RCPT, nil)
-        _ = outreach_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, "NOOP")
-        _ = curl_easy_perform(handle)
-        noteConnection()
-        _ = outreach_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, nil)
-        _ = outreach_curl_set_long(handle, CURLOPT_UPLOAD, 1)
-    }
+    private func probe() { _ = checkSession() }
 
     /// After a new connection, what its EHLO said about SMTPUTF8.
     private func noteConnection() {

@@ -17,6 +17,8 @@ public final class DeliveryContext: Sendable {
     public let retry: RetryPolicy
     public let logger: Logger
     let relays: RelayPool
+    /// Signs every message (read once, at start; nil: unsigned).
+    let signer: DKIMSigner?
     let committer: OutcomeCommitter
     /// Makes a worker's connection to one relay (libcurl's SMTP unless a test says otherwise).
     let makeTransport: @Sendable (Settings, String, Logger) throws -> any MailTransport
@@ -44,12 +46,13 @@ public final class DeliveryContext: Sendable {
         var pausedEverything = false
     }
 
-    public init(register: Register, settings: Settings, links: Links, logger: Logger, batchSize: Int = 16,
+    public init(register: Register, settings: Settings, links: Links, logger: Logger, signer: DKIMSigner? = nil, batchSize: Int = 16,
                 clock: any DeliveryClock = SystemDeliveryClock(),
                 makeTransport: @escaping @Sendable (Settings, String, Logger) throws -> any MailTransport = { settings, relay, logger in
                     try CurlSMTPTransport(.init(settings, relay: relay), logger: logger)
                 }) {
         self.register = register
+        self.signer = signer
         self.clock = clock
         self.makeTransport = makeTransport
         self.settings = settings
@@ -75,9 +78,7 @@ public final class DeliveryContext: Sendable {
     func setRunning(_ campaigns: [Campaign]) throws {
         let known = state.withLock { Set($0.composers.keys) }
         var new: [Int64: InvitationComposer] = [:]
-        let fresh = campaigns.filter { !known.contains($0.id!) }
-        let signer = fresh.isEmpty ? nil : try settings.dkimSigner()
-        for c in fresh {
+        for c in campaigns where !known.contains(c.id!) {
             new[c.id!] = try InvitationComposer(campaign: c, sender: settings.sender, links: links, signer: signer)
         }
         let newcomers = state.withLock { s -> Bool in

@@ -23,8 +23,6 @@ final class RelayPool: Sendable {
         relays = Mutex(urls.map { Relay(url: $0) })
     }
 
-    var urls: [String] { relays.withLock { $0.map(\.url) } }
-
     /// A relay for a worker now: `current` while it is available, else the available one with
     /// the fewest connections (the worker then holds a connection on it). nil: none is.
     func acquire(keeping current: Int?, nowMs: Int64) -> Int? {

@@ -6,11 +6,12 @@ import OutreachModel
 /// states moving, and recover what a crash left in flight.
 extension Register {
     /// Records `outcomes` and, unless `limit` is 0, claims up to `limit` due rows of
-    /// `campaignIDs`, in one transaction (an outcome is in the database before anything else happens).
+    /// `campaignIDs`, in one transaction (an outcome is in the database before anything else
+    /// happens). `nowMs` is the time of both (the workers' clock).
     public func record(_ outcomes: [(OutboxClaim, OutboxResult)], thenClaim limit: Int, campaignIDs: [Int64],
                        nowMs: Int64, leaseMs: Int64) throws -> [OutboxClaim] {
         try dbWriter.write { db in
-            if !outcomes.isEmpty { try Outbox.record(db, outcomes, nowMs: Timestamp.milliseconds()) }
+            if !outcomes.isEmpty { try Outbox.record(db, outcomes, nowMs: nowMs) }
             guard limit > 0 else { return [] }
             return try Outbox.claim(db, limit: limit, nowMs: nowMs, leaseMs: leaseMs, campaignIDs: campaignIDs)
         }

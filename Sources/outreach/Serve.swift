@@ -35,10 +35,11 @@ struct Serve: AsyncParsableCommand {
         try checkBaseURL(settings.httpBaseURL)
         settings.httpMaxConnections = Serve.fitConnections(settings.httpMaxConnections, logger: logger)
         let links = try settings.links()
-        _ = try settings.dkimSigner()  // a DKIM key that cannot be used stops the daemon now, not at its first campaign
+        // Read once: a DKIM key that cannot be used stops the daemon now, not at its first campaign.
+        let signer = try settings.dkimSigner()
         let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)
         let app = try buildApplication(web, logger: logger)
-        let delivery = DeliveryService(context: DeliveryContext(register: register, settings: settings, links: links, logger: logger),
+        let delivery = DeliveryService(context: DeliveryContext(register: register, settings: settings, links: links, logger: logger, signer: signer),
                                        clock: ContinuousClock())
         // Stopped in reverse order: delivery drains while the HTTP server keeps answering links,
         // and the log is checkpointed until both are done.
