@@ -9,6 +9,9 @@ public struct ComposedMessage: Sendable {
     public let messageID: String
     public let language: String
     public let subject: String
+    /// The envelope sender (MAIL FROM): the signed bounce address of this campaign and contact
+    /// (VERP) when `bounces.address` is set, `sender.from` otherwise.
+    public let envelopeSender: String
 }
 
 /// Personalizes a campaign's frozen template for one contact and builds the MIME message.
@@ -35,7 +38,8 @@ public struct InvitationComposer: Sendable {
     /// The calendar per language, cut around its only per-message parts (UID and DTSTAMP).
     private let calendars: [String: [String]]
     static let uidMark = "\u{1}UID\u{1}", stampMark = "\u{1}STAMP\u{1}"
-    /// The From header, encoded once; the List-Id and the mailto unsubscribe, the same for everyone.
+    /// The From header, encoded once; the List-Id; the mailto unsubscribe when it is the same for
+    /// everyone (no bounce address: then it goes to the reply address).
     private let fromHeader: String, listID: String, unsubscribeMailto: String
     /// Per language, the Subject header encoded once, when the subject is the same for everyone.
     private var subjectHeaders: [String: String] = [:]
@@ -117,11 +121,13 @@ public struct InvitationComposer: Sendable {
         let message = MIMEMessage(
             fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,
             toAddress: contact.email, replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
-            listID: listID, unsubscribeURL: values[PersonalField.unsubscribeURL.rawValue], unsubscribeMailto: unsubscribeMailto,
+            listID: listID, unsubscribeURL: values[PersonalField.unsubscribeURL.rawValue],
+            unsubscribeMailto: links.returnAddress?.unsubscribeMailto(contactID: contact.id, campaignID: campaignID) ?? unsubscribeMailto,
             text: text, html: html, calendar: calendar, calendarMethod: calendarMethod, contentLanguage: language, fromHeader: fromHeader,
             subjectHeader: test ? nil : subjectHeaders[language], textQuotedPrintable: textQP, htmlQuotedPrintable: htmlQP)
         let bytes = message.bytes()
-        return ComposedMessage(bytes: signer?.sign(bytes, time: date) ?? bytes, messageID: messageID, language: language, subject: subject)
+        return ComposedMessage(bytes: signer?.sign(bytes, time: date) ?? bytes, messageID: messageID, language: language, subject: subject,
+                               envelopeSender: links.returnAddress?.envelopeSender(contactID: contact.id, campaignID: campaignID) ?? sender.address)
     }
 
     /// The personalized texts for `contact`: its language, subject, plain text, HTML, unsubscribe URL.

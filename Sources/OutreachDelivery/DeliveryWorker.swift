@@ -138,7 +138,7 @@ final class DeliveryWorker: @unchecked Sendable {
         let message = composer.compose(contact.recipient)
         let started = DispatchTime.now().uptimeNanoseconds
         let outcome: DeliveryOutcome
-        do { outcome = try transport(relay).send(message.bytes, from: context.settings.senderFrom, to: address) } catch {
+        do { outcome = try transport(relay).send(message.bytes, from: message.envelopeSender, to: address) } catch {
             outcome = .transient(reason: "cannot set up the connection to \(url): \(error)", code: nil, relayDown: true)
         }
         DeliveryWorker.sendTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
@@ -189,7 +189,12 @@ final class DeliveryWorker: @unchecked Sendable {
                 pause(claim.campaignID, reason: "\(url) refused \(DeliveryContext.refusalsBeforePause) messages in a row: \(reason)"
                       + " — check the relay's log and its limits for this sender; `campaign retry` requeues them after the fix")
             }
-            return .failed(reason: reason, code: code, hardBounce: outcome.isHardBounce)
+            // The recipient's refusal goes through the bounce mailbox's policy (5.1.x suppresses).
+            let recipientRefusal = stage == .rcptTo
+                ? Bounce(source: .smtp, kind: Bounce.kind(status: enhanced, action: "failed"), status: enhanced, action: "failed",
+                         diagnostic: reason, recipient: address.value)
+                : nil
+            return .failed(reason: reason, code: code, refusal: recipientRefusal)
         case .relayFault(let reason, let fix):
             DeliveryWorker.relayFaults.increment()
             let until = nowMs + Int64(context.settings.relayCooldown.components.seconds * 1000)

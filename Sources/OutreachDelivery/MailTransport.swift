@@ -39,10 +39,4 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// The message was handed over but the final "." got no reply: it may have been delivered.
     case unknown(reason: String)
 
-    /// A 5.1.x to RCPT TO (but 5.1.7 and 5.1.8, which are about the sender): the mailbox or the
-    /// domain does not exist, and the address is suppressed.
-    public var isHardBounce: Bool {
-        guard case .permanent(_, _, let enhanced?, .rcptTo) = self, enhanced.hasPrefix("5.1.") else { return false }
-        return enhanced != "5.1.7" && enhanced != "5.1.8"
-    }
 }

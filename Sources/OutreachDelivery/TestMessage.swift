@@ -51,7 +51,7 @@ public struct TestMessage: Sendable {
         let recipient = try register.contact(email: address.value)?.recipient ?? Recipient.unregistered(address)
         let message = composer.compose(recipient, test: true)
         let transport = try makeTransport(settings)
-        let from = settings.senderFrom
+        let from = message.envelopeSender
         // libcurl blocks: on a thread of its own, not in Swift's cooperative pool.
         let outcome = await withCheckedContinuation { (done: CheckedContinuation<DeliveryOutcome, Never>) in
             nonisolated(unsafe) let transport = transport

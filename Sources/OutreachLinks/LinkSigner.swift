@@ -4,6 +4,8 @@ import Foundation
 /// What a link lets its holder do.
 public enum LinkPurpose: UInt8, Sendable, CaseIterable {
     case unsubscribe = 1, confirm = 2, rsvp = 3
+    /// The envelope sender of one message (VERP): a delivery report about it names the campaign and contact.
+    case bounce = 4
 }
 
 /// What a valid token stands for.
@@ -59,11 +61,7 @@ public struct LinkSigner: Sendable {
 
     /// The token for a claim.
     public func token(_ claim: LinkClaim) -> String {
-        var payload = [UInt8]()
-        payload.reserveCapacity(Self.payloadLength)
-        payload.append(claim.purpose.rawValue)
-        withUnsafeBytes(of: claim.contactID.bigEndian) { payload.append(contentsOf: $0) }
-        withUnsafeBytes(of: claim.campaignID.bigEndian) { payload.append(contentsOf: $0) }
+        let payload = Self.payload(claim)
         let tag = current.mac(payload).prefix(Self.tagLength)
         let stream = current.stream(Array(tag))
         var bytes: [UInt8] = [Self.version]
@@ -93,12 +91,91 @@ public struct LinkSigner: Sendable {
             let payload = hidden.enumerated().map { $0.element ^ stream[$0.offset] }
             let expected = keys.mac(payload).prefix(Self.tagLength)
             guard constantTimeEqual(Array(expected), tag) else { continue }
-            guard let p = LinkPurpose(rawValue: payload[0]), purpose == nil || p == purpose else { return nil }
-            let contact = payload[1...8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
-            let campaign = payload[9...16].reduce(Int64(0)) { $0 << 8 | Int64($1) }
-            return LinkClaim(purpose: p, contactID: contact, campaignID: campaign)
+            guard let claim = Self.claim(payload), purpose == nil || claim.purpose == purpose else { return nil }
+            return claim
         }
         return nil
+    }
+
+    /// The token in an address's local part (`ReturnAddress`): lowercase base32 of
+    /// `tag(10) ‖ payload ⊕ keystream`, 44 characters. Some mail systems change the case of local
+    /// parts, so only letters of one case and digits; the tag is shorter than a link's (80 bits)
+    /// so that the address stays under the 64 characters a local part may have.
+    public func addressToken(_ purpose: LinkPurpose, contactID: Int64, campaignID: Int64) -> String {
+        let payload = Self.payload(LinkClaim(purpose: purpose, contactID: contactID, campaignID: campaignID))
+        let tag = current.mac([Self.addressDomain] + payload).prefix(Self.addressTagLength)
+        let stream = current.stream([Self.addressDomain] + Array(tag))
+        var bytes = Array(tag)
+        for i in 0..<payload.count { bytes.append(payload[i] ^ stream[i]) }
+        return Self.base32(bytes)
+    }
+
+    /// The claim of a genuine address token, nil for anything else. Case does not matter.
+    public func openAddressToken(_ token: String) -> LinkClaim? {
+        guard token.utf8.count == 44, let bytes = Self.unbase32(token.lowercased()),
+              bytes.count == Self.addressTagLength + Self.payloadLength else { return nil }
+        let tag = Array(bytes[0..<Self.addressTagLength])
+        let hidden = bytes[Self.addressTagLength...]
+        for keys in [current] + older {
+            let stream = keys.stream([Self.addressDomain] + tag)
+            let payload = hidden.enumerated().map { $0.element ^ stream[$0.offset] }
+            guard constantTimeEqual(Array(keys.mac([Self.addressDomain] + payload).prefix(Self.addressTagLength)), tag) else { continue }
+            return Self.claim(payload)
+        }
+        return nil
+    }
+
+    /// Keeps address tokens and link tokens apart: one can never be read as the other.
+    private static let addressDomain: UInt8 = 0xA0
+    private static let addressTagLength = 10
+
+    private static func payload(_ claim: LinkClaim) -> [UInt8] {
+        var payload = [UInt8]()
+        payload.reserveCapacity(payloadLength)
+        payload.append(claim.purpose.rawValue)
+        withUnsafeBytes(of: claim.contactID.bigEndian) { payload.append(contentsOf: $0) }
+        withUnsafeBytes(of: claim.campaignID.bigEndian) { payload.append(contentsOf: $0) }
+        return payload
+    }
+
+    private static func claim(_ payload: [UInt8]) -> LinkClaim? {
+        guard let p = LinkPurpose(rawValue: payload[0]) else { return nil }
+        let contact = payload[1...8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        let campaign = payload[9...16].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        return LinkClaim(purpose: p, contactID: contact, campaignID: campaign)
+    }
+
+    private static let base32Alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+
+    /// Lowercase base32 without padding (RFC 4648 §6).
+    static func base32(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        var buffer: UInt32 = 0, bits = 0
+        for b in bytes {
+            buffer = buffer << 8 | UInt32(b); bits += 8
+            while bits >= 5 { bits -= 5; out.append(base32Alphabet[Int((buffer >> UInt32(bits)) & 31)]) }
+        }
+        if bits > 0 { out.append(base32Alphabet[Int((buffer << UInt32(5 - bits)) & 31)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The bytes of lowercase base32, nil unless it is the one spelling `base32` writes.
+    static func unbase32(_ text: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        var buffer: UInt32 = 0, bits = 0
+        for c in text.utf8 {
+            let v: UInt32
+            switch c {
+            case 0x61...0x7A: v = UInt32(c - 0x61)
+            case 0x32...0x37: v = UInt32(c - 0x32 + 26)
+            default: return nil
+            }
+            buffer = buffer << 5 | v; bits += 5
+            if bits >= 8 { bits -= 8; out.append(UInt8((buffer >> UInt32(bits)) & 0xFF)) }
+        }
+        // The unused low bits of the last character must be zero.
+        guard buffer & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
+        return out
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)

@@ -4,8 +4,11 @@ import OutreachModel
 public struct Links: Sendable {
     public let baseURL: String
     public let signer: LinkSigner
+    /// The signed addresses at the bounce mailbox (`bounces.address`); nil when there is none.
+    public let returnAddress: ReturnAddress?
 
-    public init(baseURL: String, signer: LinkSigner) {
+    public init(baseURL: String, signer: LinkSigner, bounces: EmailAddress? = nil) {
+        returnAddress = bounces.map { ReturnAddress(address: $0, signer: signer) }
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
@@ -26,6 +29,7 @@ public struct Links: Sendable {
 extension Settings {
     /// The link builder of this installation (reads, or creates, the secret file).
     public func links() throws -> Links {
-        Links(baseURL: httpBaseURL, signer: try LinkSigner.load(secretFile: linksSecretFile))
+        Links(baseURL: httpBaseURL, signer: try LinkSigner.load(secretFile: linksSecretFile),
+              bounces: try bouncesAddress.map { try EmailAddress($0) })
     }
 }

@@ -46,6 +46,20 @@ public struct Settings: Sendable {
     /// Without either key file, messages go unsigned (`Settings.dkimSigner()`).
     public var dkimEd25519Selector: String?
     public var dkimEd25519KeyFile: String?
+    /// `bounces.address`: the VERP base (`bounces@example.org` gives envelope senders
+    /// `bounces+TOKEN@example.org`, and the List-Unsubscribe mailto). Nil: the envelope sender is
+    /// `sender.from` and no mailbox is read.
+    public var bouncesAddress: String?
+    /// `bounces.mailbox_url`: where reports to `bounces.address` arrive (`imaps://host/INBOX`, or
+    /// `imap://` on loopback only). Nil: no mailbox is read.
+    public var bouncesMailboxURL: String?
+    public var bouncesUsername: String?
+    /// From `bounces.password_file` or `OUTREACH_BOUNCES_PASSWORD`; never from the YAML.
+    public var bouncesPassword: String?
+    /// How often the mailbox is read (`bounces.poll_interval`).
+    public var bouncesPollInterval: Duration = .seconds(60)
+    /// `bounces.handled_folder`: where handled messages are moved (nil: deleted once recorded).
+    public var bouncesHandledFolder: String?
     /// The configuration file these settings were read from (nil: defaults and environment only).
     public var configFile: String?
 

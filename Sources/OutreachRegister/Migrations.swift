@@ -88,6 +88,7 @@ extension Register {
         registerRelaysMigration(&migrator)
         registerEventLifeMigration(&migrator)
         registerHardeningMigration(&migrator)
+        registerBouncesMigration(&migrator)
         return migrator
     }
 }

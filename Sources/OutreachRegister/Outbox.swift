@@ -64,7 +64,9 @@ public enum OutboxResult: Sendable, Equatable {
     case skipped(String)
     /// Tried and failed for now; `nextAttemptMs` nil means too old: fail it.
     case retry(reason: String, code: Int?, nextAttemptMs: Int64?, unknownOutcome: Bool)
-    case failed(reason: String, code: Int?, hardBounce: Bool)
+    /// Refused for good. `refusal`: the relay refused the recipient (5xx to RCPT TO), a bounce
+    /// recorded with the mailbox's policy (a 5.1.x suppresses the address).
+    case failed(reason: String, code: Int?, refusal: Bounce?)
     /// Not tried (a rate limit, a relay cooling down, a shutdown): back to the queue unchanged.
     case released(nextAttemptMs: Int64)
 }
@@ -124,15 +126,15 @@ public enum Outbox {
                 if unknown {
                     try db.execute(sql: "UPDATE campaigns SET unknown_outcomes = unknown_outcomes + 1 WHERE id = ?", arguments: [claim.campaignID])
                 }
-            case .failed(let reason, let code, let hardBounce):
+            case .failed(let reason, let code, let refusal):
                 try db.execute(sql: """
                     UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_code = ?, last_reply = ?,
                         updated_at_ms = ?, lease_until_ms = NULL WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
                     """, arguments: [code, reason, nowMs, claim.campaignID, claim.contactID])
-                if hardBounce,
-                   let email = try String.fetchOne(db, sql: "SELECT email FROM contacts WHERE id = ?", arguments: [claim.contactID]),
-                   let address = try? EmailAddress(email) {
-                    try SuppressionList.add(db, address, reason: .hardBounce, detail: reason)
+                if var bounce = refusal {
+                    bounce.contactId = claim.contactID
+                    bounce.campaignId = claim.campaignID
+                    try Register.apply(db, &bounce)
                 }
             case .released(let next):
                 try db.execute(sql: """

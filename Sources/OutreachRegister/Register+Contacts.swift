@@ -166,7 +166,8 @@ extension Register {
             guard contact != nil || suppressedBefore else {
                 throw ContactCommandError.notFound(address.value)
             }
-            if let contact { try contact.delete(db) }  // cascades to its ledger rows, RSVPs
+            if let contact { try contact.delete(db) }  // cascades to its ledger rows, RSVPs, bounces
+            try db.execute(sql: "DELETE FROM bounces WHERE recipient = ? COLLATE NOCASE", arguments: [address.value])
             try db.execute(sql: "DELETE FROM suppressions WHERE address_hash = ?", arguments: [address.hash])
             try SuppressionList.add(db, address, reason: .erased)
             try db.execute(sql: """

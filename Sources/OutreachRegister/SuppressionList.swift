@@ -7,6 +7,8 @@ public struct Suppression: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     public static let databaseTableName = "suppressions"
     public enum Reason: String, Codable, Sendable, CaseIterable {
         case unsubscribed, hardBounce = "hard-bounce", complaint, erased, staff
+        /// Soft bounces in 3 of the contact's last 5 sends: the address no longer takes mail.
+        case unreachable
     }
 
     public var id: Int64?

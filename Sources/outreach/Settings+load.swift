@@ -30,7 +30,7 @@ extension Settings {
     /// looked for next to the binary (`../share/outreach/templates`, the packaged layout).
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Settings {
         var providers: [any ConfigProvider] = [
-            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["OUTREACH_SMTP_PASSWORD"]))
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["OUTREACH_SMTP_PASSWORD", "OUTREACH_BOUNCES_PASSWORD"]))
                 .prefixKeys(with: ["outreach"])
         ]
         var fileReader: ConfigReader?
@@ -40,8 +40,9 @@ extension Settings {
             do { yaml = try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)) } catch {
                 throw Failure(key: "--config", problem: "\(file) is not valid YAML: \(error)")
             }
-            if (try? yaml.value(forKey: "smtp.password", type: .string).value) != nil {
-                throw Failure(key: "smtp.password", problem: "secrets never go in \(file); set OUTREACH_SMTP_PASSWORD or smtp.password_file")
+            for (key, variable) in [("smtp.password", "OUTREACH_SMTP_PASSWORD"), ("bounces.password", "OUTREACH_BOUNCES_PASSWORD")]
+            where (try? yaml.value(forKey: AbsoluteConfigKey(ConfigKey(key)), type: .string).value) != nil {
+                throw Failure(key: key, problem: "secrets never go in \(file); set \(variable) or \(key)_file")
             }
             providers.append(yaml)
             fileReader = ConfigReader(provider: yaml)
@@ -92,13 +93,15 @@ extension Settings {
             throw Failure(key: "smtp.ca_file", problem: "cannot read \(file)")
         }
         smtpUsername = optional("smtp.username")
-        smtpPassword = config.string(forKey: "smtp.password", isSecret: true)
-        if smtpPassword == nil, let file = optional("smtp.password_file").map({ resolve("smtp.password_file", $0) }) {
+        func secret(_ key: String) throws -> String? {
+            if let value = config.string(forKey: ConfigKey(key), isSecret: true) { return value }
+            guard let file = optional(key + "_file").map({ resolve(key + "_file", $0) }) else { return nil }
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw Failure(key: "smtp.password_file", problem: "cannot read \(file)")
+                throw Failure(key: key + "_file", problem: "cannot read \(file)")
             }
-            smtpPassword = text.trimmingCharacters(in: .newlines)
+            return text.trimmingCharacters(in: .newlines)
         }
+        smtpPassword = try secret("smtp.password")
         smtpEHLO = string("smtp.ehlo", smtpEHLO)
         smtpTimeout = try number("smtp.timeout", smtpTimeout)
         senderFrom = string("sender.from", senderFrom)
@@ -144,5 +147,20 @@ extension Settings {
         dkimEd25519Selector = optional("dkim.ed25519_selector")
         dkimEd25519KeyFile = optional("dkim.ed25519_key_file")
         try checkDKIM()
+        bouncesAddress = optional("bounces.address")
+        if let a = bouncesAddress {
+            guard let address = try? EmailAddress(a), !address.value.contains("+") else {
+                throw Failure(key: "bounces.address", problem: "\"\(a)\" is not an email address without a +")
+            }
+        }
+        bouncesMailboxURL = optional("bounces.mailbox_url")
+        if bouncesMailboxURL != nil, bouncesAddress == nil {
+            throw Failure(key: "bounces.mailbox_url", problem: "needs bounces.address (the address whose mail it holds)")
+        }
+        bouncesUsername = optional("bounces.username")
+        bouncesPassword = try secret("bounces.password")
+        bouncesPollInterval = try duration("bounces.poll_interval", bouncesPollInterval)
+        guard bouncesPollInterval > .zero else { throw Failure(key: "bounces.poll_interval", problem: "must be longer than 0s") }
+        bouncesHandledFolder = optional("bounces.handled_folder")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import OutreachLinks
+import OutreachModel
 
 @Suite struct LinkSignerTests {
     let signer = LinkSigner(secrets: ["current-secret"])
@@ -44,5 +45,49 @@ import Testing
         let rotated = LinkSigner(secrets: ["new", "old"])
         #expect(rotated.open(old)?.contactID == 5)
         #expect(LinkSigner(secrets: ["new"]).open(old) == nil)
+    }
+}
+
+@Suite struct ReturnAddressTests {
+    let signer = LinkSigner(secrets: ["current-secret"])
+    var returnAddress: ReturnAddress { ReturnAddress(address: try! EmailAddress("bounces@cantho.gov.vn"), signer: signer) }
+
+    @Test func theEnvelopeSenderNamesCampaignAndContactWithoutShowingThem() {
+        let sender = returnAddress.envelopeSender(contactID: 42, campaignID: 7)
+        #expect(sender.hasPrefix("bounces+") && sender.hasSuffix("@cantho.gov.vn"))
+        let local = sender.split(separator: "@")[0]
+        #expect(local.utf8.count <= 64)
+        #expect(local.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "+" })
+        #expect(returnAddress.claim(in: sender) == LinkClaim(purpose: .bounce, contactID: 42, campaignID: 7))
+        // Some mail systems upper-case local parts; the domain is compared without case too.
+        #expect(returnAddress.claim(in: sender.uppercased()) == LinkClaim(purpose: .bounce, contactID: 42, campaignID: 7))
+    }
+
+    @Test func theMailtoUnsubscribeCarriesAnUnsubscribeClaim() throws {
+        let mailto = returnAddress.unsubscribeMailto(contactID: 5, campaignID: 9)
+        #expect(mailto.hasPrefix("mailto:bounces+") && mailto.hasSuffix("@cantho.gov.vn?subject=unsubscribe"))
+        let address = String(mailto.dropFirst("mailto:".count).prefix { $0 != "?" })
+        #expect(returnAddress.claim(in: address) == LinkClaim(purpose: .unsubscribe, contactID: 5, campaignID: 9))
+    }
+
+    @Test func forgedAlteredAndForeignAddressesClaimNothing() {
+        let sender = returnAddress.envelopeSender(contactID: 1, campaignID: 2)
+        #expect(returnAddress.claim(in: sender.replacingOccurrences(of: "@cantho.gov.vn", with: "@example.org")) == nil)
+        #expect(returnAddress.claim(in: sender.replacingOccurrences(of: "bounces+", with: "other+")) == nil)
+        #expect(ReturnAddress(address: try! EmailAddress("bounces@cantho.gov.vn"), signer: LinkSigner(secrets: ["other"])).claim(in: sender) == nil)
+        var bytes = Array(sender.utf8)
+        var accepted = 0
+        for i in "bounces+".utf8.count..<("bounces+".utf8.count + 44) {
+            let original = bytes[i]
+            for replacement in Array("az27q".utf8) where replacement != original {
+                bytes[i] = replacement
+                if returnAddress.claim(in: String(decoding: bytes, as: UTF8.self)) != nil { accepted += 1 }
+            }
+            bytes[i] = original
+        }
+        #expect(accepted == 0)
+        // A link token is not an address token and the other way round.
+        #expect(signer.openAddressToken(signer.token(.unsubscribe, contactID: 1, campaignID: 2)) == nil)
+        #expect(signer.open(signer.addressToken(.unsubscribe, contactID: 1, campaignID: 2)) == nil)
     }
 }

@@ -48,7 +48,7 @@ import Testing
             .sent(messageID: "<m@x>", code: 250, reply: "250 ok", relay: "smtp://relay"),
             .skipped("suppressed (unsubscribed)"),
             .retry(reason: "451 later", code: 451, nextAttemptMs: t0 + 60_000, unknownOutcome: false),
-            .failed(reason: "550 5.1.1 unknown", code: 550, hardBounce: true),
+            .failed(reason: "550 5.1.1 unknown", code: 550, refusal: Bounce(source: .smtp, kind: .hard, status: "5.1.1")),
             .released(nextAttemptMs: t0 + 1_000),
         ]
         _ = try register.record(Array(zip(claims, outcomes)), thenClaim: 0, campaignIDs: [], nowMs: t0, leaseMs: lease)
