@@ -83,10 +83,18 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The bounce mailbox: IMAP over libcurl, what its reports mean, the polling service.
+        .target(name: "OutreachBounces", dependencies: [
+            "OutreachModel", "OutreachRegister", "OutreachLinks", "CCurl",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // The one executable: wiring only.
         .executableTarget(name: "outreach", dependencies: [
             "OutreachModel", "OutreachRegister", "OutreachImport", "OutreachLinks", "OutreachCompose",
-            "OutreachCampaigns", "OutreachDelivery", "OutreachWeb",
+            "OutreachCampaigns", "OutreachDelivery", "OutreachWeb", "OutreachBounces",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "Logging", package: "swift-log"),
@@ -116,6 +124,11 @@ let package = Package(
             // Only to hold the register's write lock from outside, as another process would.
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "OutreachBouncesTests", dependencies: [
+            "OutreachBounces", "OutreachRegister", "OutreachLinks", "OutreachModel",
+            .product(name: "Clocks", package: "swift-clocks"),
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["Report/Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OutreachCompose", "OutreachModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutreachBounces
 import OutreachDelivery
 import OutreachCompose
 import OutreachModel
@@ -55,6 +56,7 @@ struct Doctor: AsyncParsableCommand {
             checks.append(relay(url, timeout: timeout))
             checks.append(relaySession(url, settings))
         }
+        if let url = settings.bouncesMailboxURL { checks.append(mailbox(url, settings)) }
         return checks
     }
 
@@ -106,6 +108,33 @@ struct Doctor: AsyncParsableCommand {
                 }
             }
             return .ok("\(folder): \(files.count) event file\(files.count == 1 ? "" : "s") read")
+        }
+    }
+
+    /// The bounce mailbox as the daemon reads it (TLS, certificate, login, the folder), changing
+    /// nothing; and how the daemon's last reading went, when it left an error in the register.
+    static func mailbox(_ url: String, _ settings: Settings) -> DoctorCheck {
+        DoctorCheck(name: "bounce mailbox \(url)") {
+            let checked: Result<String, any Error> = await withCheckedContinuation { done in
+                Thread {
+                    done.resume(returning: Result {
+                        try CurlIMAPMailbox(url: url, username: settings.bouncesUsername, password: settings.bouncesPassword,
+                                            caFile: settings.smtpCAFile, timeout: settings.smtpTimeout,
+                                            handledFolder: settings.bouncesHandledFolder).check()
+                    })
+                }.start()
+            }
+            switch checked {
+            case .failure(let error as MailboxError): return .wrong("\(error)", fix: error.fix)
+            case .failure(let error): return .wrong("\(error)", fix: "correct bounces.mailbox_url")
+            case .success(let summary):
+                if FileManager.default.fileExists(atPath: settings.databasePath),
+                   let health = try? Register(path: settings.databasePath).mailboxHealth(url: url), let error = health.error {
+                    return .wrong("\(summary); but the daemon's last reading (\(health.polledAt ?? "?")) failed: \(error)",
+                                  fix: "see the daemon's log; the next reading retries")
+                }
+                return .ok(summary)
+            }
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
+import OutreachBounces
 import OutreachCompose
 import OutreachDelivery
 import OutreachLinks
@@ -11,9 +12,9 @@ import OutreachWeb
 import Prometheus
 import ServiceLifecycle
 
-/// `outreach serve`: the daemon (delivery workers and the HTTP server).
+/// `outreach serve`: the daemon (delivery workers, the bounce mailbox and the HTTP server).
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon: deliver what is queued and answer the links.")
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon: deliver what is queued, read the bounce mailbox and answer the links.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "The least important messages to log.") var logLevel: Logger.Level = .info
 
@@ -43,8 +44,16 @@ struct Serve: AsyncParsableCommand {
                                        clock: ContinuousClock())
         // Stopped in reverse order: delivery drains while the HTTP server keeps answering links,
         // and the log is checkpointed until both are done.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: WALCheckpointer(register: register, clock: ContinuousClock(), logger: logger)), .init(service: app),
+        ]
+        if settings.bouncesMailboxURL != nil {
+            services.append(.init(service: try BounceMailboxService(settings: settings, register: register, links: links, logger: logger,
+                                                                    clock: ContinuousClock())))
+        }
+        services.append(.init(service: delivery))
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: WALCheckpointer(register: register, clock: ContinuousClock(), logger: logger)), .init(service: app), .init(service: delivery)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         logger.info("outreach serve", metadata: ["http.bind": "\(settings.httpBind)", "smtp.url": "\(settings.smtpURL)",

@@ -20,7 +20,8 @@ final class RealRelay {
     }()
     static let required = available || ProcessInfo.processInfo.environment["CI"] == "true"
 
-    init(_ w: Workspace) throws {
+    /// `transports`: Postfix transport(5) lines routing some domains elsewhere than the sink.
+    init(_ w: Workspace, transports: String? = nil) throws {
         folder = w.folder.appendingPathComponent("relay")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         chmod(w.folder.path, 0o755)
@@ -30,7 +31,12 @@ final class RealRelay {
         // (Glibc's system(): Foundation's Process does not always reap a script whose daemons outlive it.)
         let script = repositoryRoot.appendingPathComponent("Tests/relay/relay.sh").path
         let errors = folder.appendingPathComponent("start.err").path
-        let status = system("'\(script)' start '\(folder.path)' \(port) \(sink.port) '\(Self.user)' '\(Self.password)' </dev/null >/dev/null 2>'\(errors)'")
+        let map = try transports.map { text -> String in
+            let file = folder.appendingPathComponent("transport.in")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            return " '\(file.path)'"
+        } ?? ""
+        let status = system("'\(script)' start '\(folder.path)' \(port) \(sink.port) '\(Self.user)' '\(Self.password)'\(map) </dev/null >/dev/null 2>'\(errors)'")
         guard status == 0 else {
             throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""])
         }

@@ -3,7 +3,12 @@
 # requires STARTTLS and a SASL login (Dovecot's auth service, a password file), relaying every
 # message to a next hop (the tests' smtp-sink), with a private CA made here with openssl.
 #
-#   relay.sh start DIR SUBMISSION_PORT NEXT_HOP_PORT USER PASSWORD   (prints nothing; DIR/ca.pem is the CA)
+#   relay.sh start DIR SUBMISSION_PORT NEXT_HOP_PORT USER PASSWORD [TRANSPORTS]
+#                       (prints nothing; DIR/ca.pem is the CA)
+#
+# TRANSPORTS: a file of Postfix transport(5) lines (`domain  transport:nexthop`) routing some
+# domains elsewhere than NEXT_HOP_PORT: a next hop that refuses, or `lmtp:inet:127.0.0.1:PORT`
+# (a Dovecot LMTP) for the domain of the bounce address, where Postfix's own delivery reports go.
 #   relay.sh stop DIR
 #
 # Needs root (Postfix's master and Dovecot drop privileges themselves) and the Debian packages
@@ -23,7 +28,7 @@ stop() {
 
 if [ "$cmd" = stop ]; then stop; exit 0; fi
 
-port=$3 next=$4 user=$5 password=$6
+port=$3 next=$4 user=$5 password=$6 transports=${7:-}
 mkdir -p "$dir/postfix/queue" "$dir/postfix/data" "$dir/dovecot/run" "$dir/dovecot/state"
 
 # A private CA and a certificate for localhost / 127.0.0.1 signed by it.
@@ -95,6 +100,10 @@ smtputf8_enable = yes
 maillog_file = $dir/postfix/maillog
 maillog_file_prefixes = $dir
 EOF
+if [ -n "$transports" ]; then
+  cp "$transports" "$dir/postfix/transport"
+  printf 'transport_maps = texthash:%s\n' "$dir/postfix/transport" >> "$dir/postfix/main.cf"
+fi
 cat > "$dir/postfix/master.cf" <<EOF
 $port     inet  n       -       n       -       -       smtpd
 pickup    unix  n       -       n       60      1       pickup
@@ -110,6 +119,7 @@ flush     unix  n       -       n       1000?   0       flush
 proxymap  unix  -       -       n       -       -       proxymap
 smtp      unix  -       -       n       -       -       smtp
 relay     unix  -       -       n       -       -       smtp
+lmtp      unix  -       -       n       -       -       lmtp
 showq     unix  n       -       n       -       -       showq
 error     unix  -       -       n       -       -       error
 retry     unix  -       -       n       -       -       error
