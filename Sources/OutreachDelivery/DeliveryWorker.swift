@@ -190,10 +190,13 @@ final class DeliveryWorker: @unchecked Sendable {
                       + " — check the relay's log and its limits for this sender; `campaign retry` requeues them after the fix")
             }
             // The recipient's refusal goes through the bounce mailbox's policy (5.1.x suppresses).
-            let recipientRefusal = stage == .rcptTo
-                ? Bounce(source: .smtp, kind: Bounce.kind(status: enhanced, action: "failed"), status: enhanced, action: "failed",
-                         diagnostic: reason, recipient: address.value)
-                : nil
+            var recipientRefusal: Bounce?
+            if stage == .rcptTo {
+                let kind = Bounce.kind(status: enhanced, action: "failed")
+                Counter(label: "outreach_bounces_total", dimensions: [("kind", kind.rawValue)]).increment()
+                recipientRefusal = Bounce(source: .smtp, kind: kind, status: enhanced, action: "failed", diagnostic: reason,
+                                          recipient: address.value)
+            }
             return .failed(reason: reason, code: code, refusal: recipientRefusal)
         case .relayFault(let reason, let fix):
             DeliveryWorker.relayFaults.increment()

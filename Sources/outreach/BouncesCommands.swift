@@ -19,9 +19,9 @@ struct BouncesCommand: AsyncParsableCommand {
             commandName: "list",
             abstract: "List bounces, complaints and mailto unsubscribes, newest first.",
             discussion: """
-                One line each: when it was recorded, the contact and campaign it is about, its kind
-                (hard, soft, policy, complaint, auto-reply, unsubscribe, other, unmatched, unreadable),
-                the status code, the remote server's words and what it changed. Refusals of a
+                One line each: when it was recorded, the contact and campaign it is about, its kind \
+                (hard, soft, policy, complaint, auto-reply, unsubscribe, other, unmatched, unreadable), \
+                the status code, the remote server's words and what it changed. Refusals of a \
                 recipient while sending (source smtp) are listed with the mailbox's reports.
                 """)
         @OptionGroup var global: GlobalOptions

@@ -56,7 +56,14 @@ struct Doctor: AsyncParsableCommand {
             checks.append(relay(url, timeout: timeout))
             checks.append(relaySession(url, settings))
         }
-        if let url = settings.bouncesMailboxURL { checks.append(mailbox(url, settings)) }
+        if let url = settings.bouncesMailboxURL {
+            checks.append(mailbox(url, settings))
+        } else if let address = settings.bouncesAddress {
+            checks.append(DoctorCheck(name: "bounce mailbox") {
+                .wrong("bounces.address is \(address) but no bounces.mailbox_url: the relays' reports, complaints and mailto unsubscribes sent there are never read",
+                       fix: "set bounces.mailbox_url (and bounces.username, bounces.password_file) to the mailbox that receives \(address)")
+            })
+        }
         return checks
     }
 

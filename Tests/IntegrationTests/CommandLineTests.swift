@@ -42,7 +42,8 @@ import Testing
     @Test func theDaemonsHelpListsTheLogLevels() throws {
         let r = try Workspace().run(outreachBinary, ["serve", "--help"])
         #expect(r.stdout.trimmingCharacters(in: .newlines) == """
-            OVERVIEW: Run the daemon: deliver what is queued and answer the links.
+            OVERVIEW: Run the daemon: deliver what is queued, read the bounce mailbox and
+            answer the links.
 
             USAGE: outreach serve [--config <config>] [--database <database>] [--log-level <log-level>]
 
@@ -53,6 +54,30 @@ import Testing
               --log-level <log-level> The least important messages to log. (values: trace,
                                       debug, info, notice, warning, error, critical;
                                       default: info)
+              -h, --help              Show help information.
+            """)
+    }
+
+    @Test func bouncesListSaysWhatItListsAndItsFormats() throws {
+        let r = try Workspace().run(outreachBinary, ["bounces", "list", "--help"])
+        #expect(r.stdout.trimmingCharacters(in: .newlines) == """
+            OVERVIEW: List bounces, complaints and mailto unsubscribes, newest first.
+
+            One line each: when it was recorded, the contact and campaign it is about, its
+            kind (hard, soft, policy, complaint, auto-reply, unsubscribe, other, unmatched,
+            unreadable), the status code, the remote server's words and what it changed.
+            Refusals of a recipient while sending (source smtp) are listed with the
+            mailbox's reports.
+
+            USAGE: outreach bounces list [--config <config>] [--database <database>] [--format <format>] [--limit <limit>]
+
+            OPTIONS:
+              --config <config>       Configuration file (else $OUTREACH_CONFIG,
+                                      /etc/outreach/outreach.yaml, Config/outreach.yaml).
+              --database <database>   SQLite database file (wins over database.path).
+              --format <format>       How to print them. (values: table, json; default:
+                                      table)
+              --limit <limit>         At most this many, newest first. (default: 1000)
               -h, --help              Show help information.
             """)
     }

@@ -23,6 +23,28 @@ import Testing
         #expect(!r.stderr.contains("hunter2"))
     }
 
+    @Test func theBounceMailboxPasswordNeverComesFromTheYAMLEither() throws {
+        let w = try Workspace()
+        let config = try w.write("outreach.yaml", "bounces:\n  address: bounces@cantho.gov.vn\n  password: hunter2\n")
+        let r = try w.outreachArgs(["--config", config, "contacts", "list"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("bounces.password") && r.stderr.contains("OUTREACH_BOUNCES_PASSWORD"), "\(r.stderr)")
+        #expect(!r.stderr.contains("hunter2"))
+    }
+
+    @Test func bounceSettingsThatCannotWorkAreErrorsNamingTheKey() throws {
+        let w = try Workspace()
+        for (key, value, named) in [("OUTREACH_BOUNCES_ADDRESS", "bounces+x@cantho.gov.vn", "bounces.address"),
+                                    ("OUTREACH_BOUNCES_ADDRESS", "not an address", "bounces.address"),
+                                    ("OUTREACH_BOUNCES_MAILBOX_URL", "imaps://mail.cantho.gov.vn/INBOX", "bounces.mailbox_url"),
+                                    ("OUTREACH_BOUNCES_POLL_INTERVAL", "soon", "bounces.poll_interval")] {
+            w.environment[key] = value
+            let r = try w.outreach("contacts", "list")
+            #expect(r.status != 0 && r.stderr.contains(named), "\(key)=\(value): \(r.stderr)")
+            w.environment[key] = nil
+        }
+    }
+
     @Test func theDaemonRefusesAPlainHTTPBaseURLThatIsNotLocal() throws {
         let w = try Workspace()
         w.environment["OUTREACH_HTTP_BASE_URL"] = "http://invite.cantho.gov.vn"
