@@ -33,6 +33,8 @@ public final class CurlSMTPTransport: MailTransport {
         var offset = 0
         var replies: [SMTPReply] = []
         var bodyFullyRead = false
+        /// Runs before the message's final CRLF is handed over (then cleared).
+        var beforeEnd: (() -> Void)?
         /// The command the next reply answers (from libcurl's debug callback).
         var stage = SMTPStage.connection
         /// libcurl's own words for its last error (`CURLOPT_ERRORBUFFER`).
@@ -127,8 +129,10 @@ public final class CurlSMTPTransport: MailTransport {
         try check(outreach_curl_set_long(handle, CURLOPT_VERBOSE, 1), "verbose")
     }
 
-    /// Sends `message` (CRLF-only bytes) from `from` to the one recipient `to`.
-    public func send(_ message: [UInt8], from: String, to: EmailAddress) -> DeliveryOutcome {
+    /// Sends `message` (CRLF-only bytes) from `from` to the one recipient `to`; `beforeEndOfData`
+    /// runs when libcurl first asks for the body, after the relay's 354 (libcurl adds the final "."
+    /// after the body).
+    public func send(_ message: [UInt8], from: String, to: EmailAddress, beforeEndOfData: () -> Void) -> DeliveryOutcome {
         if to.needsSMTPUTF8 {
             if smtpUTF8 == nil { probe() }
             guard smtpUTF8 == true else {
@@ -148,7 +152,11 @@ public final class CurlSMTPTransport: MailTransport {
         _ = outreach_curl_set_string(handle, CURLOPT_MAIL_FROM, "<\(from)>")
         _ = outreach_curl_set_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
         _ = outreach_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, nil)
-        let code = curl_easy_perform(handle)
+        let code = withoutActuallyEscaping(beforeEndOfData) { hook -> CURLcode in
+            transfer.beforeEnd = hook
+            defer { transfer.beforeEnd = nil }
+            return curl_easy_perform(handle)
+        }
         noteConnection()
         return classify(code)
     }
@@ -255,8 +263,12 @@ public final class CurlSMTPTransport: MailTransport {
 private func readCallback(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
     guard let buffer, let userdata else { return 0 }
     let t = Unmanaged<CurlSMTPTransport.Transfer>.fromOpaque(userdata).takeUnretainedValue()
-    let n = min(size * count, t.body.count - t.offset)
+    let remaining = t.body.count - t.offset
+    let n = min(size * count, remaining)
     if n == 0 { t.bodyFullyRead = true; return 0 }
+    // The body waits for the hook (the previous message's commit), which overlaps this
+    // message's MAIL, RCPT and DATA round trips; nothing of it has reached the relay before.
+    if let hook = t.beforeEnd { t.beforeEnd = nil; hook() }
     t.body.withUnsafeBytes { raw in
         UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + t.offset, byteCount: n)
     }

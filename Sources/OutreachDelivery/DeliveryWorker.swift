@@ -8,7 +8,8 @@ import OutreachRegister
 
 /// One delivery worker: a thread of its own (libcurl blocks) with one SMTP connection to one
 /// relay of the pool. It claims a few rows, checks each recipient right before sending, sends,
-/// and has the outcome committed before it sends the next one.
+/// and hands the outcome to the group committer; the next message's final "." waits until that
+/// outcome is committed.
 final class DeliveryWorker: @unchecked Sendable {
     let number: Int
     let context: DeliveryContext
@@ -18,6 +19,8 @@ final class DeliveryWorker: @unchecked Sendable {
     /// This worker's own read connection, for the check right before each send.
     private var reader: RecipientReader?
     private var logger: Logger
+    /// The committer's ticket for this worker's latest outcome, until it is known to be committed.
+    private var ticket: Int?
 
     init(number: Int, context: DeliveryContext) {
         self.number = number
@@ -52,14 +55,12 @@ final class DeliveryWorker: @unchecked Sendable {
             return
         }
         defer { if let relay { context.relays.release(relay) } }
-        // The last outcome of a batch goes in the transaction that claims the next batch (it is
-        // still committed before the next message is sent); anywhere else it is committed at once.
-        var last: (OutboxClaim, OutboxResult)?
-        defer { if let last { context.committer.commit([last]) } }
+        defer { awaitCommitted() }
         while !context.isStopping {
             let now = context.clock.nowMs()
+            // Whatever this worker handed over is in the database before it claims more or waits.
+            awaitCommitted()
             guard let relay = context.relays.acquire(keeping: relay, nowMs: now) else {
-                if let done = last { context.committer.commit([done]); last = nil }
                 if let old = relay { transports[old] = nil }  // its connection is closed
                 relay = nil
                 let until = context.relays.soonestAvailableMs() ?? now + 250
@@ -70,35 +71,39 @@ final class DeliveryWorker: @unchecked Sendable {
             self.relay = relay
             let claims: [OutboxClaim]
             do {
-                claims = try context.register.record(last.map { [$0] } ?? [], thenClaim: context.batchSize,
+                claims = try context.register.record([], thenClaim: context.batchSize,
                                                      campaignIDs: context.runningCampaigns, nowMs: now, leaseMs: context.leaseMs)
-                last = nil
             } catch {
                 logger.error("cannot claim outbox rows", metadata: ["error": "\(error)"])
-                if let done = last { context.committer.commit([done]); last = nil }
                 sleep(ms: 1000)
                 continue
             }
             if claims.isEmpty { sleep(ms: 100); continue }
-            last = deliver(claims, through: relay)
+            deliver(claims, through: relay)
         }
     }
 
-    /// Sends a batch one message at a time, each outcome committed before the next is sent; the
-    /// last one is returned for the next claim's transaction. What cannot go now (a stop, a
-    /// pause, the relay gone) goes back to the queue untouched.
-    private func deliver(_ claims: [OutboxClaim], through relay: Int) -> (OutboxClaim, OutboxResult)? {
+    /// Sends a batch one message at a time, handing each outcome to the committer; a message's
+    /// final "." waits until the one before is committed. What cannot go now (a stop, a pause, the
+    /// relay gone) goes back to the queue untouched.
+    private func deliver(_ claims: [OutboxClaim], through relay: Int) {
         for (i, claim) in claims.enumerated() {
             let now = context.clock.nowMs()
             if context.isStopping || !context.relays.isAvailable(relay, nowMs: now) || !context.runningCampaigns.contains(claim.campaignID) {
-                context.committer.commit(claims[i...].map { ($0, .released(nextAttemptMs: now)) })
-                return nil
+                ticket = context.committer.submit(claims[i...].map { ($0, .released(nextAttemptMs: now)) })
+                awaitCommitted()
+                return
             }
-            let outcome = (claim, deliver(claim, through: relay))
-            if i == claims.count - 1 { return outcome }
-            context.committer.commit([outcome])
+            let outcome = deliver(claim, through: relay)
+            ticket = context.committer.submit([(claim, outcome)])
         }
-        return nil
+    }
+
+    /// Blocks until this worker's latest outcome is committed.
+    private func awaitCommitted() {
+        guard let t = ticket else { return }
+        context.committer.wait(t)
+        ticket = nil
     }
 
     private func transport(_ relay: Int) throws -> any MailTransport {
@@ -138,7 +143,10 @@ final class DeliveryWorker: @unchecked Sendable {
         let message = composer.compose(contact.recipient)
         let started = DispatchTime.now().uptimeNanoseconds
         let outcome: DeliveryOutcome
-        do { outcome = try transport(relay).send(message.bytes, from: message.envelopeSender, to: address) } catch {
+        do {
+            outcome = try transport(relay).send(message.bytes, from: message.envelopeSender, to: address,
+                                                beforeEndOfData: { awaitCommitted() })
+        } catch {
             outcome = .transient(reason: "cannot set up the connection to \(url): \(error)", code: nil, relayDown: true)
         }
         DeliveryWorker.sendTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))

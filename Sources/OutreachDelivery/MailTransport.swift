@@ -5,8 +5,17 @@ import OutreachModel
 /// One worker owns one transport and uses it from its own thread only.
 public protocol MailTransport: AnyObject {
     /// Sends `message` (CRLF-only bytes, exactly as composed) from the envelope sender `from` to
-    /// the one recipient `to`, and says what the relay answered.
-    func send(_ message: [UInt8], from: String, to: EmailAddress) -> DeliveryOutcome
+    /// the one recipient `to`, and says what the relay answered. `beforeEndOfData` runs before
+    /// the message's last bytes go out, and so before the final "." that delivers it (not at all
+    /// when the relay refuses earlier): the worker waits there for the previous outcome's commit.
+    func send(_ message: [UInt8], from: String, to: EmailAddress, beforeEndOfData: () -> Void) -> DeliveryOutcome
+}
+
+extension MailTransport {
+    /// Sends `message` with nothing to wait for before its end.
+    public func send(_ message: [UInt8], from: String, to: EmailAddress) -> DeliveryOutcome {
+        send(message, from: from, to: to, beforeEndOfData: {})
+    }
 }
 
 /// The SMTP command a reply answered: who is at fault for a refusal depends on it.

@@ -2,11 +2,12 @@ import Foundation
 import Logging
 import OutreachRegister
 
-/// Group commit of delivery outcomes: each worker hands over the outcome of the message it just
-/// sent and waits until it is in the database before sending the next, so a crash duplicates at
-/// most the messages being transmitted. Workers that finish while a transaction is being written
-/// are written together in the next one (one transaction for several workers, never one worker's
-/// outcomes held back).
+/// Group commit of delivery outcomes. A worker hands over the outcome of the message it just sent
+/// (`submit`) and goes on with the next one, but holds back that message's last bytes, and so its
+/// final ".", until the outcome is in the database (`wait`): a crash duplicates at most one message
+/// per worker, the one whose outcome was not yet written, while the commit overlaps the next
+/// message's MAIL, RCPT, DATA and body. The first worker that must wait writes everything handed
+/// over so far in one transaction (outcomes of several workers share it; none is held back).
 final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condition`
     private let register: Register
     private let clock: any DeliveryClock
@@ -26,11 +27,23 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
     /// Returns once `outcomes` are committed (with whatever other workers handed over meanwhile).
     func commit(_ outcomes: [(OutboxClaim, OutboxResult)]) {
         guard !outcomes.isEmpty else { return }
+        wait(submit(outcomes))
+    }
+
+    /// Hands `outcomes` over to be written; `wait` with the ticket returned blocks until they are.
+    func submit(_ outcomes: [(OutboxClaim, OutboxResult)]) -> Int {
         condition.lock()
+        defer { condition.unlock() }
         pending += outcomes
         nextTicket += 1
-        let mine = nextTicket - 1
-        while committedBelow <= mine {
+        return nextTicket - 1
+    }
+
+    /// Returns once everything handed over up to `ticket` is committed, writing it if no other
+    /// worker is.
+    func wait(_ ticket: Int) {
+        condition.lock()
+        while committedBelow <= ticket {
             if writing { condition.wait(); continue }
             writing = true
             let batch = pending

@@ -57,21 +57,33 @@ final class FakeRelay: @unchecked Sendable {
         let relay: String
         let fake: FakeRelay
         init(relay: String, fake: FakeRelay) { self.relay = relay; self.fake = fake }
-        func send(_ message: [UInt8], from: String, to: EmailAddress) -> DeliveryOutcome { fake.send(message, to: to, relay: relay) }
+        func send(_ message: [UInt8], from: String, to: EmailAddress, beforeEndOfData: () -> Void) -> DeliveryOutcome {
+            fake.send(message, to: to, relay: relay, beforeEndOfData: beforeEndOfData)
+        }
     }
 
-    func send(_ message: [UInt8], to: EmailAddress, relay: String) -> DeliveryOutcome {
-        let sentBefore = sentSoFar()
+    /// As a relay would: the message's end goes out (after `beforeEndOfData`) unless the
+    /// script refuses it before the data. `sentBefore` is read when the end goes out.
+    func send(_ message: [UInt8], to: EmailAddress, relay: String, beforeEndOfData: () -> Void) -> DeliveryOutcome {
         let attempt = state.withLock { s -> Int in
             s.attempts[to.value, default: 0] += 1
-            s.handed.append(Handed(to: to.value, atMs: clock.nowMs(), bytes: message.count, relay: relay, sentBefore: sentBefore))
             return s.attempts[to.value]!
         }
         if stallFor.contains(to.value) && attempt == 1 {
             reached.signal()
             stalled.wait()
         }
-        return script(relay, to.value, attempt)
+        let answer = script(relay, to.value, attempt)
+        switch answer {
+        case .sent, .unknown, .transient(_, _, false): beforeEndOfData()
+        case .permanent(_, _, _, let stage) where stage == .endOfData || stage == .data: beforeEndOfData()
+        default: break
+        }
+        let sentBefore = sentSoFar()
+        state.withLock { s in
+            s.handed.append(Handed(to: to.value, atMs: clock.nowMs(), bytes: message.count, relay: relay, sentBefore: sentBefore))
+        }
+        return answer
     }
 
     /// Waits until a stalled send has begun.
