@@ -27,7 +27,7 @@ public final class BounceMailboxService<C: Clock<Duration>>: Service, Sendable {
         }
         self.url = url
         self.register = register
-        self.verdicts = BounceVerdicts(returnAddress: returnAddress) { try register.sentMessage(messageID: $0) }
+        self.verdicts = BounceVerdicts(returnAddress: returnAddress)
         self.logger = logger
         self.clock = clock
         self.interval = settings.bouncesPollInterval

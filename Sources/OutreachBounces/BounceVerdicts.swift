@@ -3,22 +3,20 @@ import OutreachModel
 import OutreachRegister
 
 /// What a message from the bounce mailbox means for the people we wrote to: which message it is
-/// about (the signed VERP token first, then the Message-ID of what we sent), and what kind of
-/// bounce (`Bounce.kind(status:action:)`, the same policy as refusals while sending).
+/// about (the signed token of the VERP address first, then the one in the Message-ID of what we
+/// sent), and what kind of bounce (`Bounce.kind(status:action:)`, the same policy as refusals
+/// while sending).
 /// A report we cannot tie to a message of ours changes nothing: anyone can mail the bounce
 /// address a fake report.
 public struct BounceVerdicts: Sendable {
     public let returnAddress: ReturnAddress
-    /// The campaign and contact of a message we sent, by its Message-ID.
-    public let sentMessage: @Sendable (String) throws -> (campaignID: Int64, contactID: Int64)?
 
-    public init(returnAddress: ReturnAddress, sentMessage: @escaping @Sendable (String) throws -> (campaignID: Int64, contactID: Int64)?) {
+    public init(returnAddress: ReturnAddress) {
         self.returnAddress = returnAddress
-        self.sentMessage = sentMessage
     }
 
     /// The verdicts on one report (one per row of `bounces`; always at least one).
-    public func verdicts(_ report: BounceReport) throws -> [Bounce] {
+    public func verdicts(_ report: BounceReport) -> [Bounce] {
         let subject = report.subject.map { String($0.prefix(200)) }
         // The token in the address the report was delivered to, then in the returned original.
         let delivered = report.deliveredTo.compactMap(returnAddress.claim(in:))
@@ -31,12 +29,12 @@ public struct BounceVerdicts: Sendable {
             }
             return [Bounce(source: .mailbox, kind: .unmatched, diagnostic: subject, recipient: report.from)]
         case .autoReply:
-            let match = try self.match(delivered + returned, messageID: report.originalMessageID)
+            let match = self.match(delivered + returned, messageID: report.originalMessageID)
             return [Bounce(source: .mailbox, kind: .autoReply, diagnostic: subject, recipient: report.from,
                            contactId: match?.contactID, campaignId: match?.campaignID, matchedBy: match?.by)]
         case .complaint:
             let type = report.feedbackType ?? "abuse"
-            guard let match = try self.match(delivered + returned, messageID: report.originalMessageID) else {
+            guard let match = self.match(delivered + returned, messageID: report.originalMessageID) else {
                 return [Bounce(source: .mailbox, kind: .unmatched, action: type, diagnostic: subject)]
             }
             return [Bounce(source: .mailbox, kind: type == "not-spam" ? .other : .complaint, action: type, diagnostic: subject,
@@ -47,7 +45,7 @@ public struct BounceVerdicts: Sendable {
                 ?? report.recipients.first
             let action = line?.action ?? (report.kind == .plainBounce ? "failed" : nil)
             let diagnostic = line?.diagnosticCode ?? subject
-            guard let match = try self.match(delivered + returned, messageID: report.originalMessageID) else {
+            guard let match = self.match(delivered + returned, messageID: report.originalMessageID) else {
                 return [Bounce(source: .mailbox, kind: .unmatched, status: line?.status, action: action, diagnostic: diagnostic,
                                recipient: line?.finalRecipient)]
             }
@@ -58,12 +56,15 @@ public struct BounceVerdicts: Sendable {
     }
 
     /// The message a report is about: a genuine token (of a bounce address or a mailto
-    /// unsubscribe: both name the campaign and contact), else the Message-ID of a message we sent.
-    private func match(_ claims: [LinkClaim], messageID: String?) throws -> (campaignID: Int64, contactID: Int64, by: String)? {
+    /// unsubscribe: both name the campaign and contact), else the one in the Message-ID of the
+    /// message returned.
+    private func match(_ claims: [LinkClaim], messageID: String?) -> (campaignID: Int64, contactID: Int64, by: String)? {
         if let claim = claims.first(where: { $0.purpose == .bounce || $0.purpose == .unsubscribe }) {
             return (claim.campaignID, claim.contactID, "token")
         }
-        if let messageID, let sent = try sentMessage(messageID) { return (sent.campaignID, sent.contactID, "message-id") }
+        if let messageID, let claim = returnAddress.claim(inMessageID: messageID), claim.purpose == .bounce {
+            return (claim.campaignID, claim.contactID, "message-id")
+        }
         return nil
     }
 }

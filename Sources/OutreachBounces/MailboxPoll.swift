@@ -61,7 +61,7 @@ public final class MailboxPoll: @unchecked Sendable {  // one reading at a time,
         for uid in uids {
             let bytes = try mailbox.fetch(uid: uid, uidValidity: uidValidity)
             var found: [Bounce]
-            do { found = try verdicts.verdicts(try BounceReport(parsing: bytes)) } catch let error as BounceParseError {
+            do { found = verdicts.verdicts(try BounceReport(parsing: bytes)) } catch let error as BounceParseError {
                 found = [Bounce(source: .mailbox, kind: .unreadable, diagnostic: "\(error)")]
             }
             let stored = try register.record(found, mailbox: url, uidValidity: uidValidity, uid: uid)

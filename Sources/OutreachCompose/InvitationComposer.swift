@@ -116,7 +116,8 @@ public struct InvitationComposer: Sendable {
             (subject, text, html) = render(language: language, values: values)
         }
         if test { subject = "[TEST] " + subject }
-        let messageID = MIMEMessage.newMessageID(domain: sender.domain)
+        let messageID = MIMEMessage.newMessageID(token: links.signer.addressToken(.bounce, contactID: contact.id, campaignID: campaignID),
+                                                 domain: sender.domain)
         let calendar = calendars[language].map { $0[0] + uid(contact.id) + attendee(contact) + $0[1] + ICalendar.utc(date) + $0[2] }
         let message = MIMEMessage(
             fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,

@@ -109,6 +109,14 @@ public struct MIMEMessage: Sendable {
         return "<\(a).\(b)@\(domain)>"
     }
 
+    /// A new unique Message-ID that names its campaign and contact to us alone: `token` (signed,
+    /// revealing neither) then 64 random bits. A report or complaint that returns only the
+    /// original's Message-ID is still tied to the message it is about, without a lookup.
+    public static func newMessageID(token: String, domain: String) -> String {
+        let (a, _) = FastRandom.pair()
+        return "<\(token).\(a)@\(domain)>"
+    }
+
     /// `Sun, 29 Nov 2026 03:04:20 +0000`, whatever the machine's locale.
     public static func rfc5322Date(_ date: Date) -> String {
         let t = UTCTime(date)

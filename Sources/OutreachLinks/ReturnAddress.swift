@@ -39,5 +39,14 @@ public struct ReturnAddress: Sendable {
         return signer.openAddressToken(String(local[local.index(after: plus)...]))
     }
 
+    /// The claim of the token a Message-ID of ours starts with (`<TOKEN.random@domain>`); nil
+    /// for any other Message-ID.
+    public func claim(inMessageID messageID: String) -> LinkClaim? {
+        var id = Substring(messageID)
+        if id.hasPrefix("<") { id = id.dropFirst() }
+        guard let dot = id.firstIndex(of: ".") else { return nil }
+        return signer.openAddressToken(String(id[..<dot]))
+    }
+
     private func address(_ token: String) -> String { "\(localPart)+\(token)@\(domain)" }
 }

@@ -7,8 +7,7 @@ extension Register {
     /// - `bounces`: one row per report read from the mailbox, and per refusal of a recipient
     ///   during sending: what it said, whom it was about, what it changed;
     /// - `mailboxes`: per mailbox URL, its UIDVALIDITY and the last UID read, and how the last
-    ///   poll went (so a failing mailbox shows in `doctor`, not only in a log);
-    /// - an index to find a sent message by its Message-ID (a report without our token).
+    ///   poll went (so a failing mailbox shows in `doctor`, not only in a log).
     static func registerBouncesMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("bounces-v1") { db in
             try rewriteTableDefinitions(db, migration: "bounces-v1", edits: [
@@ -41,7 +40,6 @@ extension Register {
                     polled_at TEXT,
                     error TEXT
                 ) WITHOUT ROWID;
-                CREATE INDEX outbox_by_message_id ON outbox(message_id) WHERE message_id IS NOT NULL;
                 """)
         }
     }

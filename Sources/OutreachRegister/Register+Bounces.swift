@@ -5,15 +5,6 @@ import OutreachModel
 /// The verbs of the bounce mailbox: record what a report says and apply its consequence in the
 /// same transaction, remember how far the mailbox was read, and list what it said.
 extension Register {
-    /// The campaign and contact of the message sent with `messageID` (`<…@domain>` or bare).
-    public func sentMessage(messageID: String) throws -> (campaignID: Int64, contactID: Int64)? {
-        let bracketed = messageID.hasPrefix("<") ? messageID : "<\(messageID)>"
-        return try dbWriter.read { db in
-            try Row.fetchOne(db, sql: "SELECT campaign_id, contact_id FROM outbox WHERE message_id = ? LIMIT 1", arguments: [bracketed])
-                .map { ($0[0], $0[1]) }
-        }
-    }
-
     /// Records the verdicts on mailbox message `uid` and applies their consequences, in one
     /// transaction, and moves the mailbox's read mark past it. A message already recorded (the
     /// daemon stopped before flagging it handled) is not recorded twice: its first verdicts are

@@ -60,7 +60,7 @@ struct BouncesCommand: AsyncParsableCommand {
             let mailbox = try CurlIMAPMailbox(url: url, username: settings.bouncesUsername, password: settings.bouncesPassword,
                                               caFile: settings.smtpCAFile, timeout: settings.smtpTimeout,
                                               handledFolder: settings.bouncesHandledFolder)
-            let verdicts = BounceVerdicts(returnAddress: returnAddress) { try register.sentMessage(messageID: $0) }
+            let verdicts = BounceVerdicts(returnAddress: returnAddress)
             // Only what staff must see (messages kept for them), on standard error.
             var logger = Logger(label: "outreach") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning

@@ -56,7 +56,7 @@ final class FakeMailbox: BounceMailbox, @unchecked Sendable {
     }
 
     func poll(recover: Bool = false) throws -> MailboxPoll.Summary {
-        let verdicts = BounceVerdicts(returnAddress: returnAddress) { [register] in try register.sentMessage(messageID: $0) }
+        let verdicts = BounceVerdicts(returnAddress: returnAddress)
         return try MailboxPoll(mailbox: mailbox, url: "imap://test/INBOX", register: register, verdicts: verdicts,
                                logger: Logger(label: "test")).run(recover: recover)
     }
@@ -108,10 +108,18 @@ final class FakeMailbox: BounceMailbox, @unchecked Sendable {
         #expect(listed.map(\.contact) == ["lan@example.vn"] && listed.map(\.campaign) == ["tet"] && listed.map(\.status) == ["5.1.1"])
     }
 
-    @Test func aReportWithoutTokenIsMatchedByTheMessageIDWeSent() throws {
-        mailbox.add(report(to: "john@example.com", status: "5.1.1", envelope: "bounces@cantho.gov.vn", messageID: "<m\(john.id!)@cantho.gov.vn>"))
-        _ = try poll()
+    @Test func aReportWithoutTheAddressTokenIsMatchedByTheTokenInTheMessageIDWeSent() throws {
+        let token = returnAddress.signer.addressToken(.bounce, contactID: john.id!, campaignID: campaignID)
+        mailbox.add(report(to: "john@example.com", status: "5.1.1", envelope: "bounces@cantho.gov.vn",
+                           messageID: "<\(token).8f3a2c@cantho.gov.vn>"))
+        // A Message-ID whose token was altered is nobody's.
+        var forged = Array(returnAddress.signer.addressToken(.bounce, contactID: lan.id!, campaignID: campaignID))
+        forged[3] = forged[3] == "a" ? "b" : "a"
+        mailbox.add(report(to: lan.email, status: "5.1.1", envelope: "bounces@cantho.gov.vn", messageID: "<\(String(forged)).1@cantho.gov.vn>"))
+        #expect(try poll().kinds == [.hard: 1, .unmatched: 1])
         #expect(try suppression(john) == "hard-bounce")
+        #expect(try suppression(lan) == nil)
+        #expect(try register.bounces().last?.contact == "john@example.com")
     }
 
     @Test func aForgedTokenChangesNothingAndTheReportStaysForStaff() throws {

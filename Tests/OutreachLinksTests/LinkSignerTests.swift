@@ -70,6 +70,14 @@ import OutreachModel
         #expect(returnAddress.claim(in: address) == LinkClaim(purpose: .unsubscribe, contactID: 5, campaignID: 9))
     }
 
+    @Test func aMessageIDStartingWithAnAddressTokenNamesItsMessage() {
+        let token = signer.addressToken(.bounce, contactID: 8, campaignID: 3)
+        #expect(returnAddress.claim(inMessageID: "<\(token).77e1@cantho.gov.vn>") == LinkClaim(purpose: .bounce, contactID: 8, campaignID: 3))
+        #expect(returnAddress.claim(inMessageID: "\(token).77e1@cantho.gov.vn") == LinkClaim(purpose: .bounce, contactID: 8, campaignID: 3))
+        #expect(returnAddress.claim(inMessageID: "<1234.5678@cantho.gov.vn>") == nil)
+        #expect(returnAddress.claim(inMessageID: "<\(token.dropLast())x.1@cantho.gov.vn>") == nil)
+    }
+
     @Test func forgedAlteredAndForeignAddressesClaimNothing() {
         let sender = returnAddress.envelopeSender(contactID: 1, campaignID: 2)
         #expect(returnAddress.claim(in: sender.replacingOccurrences(of: "@cantho.gov.vn", with: "@example.org")) == nil)

@@ -114,12 +114,6 @@ import Testing
         #expect(try register.mailboxHealth(url: mailbox)?.error == "login refused")
     }
 
-    @Test func aSentMessageIsFoundByItsMessageID() throws {
-        let c = try sent(1)
-        #expect(try register.sentMessage(messageID: "c1.\(p1.id!)@cantho.gov.vn").map { [$0.campaignID, $0.contactID] } == [c, p1.id!])
-        #expect(try register.sentMessage(messageID: "<nothing@cantho.gov.vn>") == nil)
-    }
-
     @Test func erasingAContactErasesItsBounces() throws {
         let c = try sent(1)
         _ = try bounce(.policy, campaign: c, uid: 1)
