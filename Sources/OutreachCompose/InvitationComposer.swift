@@ -116,8 +116,9 @@ public struct InvitationComposer: Sendable {
             (subject, text, html) = render(language: language, values: values)
         }
         if test { subject = "[TEST] " + subject }
-        let messageID = MIMEMessage.newMessageID(token: links.signer.addressToken(.bounce, contactID: contact.id, campaignID: campaignID),
-                                                 domain: sender.domain)
+        // One token names this message to us: in its Message-ID, and in its envelope sender (VERP).
+        let bounceToken = links.signer.addressToken(.bounce, contactID: contact.id, campaignID: campaignID)
+        let messageID = MIMEMessage.newMessageID(token: bounceToken, domain: sender.domain)
         let calendar = calendars[language].map { $0[0] + uid(contact.id) + attendee(contact) + $0[1] + ICalendar.utc(date) + $0[2] }
         let message = MIMEMessage(
             fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,
@@ -128,7 +129,7 @@ public struct InvitationComposer: Sendable {
             subjectHeader: test ? nil : subjectHeaders[language], textQuotedPrintable: textQP, htmlQuotedPrintable: htmlQP)
         let bytes = message.bytes()
         return ComposedMessage(bytes: signer?.sign(bytes, time: date) ?? bytes, messageID: messageID, language: language, subject: subject,
-                               envelopeSender: links.returnAddress?.envelopeSender(contactID: contact.id, campaignID: campaignID) ?? sender.address)
+                               envelopeSender: links.returnAddress?.address(token: bounceToken) ?? sender.address)
     }
 
     /// The personalized texts for `contact`: its language, subject, plain text, HTML, unsubscribe URL.

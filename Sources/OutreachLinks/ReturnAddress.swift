@@ -21,12 +21,12 @@ public struct ReturnAddress: Sendable {
 
     /// The envelope sender for the message of `campaignID` to `contactID`.
     public func envelopeSender(contactID: Int64, campaignID: Int64) -> String {
-        address(signer.addressToken(.bounce, contactID: contactID, campaignID: campaignID))
+        address(token: signer.addressToken(.bounce, contactID: contactID, campaignID: campaignID))
     }
 
     /// The `mailto:` unsubscribe of List-Unsubscribe for `contactID` (RFC 2369).
     public func unsubscribeMailto(contactID: Int64, campaignID: Int64) -> String {
-        "mailto:" + address(signer.addressToken(.unsubscribe, contactID: contactID, campaignID: campaignID)) + "?subject=unsubscribe"
+        "mailto:" + address(token: signer.addressToken(.unsubscribe, contactID: contactID, campaignID: campaignID)) + "?subject=unsubscribe"
     }
 
     /// The claim of the token in `address` when it is one of ours and genuine; nil otherwise
@@ -48,5 +48,6 @@ public struct ReturnAddress: Sendable {
         return signer.openAddressToken(String(id[..<dot]))
     }
 
-    private func address(_ token: String) -> String { "\(localPart)+\(token)@\(domain)" }
+    /// The address at the bounce mailbox that carries `token` (from `LinkSigner.addressToken`).
+    public func address(token: String) -> String { "\(localPart)+\(token)@\(domain)" }
 }
