@@ -117,13 +117,7 @@ login=${user%%@*}; login=${login,,}
 tls="ssl = no"
 if [ -n "$imaps" ]; then
   # A private CA and a certificate for localhost / 127.0.0.1 signed by it.
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Outreach test mailbox CA" \
-    -keyout "$dir/ca.key" -out "$dir/ca.pem" >/dev/null 2>&1
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" >/dev/null 2>&1
-  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$dir/san.ext"
-  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
-    -extfile "$dir/san.ext" -out "$dir/server.pem" >/dev/null 2>&1
-  chmod 644 "$dir/server.pem" "$dir/ca.pem"; chmod 600 "$dir/server.key"
+  "$(dirname "$0")/../support/private-ca.sh" "$dir" "Outreach test mailbox CA"
   tls="ssl = yes
 ssl_cert = <$dir/server.pem
 ssl_key = <$dir/server.key"
