@@ -31,10 +31,15 @@ extension Register {
         }
     }
 
-    /// Inside a transaction: inserts `bounce` with what it changed.
+    /// Inside a transaction: inserts `bounce` with what it changed. A contact erased since (or
+    /// never registered: a test message to an outside address) is left out of the row.
     static func apply(_ db: Database, _ bounce: inout Bounce) throws {
         let contact: (email: String, key: String)? = try bounce.contactId.flatMap { id in
             try Row.fetchOne(db, sql: "SELECT email, email_key FROM contacts WHERE id = ?", arguments: [id]).map { ($0[0], $0[1]) }
+        }
+        if contact == nil { bounce.contactId = nil }
+        if let id = bounce.campaignId, try Int.fetchOne(db, sql: "SELECT 1 FROM campaigns WHERE id = ?", arguments: [id]) == nil {
+            bounce.campaignId = nil
         }
         let address = contact.flatMap { try? EmailAddress($0.email) }
         let detail = [bounce.status, bounce.diagnostic].compactMap { $0 }.joined(separator: " ")

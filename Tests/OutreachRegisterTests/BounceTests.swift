@@ -122,6 +122,21 @@ import Testing
         #expect(try register.bounces().isEmpty)
     }
 
+    @Test func aReportAboutSomeoneNoLongerRegisteredIsRecordedWithoutThem() throws {
+        let c = try sent(1)
+        // A test message to an outside address (contact 0), and a contact erased since.
+        let outside = try register.record([Bounce(source: .mailbox, kind: .hard, status: "5.1.1", recipient: "x@example.net",
+                                                  contactId: 0, campaignId: c, matchedBy: "token")],
+                                          mailbox: mailbox, uidValidity: 7, uid: 1)
+        #expect(outside.first?.outcome == "contact no longer registered" && outside.first?.contactId == nil)
+        let p1ID = p1.id!
+        try register.forget(email: "p1@example.org", actor: "test")
+        let erased = try register.record([Bounce(source: .mailbox, kind: .complaint, contactId: p1ID, campaignId: c, matchedBy: "token")],
+                                         mailbox: mailbox, uidValidity: 7, uid: 2)
+        #expect(erased.first?.outcome == "contact no longer registered")
+        #expect(try register.mailboxMark(url: mailbox)?.lastUID == 2)
+    }
+
     @Test func theKindFollowsTheStatusAndAction() {
         #expect(Bounce.kind(status: "5.1.1", action: "failed") == .hard)
         #expect(Bounce.kind(status: "5.1.10", action: "failed") == .hard)
