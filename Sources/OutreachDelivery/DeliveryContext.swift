@@ -37,7 +37,8 @@ public final class DeliveryContext: Sendable {
     struct State {
         var stopping = false
         var running: [Int64] = []
-        var composers: [Int64: InvitationComposer] = [:]
+        /// Per campaign, its composer and the event revision (iCalendar SEQUENCE) it was built for.
+        var composers: [Int64: (composer: InvitationComposer, eventSequence: Int)] = [:]
         /// Per campaign, the last refusal after DATA and how many times in a row it came.
         var refusals: [Int64: (reply: String, count: Int)] = [:]
         /// Campaigns the workers paused, kept out of `running` until the register shows them
@@ -74,12 +75,14 @@ public final class DeliveryContext: Sendable {
     var runningCampaigns: [Int64] { state.withLock { $0.running } }
 
     /// Called by the scheduler with the campaigns now running. A campaign that runs again after
-    /// a pause gets its relays tried again.
+    /// a pause gets its relays tried again. A campaign whose event a change notice moved since its
+    /// composer was built (a new SEQUENCE) gets a new composer: the rest of its messages carry the
+    /// new details.
     func setRunning(_ campaigns: [Campaign]) throws {
-        let known = state.withLock { Set($0.composers.keys) }
-        var new: [Int64: InvitationComposer] = [:]
-        for c in campaigns where !known.contains(c.id!) {
-            new[c.id!] = try InvitationComposer(campaign: c, sender: settings.sender, links: links, signer: signer)
+        let known = state.withLock { $0.composers.mapValues(\.eventSequence) }
+        var new: [Int64: (composer: InvitationComposer, eventSequence: Int)] = [:]
+        for c in campaigns where known[c.id!] != c.eventSequence {
+            new[c.id!] = (try InvitationComposer(campaign: c, sender: settings.sender, links: links, signer: signer), c.eventSequence)
         }
         let newcomers = state.withLock { s -> Bool in
             let was = Set(s.running)
@@ -87,7 +90,7 @@ public final class DeliveryContext: Sendable {
             if s.pausedEverything && ids.isEmpty { s.pausedEverything = false }
             s.pausedHere = s.pausedHere.intersection(ids)
             s.running = s.pausedEverything ? [] : campaigns.map { $0.id! }.filter { !s.pausedHere.contains($0) }.shuffled()
-            s.composers.merge(new) { a, _ in a }
+            s.composers.merge(new) { _, newer in newer }
             return s.running.contains { !was.contains($0) }
         }
         if newcomers { relays.clearFaults() }
@@ -102,7 +105,7 @@ public final class DeliveryContext: Sendable {
         }
     }
 
-    func composer(_ campaignID: Int64) -> InvitationComposer? { state.withLock { $0.composers[campaignID] } }
+    func composer(_ campaignID: Int64) -> InvitationComposer? { state.withLock { $0.composers[campaignID]?.composer } }
 
     /// Counts a refusal after DATA (nil: something else happened, the run is broken); true when
     /// the same refusal has now come `refusalsBeforePause` times in a row.

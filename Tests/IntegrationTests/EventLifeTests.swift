@@ -103,6 +103,42 @@ import Testing
                 "\(update?["text"] ?? "")")
     }
 
+    @Test func aChangeNoticeWhileTheInvitationIsStillSendingReachesItsRemainingMessages() throws {
+        let w = try Workspace()
+        try w.importPeople(6)
+        #expect(try w.outreach("campaign", "create", "inv", "--template", "new-year-gathering", "--event", Self.event).status == 0)
+        #expect(try w.outreach("campaign", "launch", "inv").status == 0)
+        let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
+        // Two messages a second: the notice comes while the invitation is still going out.
+        let daemon = try Daemon(w, smtpPort: sink.port, extra: ["OUTREACH_DELIVERY_RATE_PER_SECOND": "2", "OUTREACH_DELIVERY_WORKERS": "1"])
+        #expect(waitUntil(30) { sink.messages().count >= 1 }, "\(daemon.output)")
+        let moved = try String(contentsOfFile: repositoryRoot.appendingPathComponent(Self.event).path, encoding: .utf8)
+            .replacingOccurrences(of: "2 Hai Bà Trưng", with: "9 Hòa Bình")
+        #expect(try w.outreach("campaign", "notice", "moved", "--of", "inv", "--event", try w.write("moved.yaml", moved)).status == 0)
+        let sentBefore = try Int(w.sql("SELECT count(*) FROM outbox o JOIN campaigns c ON c.id = o.campaign_id WHERE c.slug = 'inv' AND o.state = 'sent'")) ?? 0
+        #expect(try waitUntil(60) { try w.status("inv")["status"] as? String == "finished" }, "\(daemon.output)")
+        #expect(sentBefore < 6, "the notice came while the invitation was sending (\(sentBefore) sent)")
+        // The invitations of the sink, read by python icalendar.
+        let folder = w.folder.appendingPathComponent("invitations")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (i, m) in sink.messages().enumerated() { try Data(m.body).write(to: folder.appendingPathComponent("\(i).eml")) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", repositoryRoot.appendingPathComponent("scripts/check-ics.py").path, folder.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let invitations = (try JSONSerialization.jsonObject(with: data) as? [[String: Any]]) ?? []
+        #expect(invitations.count == 6)
+        let updated = invitations.filter { ($0["location"] as? String ?? "").contains("9 Hòa Bình") }
+        #expect(updated.count >= 6 - sentBefore - 1, "messages after the notice carry the new venue: \(invitations.map { $0["location"] ?? "-" })")
+        #expect(updated.allSatisfy { $0["sequence"] as? Int == 1 }, "with the event's new SEQUENCE")
+        #expect(invitations.filter { ($0["location"] as? String ?? "").contains("2 Hai Bà Trưng") }.allSatisfy { $0["sequence"] as? Int == 0 })
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func updateAndCancellationKeepEachPersonsUIDWithAHigherSequence() throws {
         let (w, _, daemon) = try invited()
         #expect(daemon.stop() == 0)
