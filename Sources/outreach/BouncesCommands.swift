@@ -38,9 +38,14 @@ struct BouncesCommand: AsyncParsableCommand {
             let list = try register.bounces(limit: limit)
             if format == .json { print(try jsonText(list)); return }
             guard !list.isEmpty else { print("No bounces recorded."); return }
+            // Reports are written by strangers: no control character of theirs reaches the terminal.
+            func shown(_ text: String?, _ width: Int = 60) -> String {
+                String(String(String.UnicodeScalarView((text ?? "-").unicodeScalars.map {
+                    $0.properties.generalCategory == .control ? " " : $0
+                })).prefix(width))
+            }
             print(table(["received", "contact", "campaign", "kind", "status", "diagnostic", "outcome"], list.map { b in
-                [b.receivedAt, b.contact ?? "-", b.campaign ?? "-", b.kind, b.status ?? "-",
-                 String((b.diagnostic ?? "-").replacingOccurrences(of: "\n", with: " ").prefix(60)), b.outcome]
+                [b.receivedAt, shown(b.contact), b.campaign ?? "-", b.kind, shown(b.status, 12), shown(b.diagnostic), b.outcome]
             }))
         }
     }

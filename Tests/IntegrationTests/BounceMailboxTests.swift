@@ -187,7 +187,7 @@ struct BounceMailboxTests {
         let fake = try w.write("forged.eml", crlf("""
             From: MAILER-DAEMON@evil.example
             To: \(String(forged))
-            Subject: Undelivered Mail Returned to Sender
+            Subject: Undelivered Mail \u{1B}[2J\u{1B}]0;pwned\u{07}Returned to Sender
             Message-ID: <forged@evil.example>
             MIME-Version: 1.0
             Content-Type: multipart/report; report-type=delivery-status; boundary="B"
@@ -213,6 +213,9 @@ struct BounceMailboxTests {
         #expect(p0["consent"] as? String == "withdrawn" && p0["suppression_reason"] as? String == "unsubscribed", "\(p0)")
         #expect(p1["consent"] as? String == "withdrawn" && p1["suppression_reason"] as? String == "complaint", "\(p1)")
         #expect(try w.profile("person-2@example.org")["suppressed"] as? Bool == false, "a forged report changes nothing")
+        // What a stranger wrote reaches the staff's terminal without its control characters.
+        let table = try w.outreach("bounces", "list").stdout
+        #expect(table.contains("Undelivered Mail") && !table.contains("\u{1B}") && !table.contains("\u{07}"), "\(table)")
         // The forged report stays for staff; the other two are gone.
         #expect(waitUntil(10) { mailbox.count() == 1 }, "\(mailbox.count())")
         #expect(d.stop() == 0)
