@@ -191,7 +191,9 @@ struct CampaignCommand: AsyncParsableCommand {
                   RSVP yes \(s.rsvp.yes) (+\(s.rsvp.guests) guests)  no \(s.rsvp.no)
                 """)
             for r in s.relays {
-                print("  relay \(r.url): \(r.state ?? "not used yet")\(r.reason.map { " (\($0))" } ?? "")  sent \(r.sent)")
+                // The daemon writes a relay's state only when it changes (cooling, faulted, up again).
+                let state = r.state ?? (r.sent > 0 ? "no fault seen" : "not used yet")
+                print("  relay \(r.url): \(state)\(r.reason.map { " (\($0))" } ?? "")  sent \(r.sent)")
             }
         }
     }
