@@ -31,10 +31,7 @@ public final class BounceMailboxService<C: Clock<Duration>>: Service, Sendable {
         self.logger = logger
         self.clock = clock
         self.interval = settings.bouncesPollInterval
-        self.makeMailbox = makeMailbox ?? {
-            try CurlIMAPMailbox(url: url, username: settings.bouncesUsername, password: settings.bouncesPassword,
-                                caFile: settings.smtpCAFile, timeout: settings.smtpTimeout, handledFolder: settings.bouncesHandledFolder)
-        }
+        self.makeMailbox = makeMailbox ?? { try CurlIMAPMailbox(settings: settings) }
     }
 
     public func run() async throws {

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Metrics
 import OutreachRegister
 
 /// One reading of the bounce mailbox: every message newer than the last one read is fetched by
@@ -69,7 +68,6 @@ public final class MailboxPoll: @unchecked Sendable {  // one reading at a time,
             if fresh { summary.read += 1 }
             for b in stored where fresh {
                 summary.kinds[b.kind, default: 0] += 1
-                MailboxPoll.bounceCounter(b.kind).increment()
                 logger.info("bounce mailbox message recorded", metadata: [
                     "mailbox.uid": "\(uid)", "bounce.kind": "\(b.kind.rawValue)", "bounce.status": "\(b.status ?? "-")",
                     "contact.id": "\(b.contactId.map(String.init) ?? "-")", "campaign.id": "\(b.campaignId.map(String.init) ?? "-")",
@@ -92,9 +90,4 @@ public final class MailboxPoll: @unchecked Sendable {  // one reading at a time,
 
     /// How many recorded messages are flagged handled together.
     static let handledGroup = 200
-
-    /// `outreach_bounces_total{kind}`: what the mailbox (and refusals while sending) said.
-    static func bounceCounter(_ kind: Bounce.Kind) -> Counter {
-        Counter(label: "outreach_bounces_total", dimensions: [("kind", kind.rawValue)])
-    }
 }

@@ -103,12 +103,6 @@ public struct MIMEMessage: Sendable {
         return "=_outreach_" + a + b
     }
 
-    /// A new unique Message-ID in the sender's domain: 128 random bits.
-    public static func newMessageID(domain: String) -> String {
-        let (a, b) = FastRandom.pair()
-        return "<\(a).\(b)@\(domain)>"
-    }
-
     /// A new unique Message-ID that names its campaign and contact to us alone: `token` (signed,
     /// revealing neither) then 64 random bits. A report or complaint that returns only the
     /// original's Message-ID is still tied to the message it is about, without a lookup.

@@ -200,10 +200,8 @@ final class DeliveryWorker: @unchecked Sendable {
             // The recipient's refusal goes through the bounce mailbox's policy (5.1.x suppresses).
             var recipientRefusal: Bounce?
             if stage == .rcptTo {
-                let kind = Bounce.kind(status: enhanced, action: "failed")
-                Counter(label: "outreach_bounces_total", dimensions: [("kind", kind.rawValue)]).increment()
-                recipientRefusal = Bounce(source: .smtp, kind: kind, status: enhanced, action: "failed", diagnostic: reason,
-                                          recipient: address.value)
+                recipientRefusal = Bounce(source: .smtp, kind: Bounce.kind(status: enhanced, action: "failed"), status: enhanced,
+                                          action: "failed", diagnostic: reason, recipient: address.value)
             }
             return .failed(reason: reason, code: code, refusal: recipientRefusal)
         case .relayFault(let reason, let fix):

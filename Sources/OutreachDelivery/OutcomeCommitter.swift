@@ -24,12 +24,6 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
         self.logger = logger
     }
 
-    /// Returns once `outcomes` are committed (with whatever other workers handed over meanwhile).
-    func commit(_ outcomes: [(OutboxClaim, OutboxResult)]) {
-        guard !outcomes.isEmpty else { return }
-        wait(submit(outcomes))
-    }
-
     /// Hands `outcomes` over to be written; `wait` with the ticket returned blocks until they are.
     func submit(_ outcomes: [(OutboxClaim, OutboxResult)]) -> Int {
         condition.lock()

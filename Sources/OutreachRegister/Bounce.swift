@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Metrics
 import OutreachModel
 
 /// One thing the bounce mailbox (or a relay, refusing a recipient while sending) said about a
@@ -103,6 +104,9 @@ public struct Bounce: Codable, Sendable, Equatable, FetchableRecord, MutablePers
         if status.hasPrefix("5.1.") { return .hard }
         return .soft
     }
+
+    /// `outreach_bounces_total{kind}`: every bounce recorded, from the mailbox or while sending.
+    static func counter(_ kind: Kind) -> Counter { Counter(label: "outreach_bounces_total", dimensions: [("kind", kind.rawValue)]) }
 
     /// How many soft bounces among a contact's last sends make the address unreachable (Keila's rule).
     public static let softBounceLimit = (bounces: 3, sends: 5)

@@ -49,15 +49,15 @@ extension Register {
             bounce.outcome = try SuppressionList.add(db, address, reason: .hardBounce, detail: detail) ? "suppressed" : "already suppressed"
         case .soft:
             guard let address, let contactID = bounce.contactId else { bounce.outcome = "contact no longer registered"; break }
-            try bounce.insert(db)
             let limit = Bounce.softBounceLimit
-            // Campaigns among the contact's last sends that a soft bounce came back for (a message
-            // delayed twice, then failed, counts once).
+            // The contact's last sends that a soft bounce came back for, this one included (a
+            // message delayed twice, then failed, counts once).
             let bounced = try Int.fetchOne(db, sql: """
-                SELECT count(DISTINCT b.campaign_id) FROM bounces b
-                WHERE b.contact_id = ? AND b.kind = 'soft' AND b.campaign_id IN (
-                    SELECT campaign_id FROM outbox WHERE contact_id = ? AND sent_at_ms IS NOT NULL ORDER BY sent_at_ms DESC LIMIT ?)
-                """, arguments: [contactID, contactID, limit.sends]) ?? 0
+                SELECT count(*) FROM (
+                    SELECT campaign_id FROM outbox WHERE contact_id = ? AND sent_at_ms IS NOT NULL ORDER BY sent_at_ms DESC LIMIT ?) sent
+                WHERE sent.campaign_id IS ? OR EXISTS (
+                    SELECT 1 FROM bounces b WHERE b.contact_id = ? AND b.kind = 'soft' AND b.campaign_id = sent.campaign_id)
+                """, arguments: [contactID, limit.sends, bounce.campaignId, contactID]) ?? 0
             if bounced >= limit.bounces {
                 let added = try SuppressionList.add(db, address, reason: .unreachable,
                                                     detail: "soft bounces in \(bounced) of the last \(limit.sends) sends; last: \(detail)")
@@ -65,8 +65,6 @@ extension Register {
             } else {
                 bounce.outcome = "counted: \(bounced) of the last \(limit.sends) sends"
             }
-            try bounce.update(db)
-            return
         case .complaint:
             guard let address else { bounce.outcome = "contact no longer registered"; break }
             try Register.unsubscribe(db, address: address, source: "complaint", evidence: detail.isEmpty ? nil : detail,
@@ -82,6 +80,7 @@ extension Register {
         case .unreadable: bounce.outcome = "kept in the mailbox"
         }
         try bounce.insert(db)
+        Bounce.counter(bounce.kind).increment()
     }
 
     /// Where the mailbox at `url` was read up to: its UIDVALIDITY and the last UID read.

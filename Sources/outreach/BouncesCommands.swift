@@ -62,9 +62,7 @@ struct BouncesCommand: AsyncParsableCommand {
             guard let url = settings.bouncesMailboxURL, let returnAddress = try settings.links().returnAddress else {
                 throw Settings.Failure(key: "bounces.mailbox_url", problem: "not set (and bounces.address with it): there is no mailbox to read")
             }
-            let mailbox = try CurlIMAPMailbox(url: url, username: settings.bouncesUsername, password: settings.bouncesPassword,
-                                              caFile: settings.smtpCAFile, timeout: settings.smtpTimeout,
-                                              handledFolder: settings.bouncesHandledFolder)
+            let mailbox = try CurlIMAPMailbox(settings: settings)
             let verdicts = BounceVerdicts(returnAddress: returnAddress)
             // Only what staff must see (messages kept for them), on standard error.
             var logger = Logger(label: "outreach") { StreamLogHandler.standardError(label: $0) }

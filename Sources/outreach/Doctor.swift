@@ -125,9 +125,7 @@ struct Doctor: AsyncParsableCommand {
             let checked: Result<String, any Error> = await withCheckedContinuation { done in
                 Thread {
                     done.resume(returning: Result {
-                        try CurlIMAPMailbox(url: url, username: settings.bouncesUsername, password: settings.bouncesPassword,
-                                            caFile: settings.smtpCAFile, timeout: settings.smtpTimeout,
-                                            handledFolder: settings.bouncesHandledFolder).check()
+                        try CurlIMAPMailbox(settings: settings).check()
                     })
                 }.start()
             }

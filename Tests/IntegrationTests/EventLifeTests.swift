@@ -23,16 +23,20 @@ import Testing
         let out = w.path("preview-\(slug)")
         let r = try w.outreach("campaign", "preview", slug, "--out", out)
         #expect(r.status == 0, "\(r.stderr)")
+        return Dictionary(uniqueKeysWithValues: try checkICS(out).map { ($0["to"] as! String, $0) })
+    }
+
+    /// check-ics.py (python icalendar) on the .eml files of `folder`.
+    func checkICS(_ folder: String) throws -> [[String: Any]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appendingPathComponent("scripts/check-ics.py").path, out]
+        process.arguments = ["python3", repositoryRoot.appendingPathComponent("scripts/check-ics.py").path, folder]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let list = (try JSONSerialization.jsonObject(with: data) as? [[String: Any]]) ?? []
-        return Dictionary(uniqueKeysWithValues: list.map { ($0["to"] as! String, $0) })
+        return (try JSONSerialization.jsonObject(with: data) as? [[String: Any]]) ?? []
     }
 
     /// A link of a message, pointed at the daemon listening on `port`.
@@ -122,15 +126,7 @@ import Testing
         let folder = w.folder.appendingPathComponent("invitations")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (i, m) in sink.messages().enumerated() { try Data(m.body).write(to: folder.appendingPathComponent("\(i).eml")) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appendingPathComponent("scripts/check-ics.py").path, folder.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let invitations = (try JSONSerialization.jsonObject(with: data) as? [[String: Any]]) ?? []
+        let invitations = try checkICS(folder.path)
         #expect(invitations.count == 6)
         let updated = invitations.filter { ($0["location"] as? String ?? "").contains("9 Hòa Bình") }
         #expect(updated.count >= 6 - sentBefore - 1, "messages after the notice carry the new venue: \(invitations.map { $0["location"] ?? "-" })")
