@@ -140,7 +140,8 @@ final class DeliveryWorker: @unchecked Sendable {
         }
 
         let url = context.relays.url(relay)
-        let message = composer.compose(contact.recipient)
+        // Taken again after the wait: a change notice that came meanwhile reaches this message.
+        let message = (context.composer(claim.campaignID) ?? composer).compose(contact.recipient)
         let started = DispatchTime.now().uptimeNanoseconds
         let outcome: DeliveryOutcome
         do {
