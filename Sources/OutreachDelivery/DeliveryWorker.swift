@@ -16,8 +16,8 @@ final class DeliveryWorker: @unchecked Sendable {
     /// The relay this worker holds a connection on, and its transport per relay.
     private var relay: Int?
     private var transports: [Int: any MailTransport] = [:]
-    /// This worker's own read connection, for the check right before each send.
-    private var reader: RecipientReader?
+    /// The check right before each send.
+    private let reader: RecipientReader
     private var logger: Logger
     /// The committer's ticket for this worker's latest outcome, until it is known to be committed.
     private var ticket: Int?
@@ -28,6 +28,7 @@ final class DeliveryWorker: @unchecked Sendable {
         var logger = context.logger
         logger[metadataKey: "delivery.worker"] = "\(number)"
         self.logger = logger
+        reader = context.register.makeRecipientReader()
     }
 
     static let sentCounter = Counter(label: "outreach_messages_total", dimensions: [("state", "sent")])
@@ -50,10 +51,6 @@ final class DeliveryWorker: @unchecked Sendable {
     /// Runs until the context stops; returns after committing what it sent and releasing what it
     /// had claimed but not sent.
     func run() {
-        do { reader = try context.register.makeRecipientReader() } catch {
-            logger.critical("cannot set up the worker", metadata: ["error": "\(error)"])
-            return
-        }
         defer { if let relay { context.relays.release(relay) } }
         defer { awaitCommitted() }
         while !context.isStopping {
@@ -117,9 +114,9 @@ final class DeliveryWorker: @unchecked Sendable {
         guard let composer = context.composer(claim.campaignID) else {
             return .released(nextAttemptMs: context.clock.nowMs() + 1000)
         }
-        let contact: Contact
+        let contact: Recipient
         do {
-            switch try reader!.recipient(for: claim, purpose: composer.template.source.purpose) {
+            switch try reader.recipient(for: claim, purpose: composer.template.source.purpose) {
             case .success(let c): contact = c
             case .failure(let skip):
                 DeliveryWorker.skippedCounter.increment()
@@ -129,7 +126,9 @@ final class DeliveryWorker: @unchecked Sendable {
         } catch {
             return .released(nextAttemptMs: context.clock.nowMs() + 1000)
         }
-        let address = contact.address
+        guard let address = try? EmailAddress(contact.email) else {  // the register takes only valid addresses
+            return .skipped("the address \(contact.email) is not valid")
+        }
         let domainWait = context.limiter.takeDomain(address.domain, now: context.clock.monotonicSeconds())
         if domainWait > 0 { return .released(nextAttemptMs: context.clock.nowMs() + Int64(domainWait * 1000) + 1) }
         // The global limit is waited out here (every message is due); a token is taken before going on.
@@ -141,7 +140,7 @@ final class DeliveryWorker: @unchecked Sendable {
 
         let url = context.relays.url(relay)
         // Taken again after the wait: a change notice that came meanwhile reaches this message.
-        let message = (context.composer(claim.campaignID) ?? composer).compose(contact.recipient)
+        let message = (context.composer(claim.campaignID) ?? composer).compose(contact)
         let started = DispatchTime.now().uptimeNanoseconds
         let outcome: DeliveryOutcome
         do {

@@ -29,14 +29,14 @@ enum Audience {
          [parentID, parentID])
     }
 
-    /// Why `contact` (as it is now, with its suppression reason if any) must not be sent a
-    /// campaign of `purpose`; nil when it may. The segment was applied at launch.
+    /// Why a person whose consent is `consent` now (and whose suppression reason, if any, is
+    /// `suppression`) must not be sent a campaign of `purpose`; nil when they may. The segment was applied at launch.
     /// `parentAnswer`: for a reminder or notice, the person's answer to the invitation now.
-    static func check(_ contact: Contact, suppression: String?, purpose: CampaignPurpose, parentAnswer: String? = nil) -> String? {
+    static func check(consent: ConsentStatus?, suppression: String?, purpose: CampaignPurpose, parentAnswer: String? = nil) -> String? {
         if let suppression { return "suppressed (\(suppression))" }
         if parentAnswer == "no" { return "declined the invitation" }
-        guard contact.consentStatus == purpose.requiredConsent else {
-            return "consent is \(contact.consentStatus?.rawValue ?? "none") at send time"
+        guard consent == purpose.requiredConsent else {
+            return "consent is \(consent?.rawValue ?? "none") at send time"
         }
         return nil
     }

@@ -161,25 +161,29 @@ public enum Outbox {
         return db.changesCount
     }
 
-    /// The contact of a claimed row as it is right now, or why it must not be mailed (`Audience.check`).
-    static func recipient(_ db: Database, claim: OutboxClaim, purpose: CampaignPurpose) throws -> Result<Contact, SkipReason> {
+    /// The person of a claimed row as they are right now, or why they must not be mailed
+    /// (`Audience.check`). It reads only what composing and the check need, straight from
+    /// SQLite's row (no copy of it): the daemon runs it before every message.
+    static func recipient(_ db: Database, claim: OutboxClaim, purpose: CampaignPurpose) throws -> Result<Recipient, SkipReason> {
         let statement = try db.cachedStatement(sql: """
-            SELECT \(Contact.selection),
+            SELECT c.email, c.name, c.addressed_as, c.honorific, c.kind, c.country, c.city, c.language, c.organization,
+                   c.consent_status,
                    CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.email_key = c.email_key) END,
                    (SELECT r.answer FROM rsvps r WHERE r.contact_id = c.id
                         AND r.campaign_id = (SELECT parent_id FROM campaigns WHERE id = ?))
             FROM contacts c WHERE c.id = ?
             """)
-        guard let row = try Row.fetchOne(statement, arguments: [claim.campaignID, claim.contactID])
-        else { return .failure(SkipReason("contact erased")) }
-        var contact = try Contact(row: row)
+        let rows = try Row.fetchCursor(statement, arguments: [claim.campaignID, claim.contactID])
+        guard let row = try rows.next() else { return .failure(SkipReason("contact erased")) }
         // A reminder or notice: the answer to the invitation now (a no since the launch skips them).
-        contact.invitationAnswer = row[Contact.columnCount + 1]
-        if let why = Audience.check(contact, suppression: row[Contact.columnCount], purpose: purpose,
-                                    parentAnswer: contact.invitationAnswer) {
+        let answer: String? = row[11]
+        if let why = Audience.check(consent: (row[9] as String?).flatMap(ConsentStatus.init(rawValue:)), suppression: row[10],
+                                    purpose: purpose, parentAnswer: answer) {
             return .failure(SkipReason(why))
         }
-        return .success(contact)
+        return .success(Recipient(id: claim.contactID, email: row[0], name: row[1], addressedAs: row[2], honorific: row[3],
+                                  kind: (row[4] as String?).flatMap(ContactKind.init(rawValue:)) ?? .other,
+                                  country: row[5], city: row[6], language: row[7], organization: row[8], invitationAnswer: answer))
     }
 
     /// Why a claimed row was not sent.
