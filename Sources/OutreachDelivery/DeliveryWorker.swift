@@ -21,6 +21,8 @@ final class DeliveryWorker: @unchecked Sendable {
     private var logger: Logger
     /// The committer's ticket for this worker's latest outcome, until it is known to be committed.
     private var ticket: Int?
+    /// How many rows the next claim asks for (see `DeliveryContext.batchSize`).
+    private lazy var claimSize = context.firstBatchSize
 
     init(number: Int, context: DeliveryContext) {
         self.number = number
@@ -68,13 +70,15 @@ final class DeliveryWorker: @unchecked Sendable {
             self.relay = relay
             let claims: [OutboxClaim]
             do {
-                claims = try context.register.record([], thenClaim: context.batchSize,
+                claims = try context.register.record([], thenClaim: claimSize,
                                                      campaignIDs: context.runningCampaigns, nowMs: now, leaseMs: context.leaseMs)
             } catch {
                 logger.error("cannot claim outbox rows", metadata: ["error": "\(error)"])
                 sleep(ms: 1000)
                 continue
             }
+            // Full: there is more where these came from; short: the queue is running dry.
+            claimSize = claims.count == claimSize ? min(claimSize * 2, context.batchSize) : context.firstBatchSize
             if claims.isEmpty { sleep(ms: 100); continue }
             deliver(claims, through: relay)
         }

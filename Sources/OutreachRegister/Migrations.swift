@@ -89,6 +89,7 @@ extension Register {
         registerEventLifeMigration(&migrator)
         registerHardeningMigration(&migrator)
         registerBouncesMigration(&migrator)
+        registerDeliveryMigration(&migrator)
         return migrator
     }
 }

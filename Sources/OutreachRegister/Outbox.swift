@@ -152,11 +152,12 @@ public enum Outbox {
     /// daemon) to the queue. Returns how many.
     @discardableResult
     static func requeueLeases(_ db: Database, nowMs: Int64, all: Bool = false) throws -> Int {
-        // Two forms so that each uses the partial index on `sending` rows.
+        // The `sending` rows of each campaign, found in the (campaign, state, due) index.
         try db.execute(sql: """
-            UPDATE outbox SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'retry' END, lease_until_ms = NULL,
+            UPDATE outbox INDEXED BY outbox_progress
+            SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'retry' END, lease_until_ms = NULL,
                 next_attempt_at_ms = ?, updated_at_ms = ?
-            WHERE state = 'sending'\(all ? "" : " AND lease_until_ms < ?")
+            WHERE campaign_id IN (SELECT id FROM campaigns) AND state = 'sending'\(all ? "" : " AND lease_until_ms < ?")
             """, arguments: all ? [nowMs, nowMs] : [nowMs, nowMs, nowMs])
         return db.changesCount
     }
