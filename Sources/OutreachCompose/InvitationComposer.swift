@@ -235,7 +235,19 @@ public struct InvitationComposer: Sendable {
     /// Stable per invitation and contact, and reveals neither: a reminder or notice carries the
     /// UID of the invitation it follows.
     func uid(_ contactID: Int64) -> String {
-        "\(Hex.string(SHA256.hash(data: Data("\(revision?.invitationSlug ?? slug)|\(contactID)".utf8)).prefix(12)))@\(sender.domain)"
+        var seed = Array("\(revision?.invitationSlug ?? slug)|".utf8)
+        seed.append(contentsOf: String(contactID).utf8)
+        let digits: StaticString = "0123456789abcdef"
+        let hex = SHA256.hash(data: seed).withUnsafeBytes { digest in
+            String(unsafeUninitializedCapacity: 24) { out in
+                for i in 0..<12 {
+                    out[2 * i] = digits.utf8Start[Int(digest[i] >> 4)]
+                    out[2 * i + 1] = digits.utf8Start[Int(digest[i] & 0xF)]
+                }
+                return 24
+            }
+        }
+        return hex + "@" + sender.domain
     }
 
     /// A cancellation names the person it removes the event for (RFC 5546 §3.2.5 CANCEL).

@@ -44,6 +44,15 @@ import OutreachModel
         return c
     }
 
+    /// A person's calendar UID must never change: a change notice or a cancellation replaces the
+    /// invitation's event only under the same UID (the first 12 bytes of SHA-256("slug|id") in hex,
+    /// computed here with Python's hashlib).
+    @Test func theCalendarUIDIsTheSameAsEver() throws {
+        let composer = try composer("new-year-gathering", "Config/events/new-year-gathering-2027.yaml")
+        #expect(composer.uid(42) == "9c7eafed0da14d47b665d528@cantho.gov.vn")
+        #expect(composer.uid(9_007_199_254_740_993) == "f648a558c7dce3e7ea2c3348@cantho.gov.vn")
+    }
+
     @Test(arguments: cases.map { "\($0.0)|\($0.1 ?? "")|\($0.2)" })
     func matchesTheGoldenTexts(_ key: String) throws {
         let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)

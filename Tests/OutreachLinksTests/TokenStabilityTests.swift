@@ -1,0 +1,20 @@
+import Testing
+@testable import OutreachLinks
+
+/// Tokens already sent in messages must keep opening: the bytes a signer writes for a claim are
+/// fixed (these values were written by the first version of the signer, before its speed-ups).
+@Suite struct TokenStabilityTests {
+    let signer = LinkSigner(secrets: ["stable secret for the tests, thirty-two bytes or more"])
+
+    @Test func aLinkTokenIsTheSameAsEver() {
+        let token = signer.token(.unsubscribe, contactID: 42, campaignID: 7)
+        #expect(token == "AZ4DjN8YbW7JjkaPB08MvlqosOvkXsSX5YXD8H5lTek06w")
+        #expect(signer.open(token)?.contactID == 42)
+    }
+
+    @Test func anAddressTokenIsTheSameAsEver() {
+        let token = signer.addressToken(.bounce, contactID: 9_007_199_254_740_993, campaignID: 3)
+        #expect(token == "kf5gr423dhqmme34caxlnmuv7oeiwhhhc7sayvhg6n6a")
+        #expect(signer.openAddressToken(token)?.campaignID == 3)
+    }
+}
