@@ -237,16 +237,7 @@ public struct InvitationComposer: Sendable {
     func uid(_ contactID: Int64) -> String {
         var seed = Array("\(revision?.invitationSlug ?? slug)|".utf8)
         seed.append(contentsOf: String(contactID).utf8)
-        let digits: StaticString = "0123456789abcdef"
-        let hex = SHA256.hash(data: seed).withUnsafeBytes { digest in
-            String(unsafeUninitializedCapacity: 24) { out in
-                for i in 0..<12 {
-                    out[2 * i] = digits.utf8Start[Int(digest[i] >> 4)]
-                    out[2 * i + 1] = digits.utf8Start[Int(digest[i] & 0xF)]
-                }
-                return 24
-            }
-        }
+        let hex = SHA256.hash(data: seed).withUnsafeBytes { Hex.string(UnsafeRawBufferPointer(rebasing: $0.prefix(12))) }
         return hex + "@" + sender.domain
     }
 

@@ -16,13 +16,11 @@ final class DeliveryWorker: @unchecked Sendable {
     /// The relay this worker holds a connection on, and its transport per relay.
     private var relay: Int?
     private var transports: [Int: any MailTransport] = [:]
-    /// The check right before each send.
-    private let reader: RecipientReader
     private var logger: Logger
     /// The committer's ticket for this worker's latest outcome, until it is known to be committed.
     private var ticket: Int?
     /// How many rows the next claim asks for (see `DeliveryContext.batchSize`).
-    private lazy var claimSize = context.firstBatchSize
+    private var claimSize: Int
 
     init(number: Int, context: DeliveryContext) {
         self.number = number
@@ -30,7 +28,7 @@ final class DeliveryWorker: @unchecked Sendable {
         var logger = context.logger
         logger[metadataKey: "delivery.worker"] = "\(number)"
         self.logger = logger
-        reader = context.register.makeRecipientReader()
+        claimSize = context.firstBatchSize
     }
 
     static let sentCounter = Counter(label: "outreach_messages_total", dimensions: [("state", "sent")])
@@ -120,7 +118,7 @@ final class DeliveryWorker: @unchecked Sendable {
         }
         let contact: Recipient
         do {
-            switch try reader.recipient(for: claim, purpose: composer.template.source.purpose) {
+            switch try context.register.recipient(for: claim, purpose: composer.template.source.purpose) {
             case .success(let c): contact = c
             case .failure(let skip):
                 DeliveryWorker.skippedCounter.increment()

@@ -48,25 +48,16 @@ extension Register {
         }
     }
 
-    /// The reader of a delivery worker's check right before each send.
-    public func makeRecipientReader() -> RecipientReader { RecipientReader(writer: dbWriter) }
-}
-
-/// A delivery worker's check right before each send: who a claimed row's contact is right now, or
-/// why they must not be mailed (suppressed, consent withdrawn or pending, erased since the launch).
-///
-/// It reads on the writer's connection, between commits. A connection of its own would lose its
-/// whole page cache at every read, because SQLite drops a WAL reader's cache whenever the database
-/// changed since its last read, and the daemon commits an outcome for every message: each check
-/// read its b-tree pages again from the file (~150 µs a message, as much as composing it). The
-/// writer's cache survives its own commits, and the rows claimed together sit on the same pages.
-public struct RecipientReader: Sendable {
-    private let writer: any DatabaseWriter
-    init(writer: any DatabaseWriter) { self.writer = writer }
-
-    /// The contact of `claim` if a campaign of `purpose` may be sent to them now.
+    /// A delivery worker's check right before each send: who a claimed row's contact is right
+    /// now, or why they must not be mailed (suppressed, consent withdrawn or pending, declined the
+    /// invitation, erased since the launch).
+    ///
+    /// It reads on the writer's connection, between commits. A connection of its own would lose
+    /// its whole page cache at every read, because SQLite drops a WAL reader's cache whenever the
+    /// database changed since its last read, and the daemon commits an outcome for every message.
+    /// The writer's cache survives its own commits, and the rows claimed together sit on the same
+    /// pages. One SELECT, consistent on its own: no transaction around it.
     public func recipient(for claim: OutboxClaim, purpose: CampaignPurpose) throws -> Result<Recipient, Outbox.SkipReason> {
-        // One SELECT, consistent on its own: no transaction needed around it.
-        try writer.writeWithoutTransaction { db in try Outbox.recipient(db, claim: claim, purpose: purpose) }
+        try dbWriter.writeWithoutTransaction { db in try Outbox.recipient(db, claim: claim, purpose: purpose) }
     }
 }
