@@ -318,14 +318,18 @@ class Browser:
     def submit(self, locator=None):
         """Clicks the form's submit button and waits for the answer page to replace this one."""
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
         button = self.driver.find_element(*(locator or (By.CSS_SELECTOR, "form button[type=submit]")))
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        # A mark on this page's window: the answer page is a new document without it. (Waiting for
+        # the old <html> element to go stale raced with ChromeDriver: asked about an element in the
+        # middle of the navigation, it can answer "Node with given id does not belong to the
+        # document", an error staleness_of does not take as stale.)
+        self.driver.execute_script("window.outreachFormPage = true")
         button.click()
-        WebDriverWait(self.driver, 15).until(EC.staleness_of(old))
-        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(self.driver, 15, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script("return window.outreachFormPage === undefined && document.readyState === 'complete'"))
 
     def screenshot(self, name: str) -> Path:
         """The whole page (not just the viewport) as test-artifacts/screenshots/NAME.png."""
