@@ -105,14 +105,16 @@ struct RealRelayTests {
     }
 
     @Test func twoRelaysWithOneDownDeliverEverythingThroughTheOther() throws {
-        let w = try Workspace.launched(8)
+        // More than one claim's worth (a worker's first claim is 8 rows), so that workers on both
+        // relays get rows: with 8, the first worker to claim could take them all on the live one.
+        let w = try Workspace.launched(40)
         let relay = try RealRelay(w)
         let dead = "smtp://127.0.0.1:\(freePort())"
         let d = try daemon(w, relay, url: "\(dead),\(relay.url)")
         #expect(try w.finished(within: 60), "\(d.output)")
-        #expect(try waitUntil(20) { relay.sink.countsByRecipient().count == 8 })
+        #expect(try waitUntil(20) { relay.sink.countsByRecipient().count == 40 })
         let relays = try w.status("c")["relays"] as? [[String: Any]] ?? []
-        #expect(relays.first { $0["url"] as? String == relay.url }?["sent"] as? Int == 8, "\(relays)")
+        #expect(relays.first { $0["url"] as? String == relay.url }?["sent"] as? Int == 40, "\(relays)")
         #expect(relays.first { $0["url"] as? String == dead }?["state"] as? String == "cooling", "\(relays)")
         #expect(d.stop() == 0)
     }
