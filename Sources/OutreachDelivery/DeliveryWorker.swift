@@ -10,6 +10,11 @@ import OutreachRegister
 /// relay of the pool. It claims a few rows, checks each recipient right before sending, sends,
 /// and hands the outcome to the group committer; the next message's final "." waits until that
 /// outcome is committed.
+///
+/// The check reads the whole claimed batch at once, and right before each send that reading
+/// stands only while the register's eligibility version has not moved: any change to the
+/// contacts, the suppression list or the RSVPs since (an unsubscribe, a bounce, an erasure)
+/// sends the worker back to the register for each message's own check.
 final class DeliveryWorker: @unchecked Sendable {
     let number: Int
     let context: DeliveryContext
@@ -78,14 +83,29 @@ final class DeliveryWorker: @unchecked Sendable {
             // Full: there is more where these came from; short: the queue is running dry.
             claimSize = claims.count == claimSize ? min(claimSize * 2, context.batchSize) : context.firstBatchSize
             if claims.isEmpty { sleep(ms: 100); continue }
-            deliver(claims, through: relay)
+            deliver(claims, read: readRecipients(claims), through: relay)
         }
+    }
+
+    /// The recipients of a claimed batch as the register has them now (nil: each is read right
+    /// before its send).
+    private func readRecipients(_ claims: [OutboxClaim]) -> BatchReading? {
+        var purposes: [Int64: CampaignPurpose] = [:]
+        for id in Set(claims.map(\.campaignID)) { purposes[id] = context.composer(id)?.template.source.purpose }
+        guard let read = try? context.register.recipients(for: claims, purpose: { purposes[$0] }) else { return nil }
+        return BatchReading(version: read.version, recipients: read.recipients)
+    }
+
+    /// A claimed batch's recipients, read at once, and the eligibility version they hold for.
+    struct BatchReading {
+        let version: Int
+        let recipients: [Result<Recipient, Outbox.SkipReason>?]
     }
 
     /// Sends a batch one message at a time, handing each outcome to the committer; a message's
     /// final "." waits until the one before is committed. What cannot go now (a stop, a pause, the
     /// relay gone) goes back to the queue untouched.
-    private func deliver(_ claims: [OutboxClaim], through relay: Int) {
+    private func deliver(_ claims: [OutboxClaim], read: BatchReading?, through relay: Int) {
         for (i, claim) in claims.enumerated() {
             let now = context.clock.nowMs()
             if context.isStopping || !context.relays.isAvailable(relay, nowMs: now) || !context.runningCampaigns.contains(claim.campaignID) {
@@ -93,7 +113,7 @@ final class DeliveryWorker: @unchecked Sendable {
                 awaitCommitted()
                 return
             }
-            let outcome = deliver(claim, through: relay)
+            let outcome = deliver(claim, read: read.flatMap { r in r.recipients[i].map { (r.version, $0) } }, through: relay)
             ticket = context.committer.submit([(claim, outcome)])
         }
     }
@@ -112,13 +132,17 @@ final class DeliveryWorker: @unchecked Sendable {
         return t
     }
 
-    private func deliver(_ claim: OutboxClaim, through relay: Int) -> OutboxResult {
+    /// `read`: the recipient as read with the batch, and the eligibility version of that reading.
+    private func deliver(_ claim: OutboxClaim, read: (version: Int, recipient: Result<Recipient, Outbox.SkipReason>)?,
+                         through relay: Int) -> OutboxResult {
         guard let composer = context.composer(claim.campaignID) else {
             return .released(nextAttemptMs: context.clock.nowMs() + 1000)
         }
         let contact: Recipient
         do {
-            switch try context.register.recipient(for: claim, purpose: composer.template.source.purpose) {
+            // Right before the send: the batch's reading if nothing that decides it changed since.
+            let stillValid = read.flatMap { $0.version == context.register.eligibilityVersion ? $0.recipient : nil }
+            switch try stillValid ?? context.register.recipient(for: claim, purpose: composer.template.source.purpose) {
             case .success(let c): contact = c
             case .failure(let skip):
                 DeliveryWorker.skippedCounter.increment()

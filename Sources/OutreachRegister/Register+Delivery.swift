@@ -12,6 +12,7 @@ extension Register {
                        nowMs: Int64, leaseMs: Int64) throws -> [OutboxClaim] {
         try dbWriter.write { db in
             if !outcomes.isEmpty { try Outbox.record(db, outcomes, nowMs: nowMs) }
+            try eligibility.noteOtherConnections(db)
             guard limit > 0 else { return [] }
             return try Outbox.claim(db, limit: limit, nowMs: nowMs, leaseMs: leaseMs, campaignIDs: campaignIDs)
         }
@@ -29,6 +30,7 @@ extension Register {
     /// campaigns now running.
     public func advanceCampaigns(nowMs: Int64 = Timestamp.milliseconds()) async throws -> [Campaign] {
         try await dbWriter.write { db -> [Campaign] in
+            try eligibility.noteOtherConnections(db)
             try Register.addLateFollowUpRecipients(db, nowMs: nowMs)
             try db.execute(sql: "UPDATE campaigns SET status = 'running' WHERE status = 'scheduled' AND scheduled_at_ms <= ?", arguments: [nowMs])
             try Outbox.requeueLeases(db, nowMs: nowMs)
@@ -59,5 +61,26 @@ extension Register {
     /// pages. One SELECT, consistent on its own: no transaction around it.
     public func recipient(for claim: OutboxClaim, purpose: CampaignPurpose) throws -> Result<Recipient, Outbox.SkipReason> {
         try dbWriter.writeWithoutTransaction { db in try Outbox.recipient(db, claim: claim, purpose: purpose) }
+    }
+
+    /// A version that moves whenever who may be mailed may have changed: the contacts, the
+    /// suppression list or the RSVPs, written through this register (at once) or by another
+    /// process (seen at this register's next delivery commit or scheduler step, within 250 ms).
+    /// The outbox and campaign writes of delivery itself do not move it.
+    public var eligibilityVersion: Int { eligibility.version }
+
+    /// The check before sending, for a whole claimed batch at once: each row's recipient as
+    /// `recipient(for:purpose:)` says (nil where `purpose` knows no purpose for its campaign), and
+    /// the `eligibilityVersion` these readings hold for. While the version has not moved, a
+    /// reading is what the check right before the send would say.
+    public func recipients(for claims: [OutboxClaim], purpose: (Int64) -> CampaignPurpose?) throws
+        -> (version: Int, recipients: [Result<Recipient, Outbox.SkipReason>?]) {
+        try dbWriter.writeWithoutTransaction { db in
+            // The version first: whatever commits after it moves it past this one.
+            try eligibility.noteOtherConnections(db)
+            let version = eligibility.version
+            let found = try claims.map { claim in try purpose(claim.campaignID).map { try Outbox.recipient(db, claim: claim, purpose: $0) } }
+            return (version, found)
+        }
     }
 }

@@ -8,6 +8,8 @@ import GRDB
 public final class Register: Sendable {
     /// The connection pool (WAL mode: readers never block the writer), or a queue in memory.
     let dbWriter: any DatabaseWriter
+    /// The version of who may be mailed (see `eligibilityVersion`).
+    let eligibility = EligibilityWatch()
 
     /// Opens (and migrates) the register at `path`, creating its folder if needed.
     /// `pageCacheKiB` bounds each connection's page cache (SQLite's default is 2,000 KiB): the
@@ -29,6 +31,7 @@ public final class Register: Sendable {
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Register.migrator.migrate(pool)
         self.dbWriter = pool
+        pool.add(transactionObserver: eligibility, extent: .databaseLifetime)
     }
 
     /// An in-memory register, for tests of the library.
@@ -38,6 +41,7 @@ public final class Register: Sendable {
         let queue = try DatabaseQueue(configuration: configuration)
         try Register.migrator.migrate(queue)
         self.dbWriter = queue
+        queue.add(transactionObserver: eligibility, extent: .databaseLifetime)
     }
 
     /// The database file (nil in memory).

@@ -69,6 +69,33 @@ import Testing
         #expect(bench.relay.handed.count == 4)
     }
 
+    /// A worker reads its claimed batch's recipients at once. Whoever unsubscribes after that
+    /// (here while the relay sits on an earlier message of the same batch) is skipped all the
+    /// same: through this register (the daemon's own pages) or through another connection (the
+    /// CLI, seen at the daemon's next commit).
+    @Test(arguments: [false, true])
+    func anUnsubscribeAfterTheClaimStillStopsTheMessage(fromAnotherProcess: Bool) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("claim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("outreach.sqlite").path
+        let bench = try await DeliveryBench(people: people(8), stallFor: ["p03@example.org"], path: path)
+        let worker = DeliveryWorker(number: 1, context: bench.context)
+        let finished = DispatchSemaphore(value: 0)
+        Thread { worker.run(); finished.signal() }.start()
+        bench.relay.waitForStall()
+        #expect(try bench.register.status(bench.slug).sending >= 6, "p03 to p08 are claimed and read")
+        let who = fromAnotherProcess ? try Register(path: path) : bench.register
+        try who.unsubscribe(email: "p07@example.org", source: "test", evidence: nil, actor: "test")
+        bench.relay.release()
+        while try bench.register.status(bench.slug).sending > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        bench.context.stop()
+        finished.wait()
+        let status = try bench.register.status(bench.slug)
+        #expect(status.sent == 7 && status.skipped == 1)
+        #expect(bench.relay.attempts("p07@example.org") == 0, "nothing went to the address that unsubscribed")
+    }
+
     @Test(arguments: [Register.Control.pause, .cancel])
     func aPauseOrCancelMidBatchStopsTheRestOfTheBatch(_ action: Register.Control) async throws {
         let bench = try await DeliveryBench(people: people(10), stallFor: ["p03@example.org"])

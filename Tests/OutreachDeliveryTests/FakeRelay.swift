@@ -101,7 +101,8 @@ let repositoryRoot: String = {
     return url.path
 }()
 
-/// A register in memory with `people` contacts who consented, and a launched campaign for them.
+/// A register with `people` contacts who consented, and a launched campaign for them: in memory,
+/// or in the SQLite file at `path` (for another connection to write to, as the CLI would).
 struct DeliveryBench {
     let register: Register
     let clock = FakeClock()
@@ -110,8 +111,8 @@ struct DeliveryBench {
     let slug = "tet"
 
     init(people: [String], settings adjust: (inout Settings) -> Void = { _ in }, batchSize: Int = 8,
-         stallFor: Set<String> = [], script: @escaping FakeRelay.Script = { _, _, _ in .sent(nil) }) async throws {
-        register = try Register()
+         stallFor: Set<String> = [], path: String? = nil, script: @escaping FakeRelay.Script = { _, _, _ in .sent(nil) }) async throws {
+        register = try path.map { try Register(path: $0) } ?? Register()
         var importer = ContactImporter()
         importer.source = "bench.csv"
         let csv = "email,consent\n" + people.map { "\($0),yes\n" }.joined()
