@@ -15,6 +15,9 @@ import Synchronization
 ///
 /// The outbox, the campaigns and the relay states are not watched: delivery writes them for
 /// every message, and they are not what the check before each send reads.
+///
+/// It starts watching at the first batch reading (`watch`): a register that never delivers (the
+/// CLI importing 200,000 contacts) pays nothing for it.
 final class EligibilityWatch: TransactionObserver, @unchecked Sendable {  // see `pending`
     static let tables: Set<String> = ["contacts", "suppressions", "rsvps"]
     private let counter = Atomic<Int>(0)
@@ -23,6 +26,7 @@ final class EligibilityWatch: TransactionObserver, @unchecked Sendable {  // see
     /// accesses are serialized.
     private var pending = false
     private var lastDataVersion: Int64?
+    private var watching = false
 
     var version: Int { counter.load(ordering: .sequentiallyConsistent) }
 
@@ -37,6 +41,13 @@ final class EligibilityWatch: TransactionObserver, @unchecked Sendable {  // see
         pending = false
     }
     func databaseDidRollback(_ db: Database) { pending = false }
+
+    /// Starts observing the writer's transactions, once (on the writer).
+    func watch(_ db: Database) {
+        guard !watching else { return }
+        watching = true
+        db.add(transactionObserver: self, extent: .databaseLifetime)
+    }
 
     /// Moves the version if another connection committed since the last look (on the writer).
     func noteOtherConnections(_ db: Database) throws {

@@ -66,7 +66,8 @@ extension Register {
     /// A version that moves whenever who may be mailed may have changed: the contacts, the
     /// suppression list or the RSVPs, written through this register (at once) or by another
     /// process (seen at this register's next delivery commit or scheduler step, within 250 ms).
-    /// The outbox and campaign writes of delivery itself do not move it.
+    /// The outbox and campaign writes of delivery itself do not move it. It is kept from the
+    /// first `recipients(for:purpose:)` on.
     public var eligibilityVersion: Int { eligibility.version }
 
     /// The check before sending, for a whole claimed batch at once: each row's recipient as
@@ -77,6 +78,7 @@ extension Register {
         -> (version: Int, recipients: [Result<Recipient, Outbox.SkipReason>?]) {
         try dbWriter.writeWithoutTransaction { db in
             // The version first: whatever commits after it moves it past this one.
+            eligibility.watch(db)
             try eligibility.noteOtherConnections(db)
             let version = eligibility.version
             let found = try claims.map { claim in try purpose(claim.campaignID).map { try Outbox.recipient(db, claim: claim, purpose: $0) } }

@@ -31,7 +31,6 @@ public final class Register: Sendable {
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Register.migrator.migrate(pool)
         self.dbWriter = pool
-        pool.add(transactionObserver: eligibility, extent: .databaseLifetime)
     }
 
     /// An in-memory register, for tests of the library.
@@ -41,7 +40,6 @@ public final class Register: Sendable {
         let queue = try DatabaseQueue(configuration: configuration)
         try Register.migrator.migrate(queue)
         self.dbWriter = queue
-        queue.add(transactionObserver: eligibility, extent: .databaseLifetime)
     }
 
     /// The database file (nil in memory).

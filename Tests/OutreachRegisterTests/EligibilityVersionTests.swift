@@ -26,11 +26,15 @@ import Testing
     }
 
     @Test func anUnsubscribeHereMovesTheVersionAtItsCommit() throws {
-        let (register, _, _) = try register()
+        let (register, _, campaign) = try register()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let before = register.eligibilityVersion
+        let claims = try register.record([], thenClaim: 5, campaignIDs: [campaign], nowMs: t0, leaseMs: 600_000)
+        let read = try register.recipients(for: claims, purpose: { _ in .invitation })
         try register.unsubscribe(email: "p2@example.org", source: "test", evidence: nil, actor: "test")
-        #expect(register.eligibilityVersion > before)
+        #expect(register.eligibilityVersion > read.version)
+        let before = register.eligibilityVersion
+        try register.forget(email: "p3@example.org", actor: "test")
+        #expect(register.eligibilityVersion > before, "an erasure moves it too")
     }
 
     @Test func deliveryOwnClaimsAndOutcomesLeaveItWhereItIs() throws {
