@@ -125,6 +125,9 @@ final class DeliveryWorker: @unchecked Sendable {
         ticket = nil
     }
 
+    /// The outcome of a claimed row that is not sent after all.
+    struct NotSent: Error { let outcome: OutboxResult }
+
     private func transport(_ relay: Int) throws -> any MailTransport {
         if let t = transports[relay] { return t }
         let t = try context.makeTransport(context.settings, context.relays.url(relay), logger)
@@ -138,19 +141,26 @@ final class DeliveryWorker: @unchecked Sendable {
         guard let composer = context.composer(claim.campaignID) else {
             return .released(nextAttemptMs: context.clock.nowMs() + 1000)
         }
-        let contact: Recipient
-        do {
-            // Right before the send: the batch's reading if nothing that decides it changed since.
-            let stillValid = read.flatMap { $0.version == context.register.eligibilityVersion ? $0.recipient : nil }
-            switch try stillValid ?? context.register.recipient(for: claim, purpose: composer.template.source.purpose) {
-            case .success(let c): contact = c
-            case .failure(let skip):
-                DeliveryWorker.skippedCounter.increment()
-                logger.info("skipped", metadata: ["contact.id": "\(claim.contactID)", "campaign.slug": "\(composer.slug)", "reason": "\(skip.text)"])
-                return .skipped(skip.text)
+        /// Who the recipient is right now, or the row's outcome if they must not be mailed: the
+        /// batch's reading if nothing that decides it changed since, else the register's.
+        func check(_ read: (version: Int, recipient: Result<Recipient, Outbox.SkipReason>)?) -> Result<Recipient, NotSent> {
+            do {
+                let stillValid = read.flatMap { $0.version == context.register.eligibilityVersion ? $0.recipient : nil }
+                switch try stillValid ?? context.register.recipient(for: claim, purpose: composer.template.source.purpose) {
+                case .success(let c): return .success(c)
+                case .failure(let skip):
+                    DeliveryWorker.skippedCounter.increment()
+                    logger.info("skipped", metadata: ["contact.id": "\(claim.contactID)", "campaign.slug": "\(composer.slug)", "reason": "\(skip.text)"])
+                    return .failure(NotSent(outcome: .skipped(skip.text)))
+                }
+            } catch {
+                return .failure(NotSent(outcome: .released(nextAttemptMs: context.clock.nowMs() + 1000)))
             }
-        } catch {
-            return .released(nextAttemptMs: context.clock.nowMs() + 1000)
+        }
+        var contact: Recipient
+        switch check(read) {
+        case .success(let c): contact = c
+        case .failure(let notSent): return notSent.outcome
         }
         guard let address = try? EmailAddress(contact.email) else {  // the register takes only valid addresses
             return .skipped("the address \(contact.email) is not valid")
@@ -158,10 +168,19 @@ final class DeliveryWorker: @unchecked Sendable {
         let domainWait = context.limiter.takeDomain(address.domain, now: context.clock.monotonicSeconds())
         if domainWait > 0 { return .released(nextAttemptMs: context.clock.nowMs() + Int64(domainWait * 1000) + 1) }
         // The global limit is waited out here (every message is due); a token is taken before going on.
+        var waited = false
         while true {
             let wait = context.limiter.takeGlobal(now: context.clock.monotonicSeconds())
             if wait <= 0 { break }
             sleep(ms: max(1, Int64(wait * 1000)))
+            waited = true
+        }
+        if waited {
+            // Under a rate limit the wait can be long: the register's check again, right before the send.
+            switch check(nil) {
+            case .success(let c): contact = c
+            case .failure(let notSent): return notSent.outcome
+            }
         }
 
         let url = context.relays.url(relay)
