@@ -142,6 +142,21 @@ import Testing
         #expect(times[19] >= 2_900 && times[19] <= 3_600, "\(times)")
     }
 
+    /// Under a rate limit a message can wait long for its token after the register's check; who
+    /// unsubscribes meanwhile is not mailed.
+    @Test func anUnsubscribeDuringTheRateLimitsWaitStopsTheMessage() async throws {
+        let bench = try await DeliveryBench(people: people(3), settings: { $0.ratePerSecond = 1 })
+        // A bucket of one: p01 goes at once, p02 has passed its check and waits a second for its token.
+        let register = bench.register
+        bench.clock.duringNextSleep {
+            _ = try? register.unsubscribe(email: "p02@example.org", source: "test", evidence: nil, actor: "test")
+        }
+        let status = try await bench.run { $0.sent + $0.skipped == 3 }
+        #expect(status.sent == 2 && status.skipped == 1)
+        #expect(bench.relay.attempts("p02@example.org") == 0, "nothing went to the address that unsubscribed while the message waited")
+        #expect(bench.relay.attempts("p03@example.org") == 1)
+    }
+
     @Test func aMessageOlderThanTheMaximumAgeFails() async throws {
         let bench = try await DeliveryBench(people: ["late@example.org"], settings: { $0.maxAge = .seconds(200) }, script: { _, _, _ in
             .transient(reason: "451 4.3.0 try later", code: 451, relayDown: false)

@@ -12,12 +12,17 @@ import Synchronization
 /// hundred loops, in milliseconds of real time.
 final class FakeClock: DeliveryClock {
     private let now = Mutex<Int64>(1_800_000_000_000)
+    private let nextSleep = Mutex<(@Sendable () -> Void)?>(nil)
     func nowMs() -> Int64 { now.withLock { $0 } }
     func monotonicSeconds() -> Double { Double(nowMs()) / 1000 }
     func sleep(ms: Int64) {
         now.withLock { $0 += max(ms, 1) }
+        nextSleep.withLock { hook in defer { hook = nil }; return hook }?()
         usleep(50)  // let the test thread look in
     }
+    /// Runs `happen` once, on the waiting worker's thread, during its next wait: what the world
+    /// does while a worker waits.
+    func duringNextSleep(_ happen: @escaping @Sendable () -> Void) { nextSleep.withLock { $0 = happen } }
 }
 
 /// One message handed to the fake relay.
