@@ -3,6 +3,7 @@ import OutreachCampaigns
 @testable import OutreachDelivery
 import OutreachModel
 import OutreachRegister
+import Synchronization
 import Testing
 
 /// The delivery worker against an in-process relay that refuses, drops and stalls on cue, with a
@@ -148,10 +149,13 @@ import Testing
         let bench = try await DeliveryBench(people: people(3), settings: { $0.ratePerSecond = 1 })
         // A bucket of one: p01 goes at once, p02 has passed its check and waits a second for its token.
         let register = bench.register
+        let unsubscribed = Mutex<Result<Bool, any Error>?>(nil)
         bench.clock.duringNextSleep {
-            _ = try? register.unsubscribe(email: "p02@example.org", source: "test", evidence: nil, actor: "test")
+            let r = Result { try register.unsubscribe(email: "p02@example.org", source: "test", evidence: nil, actor: "test") }
+            unsubscribed.withLock { $0 = r }
         }
         let status = try await bench.run { $0.sent + $0.skipped == 3 }
+        #expect(try unsubscribed.withLock { $0 }?.get() == true, "p02 unsubscribed during the wait")
         #expect(status.sent == 2 && status.skipped == 1)
         #expect(bench.relay.attempts("p02@example.org") == 0, "nothing went to the address that unsubscribed while the message waited")
         #expect(bench.relay.attempts("p03@example.org") == 1)

@@ -17,7 +17,7 @@ final class FakeClock: DeliveryClock {
     func monotonicSeconds() -> Double { Double(nowMs()) / 1000 }
     func sleep(ms: Int64) {
         now.withLock { $0 += max(ms, 1) }
-        nextSleep.withLock { hook in defer { hook = nil }; return hook }?()
+        nextSleep.withLock { $0.take() }?()
         usleep(50)  // let the test thread look in
     }
     /// Runs `happen` once, on the waiting worker's thread, during its next wait: what the world
