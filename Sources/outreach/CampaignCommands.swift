@@ -185,7 +185,7 @@ struct CampaignCommand: AsyncParsableCommand {
             let s = try register.status(slug)
             if format == .json { print(try jsonText(s)); return }
             print("""
-                \(s.slug): \(s.status)\(s.reason.map { "\n  reason: \($0)" } ?? "")
+                \(s.slug): \(s.status)\(s.reason.map { "\n  reason: \(OutsideText.cleaned($0))" } ?? "")
                   queued \(s.queued)  sending \(s.sending)  sent \(s.sent)  retry \(s.retry)  failed \(s.failed)  skipped \(s.skipped)  cancelled \(s.cancelled)  unconfirmed \(s.unconfirmed)  (of \(s.total))
                   rate \(String(format: "%.1f", s.rate))/s  ETA \(s.etaSeconds.map { "\($0)s" } ?? "unknown")  unknown outcomes \(s.unknownOutcomes)  tests \(s.tests)
                   RSVP yes \(s.rsvp.yes) (+\(s.rsvp.guests) guests)  no \(s.rsvp.no)
@@ -193,7 +193,7 @@ struct CampaignCommand: AsyncParsableCommand {
             for r in s.relays {
                 // The daemon writes a relay's state only when it changes (cooling, faulted, up again).
                 let state = r.state ?? (r.sent > 0 ? "no fault seen" : "not used yet")
-                print("  relay \(r.url): \(state)\(r.reason.map { " (\($0))" } ?? "")  sent \(r.sent)")
+                print("  relay \(r.url): \(state)\(r.reason.map { " (\(OutsideText.cleaned($0)))" } ?? "")  sent \(r.sent)")
             }
         }
     }
