@@ -141,7 +141,8 @@ public final class CurlSMTPTransport: MailTransport {
         transfer.stage = .connection
         transfer.errorText[0] = 0
         if let recipients { curl_slist_free_all(recipients) }
-        recipients = curl_slist_append(nil, "<\(to.value)>")
+        // An IDN domain goes as its A-labels: understood with or without SMTPUTF8.
+        recipients = curl_slist_append(nil, "<\(EmailAddress.withASCIIDomain(to.value))>")
         _ = outreach_curl_set_slist(handle, CURLOPT_MAIL_RCPT, recipients)
         _ = outreach_curl_set_string(handle, CURLOPT_MAIL_FROM, "<\(from)>")
         _ = outreach_curl_set_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
