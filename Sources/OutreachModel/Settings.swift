@@ -60,6 +60,10 @@ public struct Settings: Sendable {
     public var bouncesPollInterval: Duration = .seconds(60)
     /// `bounces.handled_folder`: where handled messages are moved (nil: deleted once recorded).
     public var bouncesHandledFolder: String?
+    /// `staff.bind`: the staff listener (staff pages, check-in, `/metrics`), never the public one.
+    public var staffBind = "127.0.0.1:8081"
+    /// The bcrypt hash read from `staff.password_file` (nil: no password, allowed on loopback only).
+    public var staffPasswordHash: String?
     /// The configuration file these settings were read from (nil: defaults and environment only).
     public var configFile: String?
 

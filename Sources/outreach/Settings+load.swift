@@ -22,7 +22,7 @@ extension Settings {
 
     /// The keys that name files: relative in a config file, they are relative to that file.
     static let pathKeys = ["database.path", "templates.path", "links.secret_file", "smtp.password_file", "smtp.ca_file",
-                           "dkim.key_file", "dkim.ed25519_key_file", "bounces.password_file"]
+                           "dkim.key_file", "dkim.ed25519_key_file", "bounces.password_file", "staff.password_file"]
 
     /// Reads the configuration file (`configFile`) under the environment. Relative paths written
     /// in the file are relative to the file's folder; those from the environment or the defaults,
@@ -162,5 +162,12 @@ extension Settings {
         bouncesPollInterval = try duration("bounces.poll_interval", bouncesPollInterval)
         guard bouncesPollInterval > .zero else { throw Failure(key: "bounces.poll_interval", problem: "must be longer than 0s") }
         bouncesHandledFolder = optional("bounces.handled_folder")
+        staffBind = string("staff.bind", staffBind)
+        if let file = optional("staff.password_file").map({ resolve("staff.password_file", $0) }) {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw Failure(key: "staff.password_file", problem: "cannot read \(file)")
+            }
+            staffPasswordHash = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 }
