@@ -285,5 +285,15 @@ extension StaffText {
         "help.doctor.format": "How to print the report.",
         "help.doctor.timeout": "Seconds to wait for each relay's greeting.",
         "help.doctor.discussion": "One line per check: ok, or what is wrong and how to fix it. Exit status 0 only when every check passes.",
+        // staff listener
+        "staff.not_bcrypt": "does not hold a bcrypt hash ($2b$…); make one with `outreach staff password FILE`",
+        "staff.password_required": "required when staff.bind ({bind}) is not a loopback address",
+        "staff.password_too_short": "give a password of at least 8 characters on standard input",
+        "staff.cannot_write": "cannot write {file}",
+        "staff.password_written": "Wrote {file} (mode 0600). Set staff.password_file: {file}.",
+        "help.staffcommand.abstract": "Access to the staff pages.",
+        "help.staffcommand.password.abstract": "Write the bcrypt hash of a staff password (read from standard input) to FILE, mode 0600.",
+        "help.staffcommand.password.discussion": "Then set staff.password_file: FILE. The staff pages ask for it (any user name).",
+        "help.staffcommand.password.file": "The new password file (never overwritten).",
     ]
 }

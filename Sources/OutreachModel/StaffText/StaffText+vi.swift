@@ -285,5 +285,15 @@ extension StaffText {
         "help.doctor.format": "Cách trình bày báo cáo.",
         "help.doctor.timeout": "Số giây chờ lời chào của mỗi máy chủ chuyển thư.",
         "help.doctor.discussion": "Mỗi mục kiểm tra một dòng: đạt, hoặc lỗi gì và cách khắc phục. Mã thoát 0 chỉ khi mọi mục đều đạt.",
+        // staff listener
+        "staff.not_bcrypt": "không chứa mã băm bcrypt ($2b$…); hãy tạo bằng lệnh `outreach staff password FILE`",
+        "staff.password_required": "bắt buộc khi staff.bind ({bind}) không phải là địa chỉ loopback",
+        "staff.password_too_short": "hãy nhập một mật khẩu dài ít nhất 8 ký tự qua đầu vào chuẩn",
+        "staff.cannot_write": "không ghi được {file}",
+        "staff.password_written": "Đã ghi {file} (quyền 0600). Hãy đặt staff.password_file: {file}.",
+        "help.staffcommand.abstract": "Truy cập các trang dành cho cán bộ.",
+        "help.staffcommand.password.abstract": "Ghi mã băm bcrypt của mật khẩu cán bộ (đọc từ đầu vào chuẩn) vào FILE, quyền 0600.",
+        "help.staffcommand.password.discussion": "Sau đó đặt staff.password_file: FILE. Các trang cán bộ sẽ hỏi mật khẩu này (tên người dùng tùy ý).",
+        "help.staffcommand.password.file": "Tệp mật khẩu mới (không bao giờ ghi đè).",
     ]
 }

@@ -20,14 +20,14 @@ public final class StaffAccess: Sendable {
         if let hash = settings.staffPasswordHash {
             guard Self.isBcryptHash(hash) else {
                 throw Settings.Failure(key: "staff.password_file",
-                                       problem: "does not hold a bcrypt hash ($2b$…); make one with `outreach staff password FILE`")
+                                       problem: StaffMessage("staff.not_bcrypt"))
             }
             // `$2y$` (htpasswd's spelling) is the same algorithm as `$2b$`.
             passwordHash = hash.hasPrefix("$2y$") ? "$2b$" + hash.dropFirst(4) : hash
         } else {
             guard try Self.isLoopback(bind: settings.staffBind) else {
                 throw Settings.Failure(key: "staff.password_file",
-                                       problem: "required when staff.bind (\(settings.staffBind)) is not a loopback address")
+                                       problem: StaffMessage("staff.password_required", ["bind": settings.staffBind]))
             }
             passwordHash = nil
         }
@@ -73,7 +73,7 @@ public final class StaffAccess: Sendable {
 enum ListenAddress {
     static func parse(_ bind: String, key: String) throws -> (host: String, port: Int) {
         guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]), (0...65_535).contains(port) else {
-            throw Settings.Failure(key: key, problem: "\"\(bind)\" is not HOST:PORT")
+            throw Settings.Failure(key: key, problem: StaffMessage("config.not_host_port", ["text": bind]))
         }
         return (String(bind[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
