@@ -60,6 +60,8 @@ public struct Settings: Sendable {
     public var bouncesPollInterval: Duration = .seconds(60)
     /// `bounces.handled_folder`: where handled messages are moved (nil: deleted once recorded).
     public var bouncesHandledFolder: String?
+    /// `campaigns.require_approval`: `launch` waits for `campaign approve` by another user than the creator.
+    public var requireApproval = false
     /// The configuration file these settings were read from (nil: defaults and environment only).
     public var configFile: String?
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OutreachBounces
+import OutreachCampaigns
 import OutreachLinks
 import OutreachModel
 import OutreachRegister
@@ -59,7 +60,7 @@ struct BouncesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (settings, register) = try await global.register()
-            guard let url = settings.bouncesMailboxURL, let returnAddress = try settings.links().returnAddress else {
+            guard let url = settings.bouncesMailboxURL, let returnAddress = try register.links(settings).returnAddress else {
                 throw Settings.Failure(key: "bounces.mailbox_url", problem: "not set (and bounces.address with it): there is no mailbox to read")
             }
             let mailbox = try CurlIMAPMailbox(settings: settings)

@@ -23,6 +23,7 @@ extension CampaignCommand {
         @Option(help: "The event file as it is now (time, venue, address changed).") var event: String?
         @Flag(help: "The event is cancelled.") var cancel = false
         @Option(help: "Template (default: event-update, or event-cancelled with --cancel).") var template: String?
+        @Flag(help: "Do not ask on a terminal before cancelling.") var yes = false
 
         func validate() throws {
             guard (event != nil) != cancel else { throw ValidationError("give either --event FILE (a change) or --cancel") }
@@ -30,9 +31,15 @@ extension CampaignCommand {
 
         func run() async throws {
             let (settings, register) = try await global.register()
+            if cancel {
+                let invited = try register.status(of).total
+                guard Terminal.confirm("Cancel the event of \(of) for its \(invited) invited people (their RSVP pages will say so; reminders stop)?",
+                                       yes: yes) else { throw CleanExit.message("Nothing cancelled.") }
+            }
             let (campaign, summary, differences) = try register.createNotice(
                 slug: slug, of: of, templateName: template ?? (cancel ? "event-cancelled" : "event-update"),
                 templatesRoot: settings.templatesPath, eventFile: event)
+            try register.recordCreator(campaign.slug, user: AuditTrail.user())
             if cancel {
                 print("The event of \(of) is cancelled: its RSVP pages now say so; reminders still waiting are cancelled.")
             } else {

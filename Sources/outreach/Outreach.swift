@@ -20,13 +20,22 @@ struct Outreach: AsyncParsableCommand {
             --database PATH   SQLite database (wins over database.path and OUTREACH_DATABASE_PATH)
             Every configuration key can be overridden by OUTREACH_<KEY> (smtp.url -> OUTREACH_SMTP_URL).
             """,
-        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, Serve.self]
+        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, Serve.self,
+                      BackupCommand.self, RestoreCommand.self, AuditCommand.self]
     )
 
     /// `outreach [--config PATH] [--database PATH] <command>`: the global options may come before
     /// the command; they are handed to the command that runs.
+    /// A command that changed something and succeeded appends its row to the audit log.
     static func main() async {
-        await main(GlobalOptions.movedAfterCommand(Array(CommandLine.arguments.dropFirst())))
+        let arguments = GlobalOptions.movedAfterCommand(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asynchronous = command as? any AsyncParsableCommand { try await asynchronous.run() } else { try command.run() }
+            if let audited = command as? any AuditedCommand { try await AuditTrail.record(audited, arguments: arguments) }
+        } catch {
+            exit(withError: error)
+        }
     }
 }
 

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import OutreachCampaigns
+import OutreachModel
+import OutreachRegister
+
+extension CampaignCommand {
+    /// `campaign check SLUG`: what launch would refuse or warn about.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "check", abstract: "Show what launch would refuse or warn about (launch runs the same checks).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var slug: String
+        @Option(help: "The time launch would be given with --at (ISO 8601).") var at: String?
+
+        func run() async throws {
+            let (settings, register) = try await global.register()
+            let checks = try register.launchChecks(slug, at: at.flatMap { ISO8601DateFormatter().date(from: $0) },
+                                                   requireApproval: settings.requireApproval)
+            print("\(slug): \(checks.summary.total) recipient\(checks.summary.total == 1 ? "" : "s") now")
+            for (language, count) in checks.summary.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language)  \(count)") }
+            for w in checks.warnings { print("warning: \(w)") }
+            for r in checks.refusals { print("refused: \(r)") }
+            if checks.refusals.isEmpty { print("ok: launch may go") } else { throw ExitCode.failure }
+        }
+    }
+
+    /// `campaign delete SLUG [--yes]`: a draft only; a draft notice puts the event back.
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete", abstract: "Delete a draft (a launched campaign can only be cancelled).",
+            discussion: "Deleting a draft change notice puts the invitation's event back as it was before it; deleting a draft cancellation lifts the cancellation.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var slug: String
+        @Flag(help: "Do not ask on a terminal.") var yes = false
+
+        func run() async throws {
+            let (_, register) = try await global.register()
+            guard Terminal.confirm("Delete the draft \(slug)?", yes: yes) else { throw CleanExit.message("Nothing deleted.") }
+            let deleted = try register.deleteDraft(slug)
+            switch deleted.kind {
+            case .update: print("Deleted \(slug); the event of \(deleted.parentSlug ?? "") is back as it was before it.")
+            case .cancellation: print("Deleted \(slug); the event of \(deleted.parentSlug ?? "") is no longer cancelled.")
+            default: print("Deleted \(slug).")
+            }
+        }
+    }
+
+    /// `campaign approve SLUG`: the second person of the two-person rule.
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a draft for launch (campaigns.require_approval), as another user than its creator.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var slug: String
+
+        func run() async throws {
+            let (_, register) = try await global.register()
+            let user = AuditTrail.user()
+            try register.approve(slug, by: user)
+            print("\(slug): approved by \(user)")
+        }
+    }
+}
+
+extension CampaignCommand.Create: AuditedCommand { static let auditName = "campaign create" }
+extension CampaignCommand.Notice: AuditedCommand { static let auditName = "campaign notice" }
+extension CampaignCommand.Launch: AuditedCommand { static let auditName = "campaign launch" }
+extension CampaignCommand.Pause: AuditedCommand { static let auditName = "campaign pause" }
+extension CampaignCommand.Resume: AuditedCommand { static let auditName = "campaign resume" }
+extension CampaignCommand.Cancel: AuditedCommand { static let auditName = "campaign cancel" }
+extension CampaignCommand.Retry: AuditedCommand { static let auditName = "campaign retry" }
+extension CampaignCommand.Delete: AuditedCommand { static let auditName = "campaign delete" }
+extension CampaignCommand.Approve: AuditedCommand { static let auditName = "campaign approve" }
+extension Contacts.Import: AuditedCommand { static let auditName = "contacts import" }
+extension Contacts.Unsubscribe: AuditedCommand { static let auditName = "contacts unsubscribe" }
+extension Contacts.Forget: AuditedCommand { static let auditName = "contacts forget" }
+extension RestoreCommand: AuditedCommand { static let auditName = "restore" }
