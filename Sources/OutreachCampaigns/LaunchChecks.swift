@@ -40,7 +40,11 @@ extension Register {
         if campaign.kind == .invitation, checks.summary.total == 0 {
             checks.refusals.append("nobody to send to: no contact with consent matches the segment \"\(campaign.segment)\"")
         }
-        if campaign.kind == .reminder, at == nil, let deadline = event?.rsvpDeadlineDate,
+        // A time written out (launch --at, or create --at with a date) is staff's explicit choice;
+        // a rule before the event (event-2d) or "now" is checked against the deadline.
+        var explicit = at != nil
+        if case .at? = campaign.reminderTime { explicit = true }
+        if campaign.kind == .reminder, !explicit, let deadline = event?.rsvpDeadlineDate,
            texts.contains(where: { $0.contains("rsvp_yes_url") || $0.contains("rsvp_no_url") }) {
             let due = campaign.reminderDate ?? now
             if due > deadline {
