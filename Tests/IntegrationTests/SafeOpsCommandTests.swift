@@ -144,4 +144,28 @@ import Testing
         chmod(secret, 0o600)
         #expect(try w.outreach("campaign", "preview", "tet", "--out", w.path("p4")).status == 0)
     }
+
+    @Test func theDaemonLogsWhenACampaignStartsPausesResumesAndFinishes() throws {
+        let w = try Workspace()
+        try w.importPeople(2)
+        for slug in ["early", "later", "next-year"] {
+            #expect(try w.outreach("campaign", "create", slug, "--template", "new-year-gathering", "--event", Self.event).status == 0)
+        }
+        #expect(try w.outreach("campaign", "launch", "early").status == 0)
+        #expect(try w.outreach("campaign", "pause", "early").status == 0)
+        #expect(try w.outreach("campaign", "launch", "next-year", "--at", "2099-01-01T09:00:00+07:00").status == 0)
+        let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
+        let daemon = try Daemon(w, smtpPort: sink.port, logLevel: "info")
+        #expect(try w.outreach("campaign", "resume", "early").status == 0)
+        #expect(try w.outreach("campaign", "launch", "later").status == 0)
+        #expect(try w.outreach("campaign", "pause", "next-year").status == 0)
+        let lines = { daemon.output.split(separator: "\n").filter { $0.contains("campaign.slug=") } }
+        #expect(waitUntil(60) { lines().filter { $0.contains("campaign finished") }.count == 2 }, "\(daemon.output)")
+        #expect(waitUntil(10) { lines().contains { $0.contains("campaign paused") && $0.contains("next-year") } }, "\(daemon.output)")
+        let said = lines()
+        #expect(said.contains { $0.contains("info") && $0.contains("campaign resumed") && $0.contains("campaign.slug=early") }, "\(said)")
+        #expect(said.contains { $0.contains("campaign started") && $0.contains("campaign.slug=later") }, "\(said)")
+        #expect(said.contains { $0.contains("campaign paused") && $0.contains("campaign.reason=paused by staff") }, "\(said)")
+        #expect(daemon.stop() == 0)
+    }
 }
