@@ -38,7 +38,9 @@ enum ConfigKeys {
     /// `environment`, as the error every command stops with.
     static func check(fileText text: String?, file: String?, environment: [String: String]) -> Settings.Failure? {
         if let text, let file {
-            for entry in read(text) where !isKnown(entry.key) && !(entry.value.isEmpty && known.contains { $0.hasPrefix(entry.key + ".") }) {
+            // A secret written in the file is refused by `Settings.load` with what to do instead.
+            for entry in read(text) where !isKnown(entry.key) && !["smtp.password", "bounces.password"].contains(entry.key)
+                && !(entry.value.isEmpty && known.contains { $0.hasPrefix(entry.key + ".") }) {
                 return Settings.Failure(key: entry.key, problem: "unknown key (\(file), line \(entry.line)); did you mean \(nearest(entry.key, in: known))?")
             }
         }
