@@ -26,9 +26,6 @@ import Testing
         do {
             let queue = try DatabaseQueue(path: path)
             try Register.migrator.migrate(queue, upTo: before)
-            try queue.write { db in
-                try db.execute(sql: "INSERT INTO contacts (email, email_key, address_hash, created_at, updated_at) VALUES ('a@example.org', 'a@example.org', 'h', 'then', 'then')")
-            }
         }
         var said: [String] = []
         _ = try Register(path: path, announce: { said.append($0) })
@@ -37,10 +34,11 @@ import Testing
         let mode = (try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? Int) ?? 0
         #expect(mode == 0o600)
         let kept = try DatabaseQueue(path: copy)
-        try kept.read { db in
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").last == before)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") == 1)
+        let (migrations, integrity) = try kept.read { db in
+            (try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), try String.fetchAll(db, sql: "PRAGMA integrity_check"))
         }
+        #expect(migrations.last == before)
+        #expect(integrity == ["ok"])
         // Opened again, up to date: nothing more is copied.
         said = []
         _ = try Register(path: path, announce: { said.append($0) })
@@ -67,8 +65,7 @@ import Testing
         }
         #expect(throws: NewerDatabaseError.self) { _ = try Register(path: path) }
         let queue = try DatabaseQueue(path: path)
-        try queue.read { db in
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").contains("from-the-future"))
-        }
+        let migrations = try queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(migrations.contains("from-the-future"))
     }
 }
