@@ -40,11 +40,10 @@ enum AuditTrail {
         return out
     }
 
-    /// Appends the row of `command`, run with `arguments`, to the register.
-    static func record(_ command: any AuditedCommand, arguments: [String]) async throws {
+    /// Appends the row of the command `name`, run with `arguments`, to the register.
+    static func record(_ name: String, global: GlobalOptions, arguments: [String]) async throws {
         guard !arguments.contains("--dry-run") else { return }
-        let (_, register) = try await command.global.register()
-        let name = type(of: command).auditName
+        let (_, register) = try await global.register()
         try register.appendAudit(AuditEntry(at: Timestamp.string(), user: user(), command: name,
                                             arguments: self.arguments(arguments, command: name)))
     }
@@ -83,6 +82,12 @@ struct AuditCommand: AsyncParsableCommand {
                         entries.map { [$0.at, $0.user, $0.command, $0.arguments.joined(separator: " ")].map(Terminal.printable) }))
         }
     }
+}
+
+/// The answer on the terminal was not yes: nothing was done (exit status non-zero).
+struct NotConfirmed: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "\(what): not confirmed, nothing done" }
 }
 
 /// Text shown on a terminal: control characters replaced, so nothing from outside can steer it.

@@ -82,7 +82,7 @@ struct RestoreCommand: AsyncParsableCommand {
         let lock = try BackupFolder.lockDaemonOut(settings.databasePath)
         defer { close(lock) }
         guard Terminal.confirm("Replace \(settings.databasePath) (and \(settings.linksSecretFile)) with the backup in \(dir)?", yes: yes) else {
-            throw CleanExit.message("Nothing restored.")
+            throw NotConfirmed(what: "restore \(dir)")
         }
         let summary = try Register.restore(from: source, to: settings.databasePath)
         let secret = dir + "/" + BackupFolder.linkSecret

@@ -35,7 +35,7 @@ extension CampaignCommand {
 
         func run() async throws {
             let (_, register) = try await global.register()
-            guard Terminal.confirm("Delete the draft \(slug)?", yes: yes) else { throw CleanExit.message("Nothing deleted.") }
+            guard Terminal.confirm("Delete the draft \(slug)?", yes: yes) else { throw NotConfirmed(what: "campaign delete \(slug)") }
             let deleted = try register.deleteDraft(slug)
             switch deleted.kind {
             case .update: print("Deleted \(slug); the event of \(deleted.parentSlug ?? "") is back as it was before it.")

@@ -34,7 +34,7 @@ extension CampaignCommand {
             if cancel {
                 let invited = try register.status(of).total
                 guard Terminal.confirm("Cancel the event of \(of) for its \(invited) invited people (their RSVP pages will say so; reminders stop)?",
-                                       yes: yes) else { throw CleanExit.message("Nothing cancelled.") }
+                                       yes: yes) else { throw NotConfirmed(what: "campaign notice \(slug) --cancel") }
             }
             let (campaign, summary, differences) = try register.createNotice(
                 slug: slug, of: of, templateName: template ?? (cancel ? "event-cancelled" : "event-update"),

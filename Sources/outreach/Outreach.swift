@@ -32,7 +32,9 @@ struct Outreach: AsyncParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             if var asynchronous = command as? any AsyncParsableCommand { try await asynchronous.run() } else { try command.run() }
-            if let audited = command as? any AuditedCommand { try await AuditTrail.record(audited, arguments: arguments) }
+            if let audited = command as? any AuditedCommand {
+                try await AuditTrail.record(type(of: audited).auditName, global: audited.global, arguments: arguments)
+            }
         } catch {
             exit(withError: error)
         }

@@ -168,4 +168,42 @@ import Testing
         #expect(said.contains { $0.contains("campaign paused") && $0.contains("campaign.reason=paused by staff") }, "\(said)")
         #expect(daemon.stop() == 0)
     }
+
+    /// Runs `outreach ARGS` on a terminal (util-linux `script` gives it one), typing `input`.
+    func onATerminal(_ w: Workspace, _ arguments: [String], typing input: String) throws -> CommandResult {
+        let command = ([outreachBinary, "--database", w.database] + arguments).joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.currentDirectoryURL = repositoryRoot
+        process.environment = w.environment
+        let stdin = Pipe(), out = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+    }
+
+    @Test func onATerminalLaunchAndCancellationSayWhatWillHappenAndWaitForYes() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/script") else { return }
+        let w = try Workspace()
+        try w.importPeople(6)
+        #expect(try w.outreach("campaign", "create", "tet", "--template", "new-year-gathering", "--event", Self.event).status == 0)
+        let no = try onATerminal(w, ["campaign", "launch", "tet"], typing: "n\n")
+        #expect(no.status != 0 && no.stdout.contains("6 recipients") && no.stdout.contains("[y/N]"), "\(no.stdout)")
+        #expect(no.stdout.contains("vi 1") && no.stdout.contains("smtp://"), "per language and the relay: \(no.stdout)")
+        #expect(try w.sql("SELECT count(*) FROM outbox") == "0")
+        let yes = try onATerminal(w, ["campaign", "launch", "tet"], typing: "y\n")
+        #expect(yes.status == 0, "\(yes.stdout)")
+        #expect(try w.sql("SELECT count(*) FROM outbox") == "6")
+        let cancel = try onATerminal(w, ["campaign", "notice", "off", "--of", "tet", "--cancel"], typing: "\n")
+        #expect(cancel.status != 0 && cancel.stdout.contains("Cancel the event of tet"), "\(cancel.stdout)")
+        #expect(try w.sql("SELECT event_cancelled_at IS NULL FROM campaigns WHERE slug = 'tet'") == "1")
+        let scripted = try onATerminal(w, ["campaign", "notice", "off", "--of", "tet", "--cancel", "--yes"], typing: "")
+        #expect(scripted.status == 0, "\(scripted.stdout)")
+    }
 }
