@@ -18,7 +18,7 @@ public struct LaunchChecks: Sendable {
         public let slug: String
         public let refusals: [String]
         public init(slug: String, refusals: [String]) { self.slug = slug; self.refusals = refusals }
-        public var description: String { "campaign \(slug) cannot be launched: " + refusals.joined(separator: "; ") }
+        public var description: String { SafeOpsText.say("check.refused", ["slug": slug, "reasons": refusals.joined(separator: "; ")]) }
     }
 }
 
@@ -35,10 +35,10 @@ extension Register {
         let usesEvent = texts.contains { $0.contains("{{event.") || $0.contains("{{#event") || $0.contains("rsvp_") }
         let event = try campaign.event
         if usesEvent, event == nil {
-            checks.refusals.append("template \(campaign.templateName) shows the event (date, venue, RSVP links) but the campaign has none: create it with --event FILE")
+            checks.refusals.append(SafeOpsText.say("check.no_event", ["template": campaign.templateName]))
         }
         if campaign.kind == .invitation, checks.summary.total == 0 {
-            checks.refusals.append("nobody to send to: no contact with consent matches the segment \"\(campaign.segment)\"")
+            checks.refusals.append(SafeOpsText.say("check.nobody", ["segment": campaign.segment]))
         }
         // A time written out (launch --at, or create --at with a date) is staff's explicit choice;
         // a rule before the event (event-2d) or "now" is checked against the deadline.
@@ -48,12 +48,11 @@ extension Register {
            texts.contains(where: { $0.contains("rsvp_yes_url") || $0.contains("rsvp_no_url") }) {
             let due = campaign.reminderDate ?? now
             if due > deadline {
-                checks.refusals.append("the reminder would go out at \(Timestamp.string(due)), after the RSVP deadline \(Timestamp.string(deadline)), "
-                                       + "while asking for replies: give launch --at explicitly, or use a template without RSVP links")
+                checks.refusals.append(SafeOpsText.say("check.after_deadline", ["due": Timestamp.string(due), "deadline": Timestamp.string(deadline)]))
             }
         }
         if requireApproval, try approval(slug).approvedBy == nil {
-            checks.refusals.append("campaigns.require_approval is on and nobody approved it yet: outreach campaign approve \(slug), run by another user than its creator")
+            checks.refusals.append(SafeOpsText.say("check.not_approved", ["slug": slug]))
         }
         checks.warnings = try unknownSegmentValues(campaign)
         return checks
@@ -67,13 +66,13 @@ extension Register {
         for term in segment.terms where [.language, .country, .tag].contains(term.key) {
             for value in term.values {
                 if term.key == .language, !Event.writtenLanguages.contains(Language.primary(value)) {
-                    found.append("segment names language \(value): messages are written in \(Event.writtenLanguages.joined(separator: ", "))")
+                    found.append(SafeOpsText.say("check.unknown_language", ["value": value, "languages": Event.writtenLanguages.joined(separator: ", ")]))
                     continue
                 }
                 var probe = campaign
                 probe.segment = "\(term.key.rawValue)=\(value)"
                 if try recipientSummary(probe).total == 0 {
-                    found.append("segment names \(term.key.rawValue) \(value), which no contact that may be mailed has")
+                    found.append(SafeOpsText.say("check.unknown_value", ["key": term.key.rawValue, "value": value]))
                 }
             }
         }

@@ -8,10 +8,7 @@ public struct LinkSecretMismatch: Error, CustomStringConvertible {
     public let secretFile: String
     public let missing: Bool
     public var description: String {
-        (missing ? "links.secret_file \(secretFile) does not exist, but this database's links were signed with a secret: "
-                 : "links.secret_file \(secretFile) is not the secret this database's links were signed with: ")
-            + "every unsubscribe and RSVP link already sent would stop working. Fix: copy the link secret from the old server "
-            + "(or the backup: outreach restore DIR) to \(secretFile), mode 0600, or point links.secret_file at it"
+        SafeOpsText.say(missing ? "link_secret.missing" : "link_secret.different", ["file": secretFile])
     }
 }
 

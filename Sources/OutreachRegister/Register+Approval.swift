@@ -16,9 +16,8 @@ public enum ApprovalError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .sameUser(let slug, let user):
-            "\(user) created \(slug): another person must approve it (outreach campaign approve \(slug), run as another user)"
-        case .notDraft(let slug, let status): "campaign \(slug) is \(status.rawValue): only a draft is approved"
+        case .sameUser(let slug, let user): SafeOpsText.say("approve.same_user", ["slug": slug, "user": user])
+        case .notDraft(let slug, let status): SafeOpsText.say("approve.not_draft", ["slug": slug, "status": status.rawValue])
         }
     }
 }

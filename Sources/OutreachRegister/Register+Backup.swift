@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OutreachModel
 
 /// What a backup copy holds: its migrations, the rows of its main tables, and whether SQLite
 /// finds it sound. Read from the copy itself.
@@ -22,7 +23,7 @@ extension Register {
     /// Writes a consistent copy of the register to `path` (which must not exist) while others
     /// go on writing: `VACUUM INTO` reads one snapshot. The copy is 0600 and synced to disk.
     public func backup(to path: String) throws -> BackupSummary {
-        guard !FileManager.default.fileExists(atPath: path) else { throw BackupError(description: "\(path) already exists: back up into a new folder") }
+        guard !FileManager.default.fileExists(atPath: path) else { throw BackupError(description: SafeOpsText.say("backup.exists", ["path": path])) }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw BackupError(description: "cannot create \(path): \(RegisterFiles.reason(errno: errno))") }
         close(fd)
@@ -54,7 +55,7 @@ extension Register {
     public static func restore(from source: String, to path: String) throws -> BackupSummary {
         let summary = try summary(of: source)
         guard summary.integrity == ["ok"] else {
-            throw BackupError(description: "\(source) fails its integrity check (\(summary.integrity.prefix(3).joined(separator: "; "))): not restored")
+            throw BackupError(description: SafeOpsText.say("restore.damaged", ["path": source, "problems": summary.integrity.prefix(3).joined(separator: "; ")]))
         }
         let unknown = summary.migrations.filter { !migrator.migrations.contains($0) }
         guard unknown.isEmpty else { throw NewerDatabaseError(path: source, unknownMigrations: unknown) }

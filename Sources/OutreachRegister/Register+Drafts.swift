@@ -10,12 +10,9 @@ public enum DeletionError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .launched(let slug, let status):
-            "campaign \(slug) is \(status.rawValue): only a draft can be deleted; a launched campaign can only be cancelled (outreach campaign cancel \(slug))"
-        case .hasFollowUps(let slug, let slugs):
-            "campaign \(slug) has reminders or notices (\(slugs.joined(separator: ", "))): delete those first"
-        case .laterNotice(let slug, let later):
-            "notice \(later) came after \(slug) and builds on it: delete \(later) first"
+        case .launched(let slug, let status): SafeOpsText.say("delete.launched", ["slug": slug, "status": status.rawValue])
+        case .hasFollowUps(let slug, let slugs): SafeOpsText.say("delete.has_follow_ups", ["slug": slug, "slugs": slugs.joined(separator: ", ")])
+        case .laterNotice(let slug, let later): SafeOpsText.say("delete.later_notice", ["slug": slug, "later": later])
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OutreachModel
 
 /// A database this binary cannot safely open: made by a newer Outreach.
 public struct NewerDatabaseError: Error, CustomStringConvertible {
@@ -7,8 +8,7 @@ public struct NewerDatabaseError: Error, CustomStringConvertible {
     /// The migrations the file has that this binary does not know.
     public let unknownMigrations: [String]
     public var description: String {
-        "\(path) was written by a newer Outreach (migrations \(unknownMigrations.joined(separator: ", ")) are unknown to this one): "
-            + "install that version; nothing was changed"
+        SafeOpsText.say("database.newer", ["path": path, "migrations": unknownMigrations.joined(separator: ", ")])
     }
 }
 
@@ -38,6 +38,6 @@ enum RegisterVersion {
         let destination = try DatabaseQueue(path: copy)
         try pool.backup(to: destination)
         try destination.close()
-        announce("outreach: \(path) is from an older version; kept a copy at \(copy) (mode 0600) before migrating it to \(next)")
+        announce(SafeOpsText.say("database.kept_copy", ["path": path, "copy": copy, "migration": next]))
     }
 }

@@ -87,7 +87,7 @@ struct AuditCommand: AsyncParsableCommand {
 /// The answer on the terminal was not yes: nothing was done (exit status non-zero).
 struct NotConfirmed: Error, CustomStringConvertible {
     let what: String
-    var description: String { "\(what): not confirmed, nothing done" }
+    var description: String { SafeOpsText.say("confirm.no", ["what": what]) }
 }
 
 /// Text shown on a terminal: control characters replaced, so nothing from outside can steer it.

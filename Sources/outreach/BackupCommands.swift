@@ -21,6 +21,11 @@ enum BackupFolder {
     /// The program's version as the manifest records it.
     static let version = "outreach " + (Register.migrationNames.last ?? "")
 
+    /// `contacts 3, outbox 0, …` for a summary line.
+    static func counts(_ summary: BackupSummary) -> String {
+        summary.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+
     /// `databasePath + ".daemon-lock"`, held by `outreach serve` (`DeliveryService`): while we
     /// hold it, no daemon runs or starts on this database.
     static func lockDaemonOut(_ databasePath: String) throws -> Int32 {
@@ -28,7 +33,7 @@ enum BackupFolder {
         guard fd >= 0 else { throw ValidationError("cannot open \(databasePath).daemon-lock: \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw ValidationError("a daemon (outreach serve) holds \(databasePath): stop it first (systemctl stop outreach), then restore")
+            throw ValidationError(SafeOpsText.say("restore.daemon", ["database": databasePath]))
         }
         return fd
     }
@@ -59,9 +64,9 @@ struct BackupCommand: AsyncParsableCommand {
         _ = chmod(temporary, 0o600)
         try Register.copyPrivately(from: temporary, to: path)
         try? FileManager.default.removeItem(atPath: temporary)
-        print("Backed up \(settings.databasePath) to \(dir)/ (\(summary.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")
+        print(SafeOpsText.say("backup.done", ["database": settings.databasePath, "dir": dir, "counts": BackupFolder.counts(summary)]))
         if !FileManager.default.fileExists(atPath: dir + "/" + BackupFolder.linkSecret) {
-            printError("warning: no link secret at \(settings.linksSecretFile) to copy")
+            printError(SafeOpsText.say("backup.no_secret", ["file": settings.linksSecretFile]))
         }
     }
 }
@@ -78,10 +83,10 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try await global.settings()
         let source = dir + "/" + BackupFolder.database
-        guard FileManager.default.fileExists(atPath: source) else { throw ValidationError("\(dir) holds no \(BackupFolder.database): not a backup folder") }
+        guard FileManager.default.fileExists(atPath: source) else { throw ValidationError(SafeOpsText.say("restore.not_backup", ["dir": dir])) }
         let lock = try BackupFolder.lockDaemonOut(settings.databasePath)
         defer { close(lock) }
-        guard Terminal.confirm("Replace \(settings.databasePath) (and \(settings.linksSecretFile)) with the backup in \(dir)?", yes: yes) else {
+        guard Terminal.confirm(SafeOpsText.say("restore.confirm", ["database": settings.databasePath, "secret": settings.linksSecretFile, "dir": dir]), yes: yes) else {
             throw NotConfirmed(what: "restore \(dir)")
         }
         let summary = try Register.restore(from: source, to: settings.databasePath)
@@ -91,6 +96,6 @@ struct RestoreCommand: AsyncParsableCommand {
                                                     withIntermediateDirectories: true)
             try Register.copyPrivately(from: secret, to: settings.linksSecretFile)
         }
-        print("Restored \(settings.databasePath) from \(dir)/ (integrity ok; \(summary.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")
+        print(SafeOpsText.say("restore.done", ["database": settings.databasePath, "dir": dir, "counts": BackupFolder.counts(summary)]))
     }
 }

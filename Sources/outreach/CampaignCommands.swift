@@ -138,11 +138,11 @@ struct CampaignCommand: AsyncParsableCommand {
             let (settings, register) = try await global.register()
             let checks = try register.launchChecks(slug, at: start, requireApproval: settings.requireApproval)
             guard checks.refusals.isEmpty else { throw LaunchChecks.Refused(slug: slug, refusals: checks.refusals) }
-            for w in checks.warnings { printError("warning: \(w)") }
+            for w in checks.warnings { printError(SafeOpsText.say("check.warning", ["text": w])) }
             let when = start.map { ISO8601DateFormatter().string(from: $0) } ?? "now"
             let languages = checks.summary.byLanguage.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            guard Terminal.confirm("Launch \(slug): \(checks.summary.total) recipients (\(languages)), from \(when), through \(settings.relays.joined(separator: ", "))?",
-                                   yes: yes) else { throw NotConfirmed(what: "campaign launch \(slug)") }
+            guard Terminal.confirm(SafeOpsText.say("launch.confirm", ["slug": slug, "n": checks.summary.total, "languages": languages, "when": when,
+                                                                    "relays": settings.relays.joined(separator: ", ")]), yes: yes) else { throw NotConfirmed(what: "campaign launch \(slug)") }
             let (campaign, added, total) = try register.launch(slug, at: start)
             let from = campaign.status == .scheduled ? campaign.scheduledAtMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } : nil
             print("\(campaign.slug): \(added) message\(added == 1 ? "" : "s") queued (\(total) in all), \(campaign.status.rawValue)\(from.map { " from \(ISO8601DateFormatter().string(from: $0))" } ?? "")")

@@ -33,8 +33,7 @@ extension CampaignCommand {
             let (settings, register) = try await global.register()
             if cancel {
                 let invited = try register.status(of).total
-                guard Terminal.confirm("Cancel the event of \(of) for its \(invited) invited people (their RSVP pages will say so; reminders stop)?",
-                                       yes: yes) else { throw NotConfirmed(what: "campaign notice \(slug) --cancel") }
+                guard Terminal.confirm(SafeOpsText.say("notice.confirm_cancel", ["slug": of, "n": invited]), yes: yes) else { throw NotConfirmed(what: "campaign notice \(slug) --cancel") }
             }
             let (campaign, summary, differences) = try register.createNotice(
                 slug: slug, of: of, templateName: template ?? (cancel ? "event-cancelled" : "event-update"),
