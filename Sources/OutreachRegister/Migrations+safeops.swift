@@ -14,7 +14,8 @@ extension Register {
                     arguments TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(arguments))
                 );
                 CREATE INDEX audit_log_by_time ON audit_log(at);
-                CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                -- When, who and what never change; an erased person's address is taken out of the arguments.
+                CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE OF at, user, command ON audit_log
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;

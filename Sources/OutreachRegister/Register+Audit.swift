@@ -28,6 +28,24 @@ extension Register {
         }
     }
 
+    /// Takes an erased person's address (`contacts forget`) out of every audit row, leaving the
+    /// hash the suppression list keeps (`erased:<hash>`): who did what stays, the address does not.
+    public func eraseFromAudit(_ address: EmailAddress) throws {
+        try dbWriter.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, arguments FROM audit_log WHERE instr(lower(arguments), lower(?)) > 0",
+                                        arguments: [address.key.split(separator: "@").first.map(String.init) ?? address.key])
+            for row in rows {
+                let arguments = (try? JSONDecoder().decode([String].self, from: Data((row["arguments"] as String).utf8))) ?? []
+                let scrubbed = arguments.map { argument in
+                    (try? EmailAddress(argument))?.key == address.key ? "erased:\(address.hash)" : argument
+                }
+                guard scrubbed != arguments else { continue }
+                try db.execute(sql: "UPDATE audit_log SET arguments = ? WHERE id = ?",
+                               arguments: [String(decoding: try JSONEncoder().encode(scrubbed), as: UTF8.self), row["id"] as Int64])
+            }
+        }
+    }
+
     /// The audit log from `since` on (all when nil), oldest first.
     public func auditEntries(since: Date? = nil) async throws -> [AuditEntry] {
         try await dbWriter.read { db in

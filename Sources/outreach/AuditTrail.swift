@@ -44,8 +44,12 @@ enum AuditTrail {
     static func record(_ name: String, global: GlobalOptions, arguments: [String]) async throws {
         guard !arguments.contains("--dry-run") else { return }
         let (_, register) = try await global.register()
-        try register.appendAudit(AuditEntry(at: Timestamp.string(), user: user(), command: name,
-                                            arguments: self.arguments(arguments, command: name)))
+        let recorded = self.arguments(arguments, command: name)
+        try register.appendAudit(AuditEntry(at: Timestamp.string(), user: user(), command: name, arguments: recorded))
+        // Erasing a person erases their address from the log too (the row keeps its hash).
+        if name == "contacts forget", let address = recorded.lazy.compactMap({ try? EmailAddress($0) }).first {
+            try register.eraseFromAudit(address)
+        }
     }
 }
 

@@ -128,6 +128,21 @@ import Testing
         #expect(later.status == 0 && laterRows?.isEmpty == true, "\(later.stdout)")
     }
 
+    @Test func forgettingAPersonTakesTheirAddressOutOfTheAuditLogButKeepsWhoDidWhat() throws {
+        let w = try Workspace()
+        w.environment["USER"] = "lan"
+        w.environment["SUDO_USER"] = nil
+        try w.importPeople(2)
+        #expect(try w.outreach("contacts", "unsubscribe", "Person-1@Example.org").status == 0)
+        #expect(try w.outreach("contacts", "forget", "person-1@example.org").status == 0)
+        let r = try w.outreach("audit", "--format", "json")
+        #expect(!r.stdout.lowercased().contains("person-1@example.org"), "\(r.stdout)")
+        let rows = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
+        #expect(rows.map { $0["command"] as? String ?? "" } == ["contacts import", "contacts unsubscribe", "contacts forget"])
+        #expect(rows.suffix(2).allSatisfy { ($0["arguments"] as? [String] ?? []).first?.hasPrefix("erased:") == true }, "\(rows)")
+        #expect(!(try w.run("/usr/bin/sqlite3", [w.database, ".dump"]).stdout.lowercased().contains("person-1@example.org")))
+    }
+
     @Test func theLinkSecretBelongsToTheDatabaseThatSignedWithIt() throws {
         let w = try Workspace()
         try w.importPeople(2)
