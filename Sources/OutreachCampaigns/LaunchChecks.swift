@@ -14,11 +14,11 @@ public struct LaunchChecks: Sendable {
     public var summary = RecipientSummary()
 
     /// The error a refused launch stops with.
-    public struct Refused: Error, CustomStringConvertible {
+    public struct Refused: StaffFacingError {
         public let slug: String
         public let refusals: [String]
         public init(slug: String, refusals: [String]) { self.slug = slug; self.refusals = refusals }
-        public var description: String { SafeOpsText.say("check.refused", ["slug": slug, "reasons": refusals.joined(separator: "; ")]) }
+        public var message: StaffMessage { StaffMessage("check.refused", ["slug": slug, "reasons": refusals.joined(separator: "; ")]) }
     }
 }
 
@@ -35,10 +35,10 @@ extension Register {
         let usesEvent = texts.contains { $0.contains("{{event.") || $0.contains("{{#event") || $0.contains("rsvp_") }
         let event = try campaign.event
         if usesEvent, event == nil {
-            checks.refusals.append(SafeOpsText.say("check.no_event", ["template": campaign.templateName]))
+            checks.refusals.append(StaffText.say("check.no_event", ["template": campaign.templateName]))
         }
         if campaign.kind == .invitation, checks.summary.total == 0 {
-            checks.refusals.append(SafeOpsText.say("check.nobody", ["segment": campaign.segment]))
+            checks.refusals.append(StaffText.say("check.nobody", ["segment": campaign.segment]))
         }
         // A time written out (launch --at, or create --at with a date) is staff's explicit choice;
         // a rule before the event (event-2d) or "now" is checked against the deadline.
@@ -48,11 +48,11 @@ extension Register {
            texts.contains(where: { $0.contains("rsvp_yes_url") || $0.contains("rsvp_no_url") }) {
             let due = campaign.reminderDate ?? now
             if due > deadline {
-                checks.refusals.append(SafeOpsText.say("check.after_deadline", ["due": Timestamp.string(due), "deadline": Timestamp.string(deadline)]))
+                checks.refusals.append(StaffText.say("check.after_deadline", ["due": Timestamp.string(due), "deadline": Timestamp.string(deadline)]))
             }
         }
         if requireApproval, try approval(slug).approvedBy == nil {
-            checks.refusals.append(SafeOpsText.say("check.not_approved", ["slug": slug]))
+            checks.refusals.append(StaffText.say("check.not_approved", ["slug": slug]))
         }
         checks.warnings = try unknownSegmentValues(campaign)
         return checks
@@ -66,13 +66,13 @@ extension Register {
         for term in segment.terms where [.language, .country, .tag].contains(term.key) {
             for value in term.values {
                 if term.key == .language, !Event.writtenLanguages.contains(Language.primary(value)) {
-                    found.append(SafeOpsText.say("check.unknown_language", ["value": value, "languages": Event.writtenLanguages.joined(separator: ", ")]))
+                    found.append(StaffText.say("check.unknown_language", ["value": value, "languages": Event.writtenLanguages.joined(separator: ", ")]))
                     continue
                 }
                 var probe = campaign
                 probe.segment = "\(term.key.rawValue)=\(value)"
                 if try recipientSummary(probe).total == 0 {
-                    found.append(SafeOpsText.say("check.unknown_value", ["key": term.key.rawValue, "value": value]))
+                    found.append(StaffText.say("check.unknown_value", ["key": term.key.rawValue, "value": value]))
                 }
             }
         }

@@ -4,11 +4,11 @@ import OutreachModel
 import OutreachRegister
 
 /// The link secret does not belong to this database: links already sent were signed with another.
-public struct LinkSecretMismatch: Error, CustomStringConvertible {
+public struct LinkSecretMismatch: StaffFacingError {
     public let secretFile: String
     public let missing: Bool
-    public var description: String {
-        SafeOpsText.say(missing ? "link_secret.missing" : "link_secret.different", ["file": secretFile])
+    public var message: StaffMessage {
+        StaffMessage(missing ? "link_secret.missing" : "link_secret.different", ["file": secretFile])
     }
 }
 

@@ -10,14 +10,14 @@ public struct CampaignApproval: Sendable, Equatable {
 }
 
 /// Why a campaign cannot be approved.
-public enum ApprovalError: Error, CustomStringConvertible {
+public enum ApprovalError: StaffFacingError {
     case sameUser(slug: String, user: String)
     case notDraft(slug: String, status: Campaign.Status)
 
-    public var description: String {
+    public var message: StaffMessage {
         switch self {
-        case .sameUser(let slug, let user): SafeOpsText.say("approve.same_user", ["slug": slug, "user": user])
-        case .notDraft(let slug, let status): SafeOpsText.say("approve.not_draft", ["slug": slug, "status": status.rawValue])
+        case .sameUser(let slug, let user): StaffMessage("approve.same_user", ["slug": slug, "user": user])
+        case .notDraft(let slug, let status): StaffMessage("approve.not_draft", ["slug": slug, "status": status.rawValue])
         }
     }
 }

@@ -12,8 +12,8 @@ public struct BackupSummary: Codable, Sendable {
 }
 
 /// Why a backup could not be written or put back.
-public struct BackupError: Error, CustomStringConvertible {
-    public let description: String
+public struct BackupError: StaffFacingError {
+    public let message: StaffMessage
 }
 
 extension Register {
@@ -23,9 +23,9 @@ extension Register {
     /// Writes a consistent copy of the register to `path` (which must not exist) while others
     /// go on writing: `VACUUM INTO` reads one snapshot. The copy is 0600 and synced to disk.
     public func backup(to path: String) throws -> BackupSummary {
-        guard !FileManager.default.fileExists(atPath: path) else { throw BackupError(description: SafeOpsText.say("backup.exists", ["path": path])) }
+        guard !FileManager.default.fileExists(atPath: path) else { throw BackupError(message: StaffMessage("backup.exists", ["path": path])) }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw BackupError(description: "cannot create \(path): \(RegisterFiles.reason(errno: errno))") }
+        guard fd >= 0 else { throw BackupError(message: StaffMessage("backup.file_error", ["path": path, "reason": RegisterFiles.reason(errno: errno)])) }
         close(fd)
         try dbWriter.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
         try RegisterFiles.sync(path)
@@ -55,7 +55,7 @@ extension Register {
     public static func restore(from source: String, to path: String) throws -> BackupSummary {
         let summary = try summary(of: source)
         guard summary.integrity == ["ok"] else {
-            throw BackupError(description: SafeOpsText.say("restore.damaged", ["path": source, "problems": summary.integrity.prefix(3).joined(separator: "; ")]))
+            throw BackupError(message: StaffMessage("restore.damaged", ["path": source, "problems": summary.integrity.prefix(3).joined(separator: "; ")]))
         }
         let unknown = summary.migrations.filter { !migrator.migrations.contains($0) }
         guard unknown.isEmpty else { throw NewerDatabaseError(path: source, unknownMigrations: unknown) }
@@ -78,18 +78,18 @@ extension RegisterFiles {
     /// fsync of one file.
     static func sync(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw BackupError(description: "cannot open \(path): \(reason(errno: errno))") }
+        guard fd >= 0 else { throw BackupError(message: StaffMessage("backup.file_error", ["path": path, "reason": RegisterFiles.reason(errno: errno)])) }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw BackupError(description: "cannot sync \(path): \(reason(errno: errno))") }
+        guard fsync(fd) == 0 else { throw BackupError(message: StaffMessage("backup.file_error", ["path": path, "reason": RegisterFiles.reason(errno: errno)])) }
     }
 
     /// Copies `source` to `destination` through a private temporary file renamed into place, so
     /// the destination is either the old file or the whole new one, mode 0600, synced.
     static func copyPrivately(from source: String, to destination: String) throws {
-        guard let data = FileManager.default.contents(atPath: source) else { throw BackupError(description: "cannot read \(source)") }
+        guard let data = FileManager.default.contents(atPath: source) else { throw BackupError(message: StaffMessage("backup.file_error", ["path": source, "reason": "?"])) }
         let temporary = destination + ".restoring"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw BackupError(description: "cannot write \(temporary): \(reason(errno: errno))") }
+        guard fd >= 0 else { throw BackupError(message: StaffMessage("backup.file_error", ["path": temporary, "reason": RegisterFiles.reason(errno: errno)])) }
         _ = fchmod(fd, 0o600)
         let written = data.withUnsafeBytes { raw -> Bool in
             var done = 0
@@ -103,7 +103,7 @@ extension RegisterFiles {
         close(fd)
         guard written, rename(temporary, destination) == 0 else {
             unlink(temporary)
-            throw BackupError(description: "cannot write \(destination): \(reason(errno: errno))")
+            throw BackupError(message: StaffMessage("backup.file_error", ["path": destination, "reason": RegisterFiles.reason(errno: errno)]))
         }
         let folder = (destination as NSString).deletingLastPathComponent
         let dir = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

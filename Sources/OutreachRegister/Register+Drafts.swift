@@ -3,16 +3,16 @@ import GRDB
 import OutreachModel
 
 /// Why a campaign cannot be deleted.
-public enum DeletionError: Error, CustomStringConvertible {
+public enum DeletionError: StaffFacingError {
     case launched(String, Campaign.Status)
     case hasFollowUps(String, [String])
     case laterNotice(String, String)
 
-    public var description: String {
+    public var message: StaffMessage {
         switch self {
-        case .launched(let slug, let status): SafeOpsText.say("delete.launched", ["slug": slug, "status": status.rawValue])
-        case .hasFollowUps(let slug, let slugs): SafeOpsText.say("delete.has_follow_ups", ["slug": slug, "slugs": slugs.joined(separator: ", ")])
-        case .laterNotice(let slug, let later): SafeOpsText.say("delete.later_notice", ["slug": slug, "later": later])
+        case .launched(let slug, let status): StaffMessage("delete.launched", ["slug": slug, "status": status.rawValue])
+        case .hasFollowUps(let slug, let slugs): StaffMessage("delete.has_follow_ups", ["slug": slug, "slugs": slugs.joined(separator: ", ")])
+        case .laterNotice(let slug, let later): StaffMessage("delete.later_notice", ["slug": slug, "later": later])
         }
     }
 }

@@ -3,12 +3,12 @@ import GRDB
 import OutreachModel
 
 /// A database this binary cannot safely open: made by a newer Outreach.
-public struct NewerDatabaseError: Error, CustomStringConvertible {
+public struct NewerDatabaseError: StaffFacingError {
     public let path: String
     /// The migrations the file has that this binary does not know.
     public let unknownMigrations: [String]
-    public var description: String {
-        SafeOpsText.say("database.newer", ["path": path, "migrations": unknownMigrations.joined(separator: ", ")])
+    public var message: StaffMessage {
+        StaffMessage("database.newer", ["path": path, "migrations": unknownMigrations.joined(separator: ", ")])
     }
 }
 
@@ -31,13 +31,13 @@ enum RegisterVersion {
         let copy = copyPath(path, before: next)
         let fd = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw RegisterFileError(description: "cannot keep a copy of \(path) at \(copy) before migrating it: \(RegisterFiles.reason(errno: errno))")
+            throw RegisterFileError(message: StaffMessage("backup.file_error", ["path": copy, "reason": RegisterFiles.reason(errno: errno)]))
         }
         _ = fchmod(fd, 0o600)
         close(fd)
         let destination = try DatabaseQueue(path: copy)
         try pool.backup(to: destination)
         try destination.close()
-        announce(SafeOpsText.say("database.kept_copy", ["path": path, "copy": copy, "migration": next]))
+        announce(StaffText.say("database.kept_copy", ["path": path, "copy": copy, "migration": next]))
     }
 }

@@ -70,7 +70,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        if let since, start == nil { throw ValidationError("--since \(since) is not a day like 2027-01-20 or an ISO 8601 time") }
+        if let since, start == nil { throw ValidationError(StaffText.say("audit.bad_since", ["text": since])) }
     }
 
     func run() async throws {
@@ -89,9 +89,9 @@ struct AuditCommand: AsyncParsableCommand {
 }
 
 /// The answer on the terminal was not yes: nothing was done (exit status non-zero).
-struct NotConfirmed: Error, CustomStringConvertible {
+struct NotConfirmed: StaffFacingError {
     let what: String
-    var description: String { SafeOpsText.say("confirm.no", ["what": what]) }
+    var message: StaffMessage { StaffMessage("confirm.no", ["what": what]) }
 }
 
 /// Text shown on a terminal: control characters replaced, so nothing from outside can steer it.

@@ -30,10 +30,10 @@ enum BackupFolder {
     /// hold it, no daemon runs or starts on this database.
     static func lockDaemonOut(_ databasePath: String) throws -> Int32 {
         let fd = open(databasePath + ".daemon-lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ValidationError("cannot open \(databasePath).daemon-lock: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ValidationError(StaffText.say("backup.file_error", ["path": databasePath + ".daemon-lock", "reason": String(cString: strerror(errno))])) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw ValidationError(SafeOpsText.say("restore.daemon", ["database": databasePath]))
+            throw ValidationError(StaffText.say("restore.daemon", ["database": databasePath]))
         }
         return fd
     }
@@ -64,9 +64,9 @@ struct BackupCommand: AsyncParsableCommand {
         _ = chmod(temporary, 0o600)
         try Register.copyPrivately(from: temporary, to: path)
         try? FileManager.default.removeItem(atPath: temporary)
-        print(SafeOpsText.say("backup.done", ["database": settings.databasePath, "dir": dir, "counts": BackupFolder.counts(summary)]))
+        print(StaffText.say("backup.done", ["database": settings.databasePath, "dir": dir, "counts": BackupFolder.counts(summary)]))
         if !FileManager.default.fileExists(atPath: dir + "/" + BackupFolder.linkSecret) {
-            printError(SafeOpsText.say("backup.no_secret", ["file": settings.linksSecretFile]))
+            printError(StaffText.say("backup.no_secret", ["file": settings.linksSecretFile]))
         }
     }
 }
@@ -83,10 +83,10 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try await global.settings()
         let source = dir + "/" + BackupFolder.database
-        guard FileManager.default.fileExists(atPath: source) else { throw ValidationError(SafeOpsText.say("restore.not_backup", ["dir": dir])) }
+        guard FileManager.default.fileExists(atPath: source) else { throw ValidationError(StaffText.say("restore.not_backup", ["dir": dir])) }
         let lock = try BackupFolder.lockDaemonOut(settings.databasePath)
         defer { close(lock) }
-        guard Terminal.confirm(SafeOpsText.say("restore.confirm", ["database": settings.databasePath, "secret": settings.linksSecretFile, "dir": dir]), yes: yes) else {
+        guard Terminal.confirm(StaffText.say("restore.confirm", ["database": settings.databasePath, "secret": settings.linksSecretFile, "dir": dir]), yes: yes) else {
             throw NotConfirmed(what: "restore \(dir)")
         }
         let summary = try Register.restore(from: source, to: settings.databasePath)
@@ -96,6 +96,6 @@ struct RestoreCommand: AsyncParsableCommand {
                                                     withIntermediateDirectories: true)
             try Register.copyPrivately(from: secret, to: settings.linksSecretFile)
         }
-        print(SafeOpsText.say("restore.done", ["database": settings.databasePath, "dir": dir, "counts": BackupFolder.counts(summary)]))
+        print(StaffText.say("restore.done", ["database": settings.databasePath, "dir": dir, "counts": BackupFolder.counts(summary)]))
     }
 }

@@ -16,11 +16,11 @@ extension CampaignCommand {
             let (settings, register) = try await global.register()
             let checks = try register.launchChecks(slug, at: at.flatMap { ISO8601DateFormatter().date(from: $0) },
                                                    requireApproval: settings.requireApproval)
-            print(SafeOpsText.say("check.recipients", ["slug": slug, "n": checks.summary.total]))
+            print(StaffText.say("check.recipients", ["slug": slug, "n": checks.summary.total]))
             for (language, count) in checks.summary.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language)  \(count)") }
-            for w in checks.warnings { print(SafeOpsText.say("check.warning", ["text": w])) }
-            for r in checks.refusals { print(SafeOpsText.say("check.refusal", ["text": r])) }
-            if checks.refusals.isEmpty { print(SafeOpsText.say("check.ok")) } else { throw ExitCode.failure }
+            for w in checks.warnings { print(StaffText.say("check.warning", ["text": w])) }
+            for r in checks.refusals { print(StaffText.say("check.refusal", ["text": r])) }
+            if checks.refusals.isEmpty { print(StaffText.say("check.ok")) } else { throw ExitCode.failure }
         }
     }
 
@@ -35,12 +35,12 @@ extension CampaignCommand {
 
         func run() async throws {
             let (_, register) = try await global.register()
-            guard Terminal.confirm(SafeOpsText.say("delete.confirm", ["slug": slug]), yes: yes) else { throw NotConfirmed(what: "campaign delete \(slug)") }
+            guard Terminal.confirm(StaffText.say("delete.confirm", ["slug": slug]), yes: yes) else { throw NotConfirmed(what: "campaign delete \(slug)") }
             let deleted = try register.deleteDraft(slug)
             switch deleted.kind {
-            case .update: print(SafeOpsText.say("delete.done_notice", ["slug": slug, "parent": deleted.parentSlug ?? ""]))
-            case .cancellation: print(SafeOpsText.say("delete.done_cancellation", ["slug": slug, "parent": deleted.parentSlug ?? ""]))
-            default: print(SafeOpsText.say("delete.done", ["slug": slug]))
+            case .update: print(StaffText.say("delete.done_notice", ["slug": slug, "parent": deleted.parentSlug ?? ""]))
+            case .cancellation: print(StaffText.say("delete.done_cancellation", ["slug": slug, "parent": deleted.parentSlug ?? ""]))
+            default: print(StaffText.say("delete.done", ["slug": slug]))
             }
         }
     }
@@ -55,7 +55,7 @@ extension CampaignCommand {
             let (_, register) = try await global.register()
             let user = AuditTrail.user()
             try register.approve(slug, by: user)
-            print(SafeOpsText.say("approve.done", ["slug": slug, "user": user]))
+            print(StaffText.say("approve.done", ["slug": slug, "user": user]))
         }
     }
 }

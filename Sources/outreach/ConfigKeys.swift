@@ -41,13 +41,13 @@ enum ConfigKeys {
             // A secret written in the file is refused by `Settings.load` with what to do instead.
             for entry in read(text) where !isKnown(entry.key) && !["smtp.password", "bounces.password"].contains(entry.key)
                 && !(entry.value.isEmpty && known.contains { $0.hasPrefix(entry.key + ".") }) {
-                return Settings.Failure(key: entry.key, problem: SafeOpsText.say("settings.unknown_key", ["file": file, "line": entry.line, "nearest": nearest(entry.key, in: known)]))
+                return Settings.Failure(key: entry.key, problem: StaffMessage("settings.unknown_key", ["file": file, "line": entry.line, "nearest": nearest(entry.key, in: known)]))
             }
         }
         let variables = Set(known.map(variable)).union(otherVariables)
         for name in environment.keys.sorted() where name.hasPrefix("OUTREACH_") && !variables.contains(name)
             && !openSections.contains(where: { name.hasPrefix(variable($0) + "_") }) {
-            return Settings.Failure(key: name, problem: SafeOpsText.say("settings.unknown_variable", ["nearest": nearest(name, in: variables)]))
+            return Settings.Failure(key: name, problem: StaffMessage("settings.unknown_variable", ["nearest": nearest(name, in: variables)]))
         }
         return nil
     }
