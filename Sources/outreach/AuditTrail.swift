@@ -55,13 +55,11 @@ enum AuditTrail {
 
 /// `outreach audit [--since DATE] [--format table|csv|json]`: who did what.
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "audit",
-        abstract: "Show who did what: time, OS user, command, arguments (secrets left out).")
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "audit", abstract: StaffText.say("help.audit.abstract")) }
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Only from this day or time on (2027-01-20 or ISO 8601).") var since: String?
+    @Option(help: staffHelp("help.audit.since")) var since: String?
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
-    @Option(help: "How to print it.") var format: Format = .table
+    @Option(help: staffHelp("help.audit.format")) var format: Format = .table
 
     /// `--since` as a time: a day is its start in UTC.
     var start: Date? {

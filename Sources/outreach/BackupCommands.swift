@@ -41,11 +41,9 @@ enum BackupFolder {
 
 /// `outreach backup DIR`: a consistent copy while the daemon runs, with the link secret and a manifest.
 struct BackupCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "backup",
-        abstract: "Copy the database (consistent, while the daemon runs), the link secret and a manifest into DIR (all 0600).")
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "backup", abstract: StaffText.say("help.backup.abstract")) }
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "A new or empty folder.") var dir: String
+    @Argument(help: staffHelp("help.backup.dir")) var dir: String
 
     func run() async throws {
         let (settings, register) = try await global.register()
@@ -73,12 +71,10 @@ struct BackupCommand: AsyncParsableCommand {
 
 /// `outreach restore DIR [--yes]`: puts a backup back, refused while a daemon holds the database.
 struct RestoreCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "restore",
-        abstract: "Put a backup (outreach backup DIR) back: the database and the link secret; refused while the daemon runs.")
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "restore", abstract: StaffText.say("help.restore.abstract")) }
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The backup folder.") var dir: String
-    @Flag(help: "Do not ask on a terminal.") var yes = false
+    @Argument(help: staffHelp("help.restore.dir")) var dir: String
+    @Flag(help: staffHelp("help.yes")) var yes = false
 
     func run() async throws {
         let settings = try await global.settings()

@@ -124,7 +124,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         @Option(help: staffHelp("help.campaigncommand.launch.at")) var at: String?
-        @Flag(help: "Do not ask on a terminal.") var yes = false
+        @Flag(help: staffHelp("help.yes")) var yes = false
 
         /// `--at` as a time; checked before anything runs.
         var start: Date? { at.flatMap { ISO8601DateFormatter().date(from: $0) } }

@@ -7,10 +7,10 @@ import OutreachRegister
 extension CampaignCommand {
     /// `campaign check SLUG`: what launch would refuse or warn about.
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "check", abstract: "Show what launch would refuse or warn about (launch runs the same checks).")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "check", abstract: StaffText.say("help.campaigncommand.check.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
-        @Option(help: "The time launch would be given with --at (ISO 8601).") var at: String?
+        @Option(help: staffHelp("help.campaigncommand.check.at")) var at: String?
 
         func run() async throws {
             let (settings, register) = try await global.register()
@@ -26,12 +26,13 @@ extension CampaignCommand {
 
     /// `campaign delete SLUG [--yes]`: a draft only; a draft notice puts the event back.
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "delete", abstract: "Delete a draft (a launched campaign can only be cancelled).",
-            discussion: "Deleting a draft change notice puts the invitation's event back as it was before it; deleting a draft cancellation lifts the cancellation.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "delete", abstract: StaffText.say("help.campaigncommand.delete.abstract"),
+                                 discussion: StaffText.say("help.campaigncommand.delete.discussion"))
+        }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
-        @Flag(help: "Do not ask on a terminal.") var yes = false
+        @Flag(help: staffHelp("help.yes")) var yes = false
 
         func run() async throws {
             let (_, register) = try await global.register()
@@ -47,7 +48,7 @@ extension CampaignCommand {
 
     /// `campaign approve SLUG`: the second person of the two-person rule.
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a draft for launch (campaigns.require_approval), as another user than its creator.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "approve", abstract: StaffText.say("help.campaigncommand.approve.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
 

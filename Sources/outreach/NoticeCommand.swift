@@ -17,7 +17,7 @@ extension CampaignCommand {
         @Option(help: staffHelp("help.campaigncommand.notice.event")) var event: String?
         @Flag(help: staffHelp("help.campaigncommand.notice.cancel")) var cancel = false
         @Option(help: staffHelp("help.campaigncommand.notice.template")) var template: String?
-        @Flag(help: "Do not ask on a terminal before cancelling.") var yes = false
+        @Flag(help: staffHelp("help.yes")) var yes = false
 
         func validate() throws {
             guard (event != nil) != cancel else { throw ValidationError("give either --event FILE (a change) or --cancel") }

@@ -325,5 +325,18 @@ extension StaffText {
         "import.field_too_long": "{name} is {length} characters long; at most {limit} are kept",
         "config.secret_unreadable": "cannot read {path} ({reason})",
         "config.secret_readable_by_others": "{path} is readable by group or others (mode {mode}): run chmod 600 {path}",
+        "help.campaigncommand.check.abstract": "Show what launch would refuse or warn about (launch runs the same checks).",
+        "help.campaigncommand.check.at": "The time launch would be given with --at (ISO 8601).",
+        "help.campaigncommand.delete.abstract": "Delete a draft (a launched campaign can only be cancelled).",
+        "help.yes": "Do not ask on a terminal.",
+        "help.campaigncommand.approve.abstract": "Approve a draft for launch (campaigns.require_approval), as another user than its creator.",
+        "help.campaigncommand.delete.discussion": "Deleting a draft change notice puts the invitation's event back as it was before it; deleting a draft cancellation lifts the cancellation.",
+        "help.backup.abstract": "Copy the database (consistent, while the daemon runs), the link secret and a manifest into DIR (all 0600).",
+        "help.backup.dir": "A new or empty folder.",
+        "help.restore.abstract": "Put a backup (outreach backup DIR) back: the database and the link secret; refused while the daemon runs.",
+        "help.restore.dir": "The backup folder.",
+        "help.audit.abstract": "Show who did what: time, OS user, command, arguments (secrets left out).",
+        "help.audit.since": "Only from this day or time on (2027-01-20 or ISO 8601).",
+        "help.audit.format": "How to print it.",
     ]
 }

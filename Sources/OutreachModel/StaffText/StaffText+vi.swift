@@ -325,5 +325,18 @@ extension StaffText {
         "import.field_too_long": "{name} dài {length} ký tự; chỉ giữ tối đa {limit}",
         "config.secret_unreadable": "không đọc được {path} ({reason})",
         "config.secret_readable_by_others": "{path} cho nhóm hoặc người khác đọc được (quyền {mode}): hãy chạy chmod 600 {path}",
+        "help.campaigncommand.check.abstract": "Cho biết launch sẽ từ chối hoặc lưu ý điều gì (launch chạy đúng các bước kiểm tra này).",
+        "help.campaigncommand.check.at": "Thời điểm sẽ ghi cho launch bằng --at (ISO 8601).",
+        "help.campaigncommand.delete.abstract": "Xóa một bản nháp (chiến dịch đã bắt đầu gửi chỉ có thể hủy).",
+        "help.yes": "Không hỏi lại trên màn hình dòng lệnh.",
+        "help.campaigncommand.approve.abstract": "Phê duyệt một bản nháp để gửi (campaigns.require_approval), do người dùng khác người tạo chạy.",
+        "help.campaigncommand.delete.discussion": "Xóa một thông báo thay đổi còn nháp thì sự kiện của thư mời trở lại như trước; xóa một thông báo hủy còn nháp thì sự kiện không còn bị hủy.",
+        "help.backup.abstract": "Chép cơ sở dữ liệu (nhất quán, kể cả khi daemon đang chạy), khóa bí mật của liên kết và một bản kê vào DIR (tất cả 0600).",
+        "help.backup.dir": "Một thư mục mới hoặc trống.",
+        "help.restore.abstract": "Đặt lại một bản sao lưu (outreach backup DIR): cơ sở dữ liệu và khóa bí mật; bị từ chối khi daemon đang chạy.",
+        "help.restore.dir": "Thư mục sao lưu.",
+        "help.audit.abstract": "Xem ai đã làm gì: thời gian, người dùng hệ điều hành, lệnh, tham số (không có mật khẩu).",
+        "help.audit.since": "Chỉ từ ngày hoặc thời điểm này (2027-01-20 hoặc ISO 8601).",
+        "help.audit.format": "Cách in kết quả.",
     ]
 }
