@@ -6,6 +6,10 @@ public enum LinkPurpose: UInt8, Sendable, CaseIterable {
     case unsubscribe = 1, confirm = 2, rsvp = 3
     /// The envelope sender of one message (VERP): a delivery report about it names the campaign and contact.
     case bounce = 4
+    /// A sign-up's confirmation (`/join/confirm/…`): the "contact" is the sign-up request, the campaign 0.
+    case join = 5
+    /// A person's preference page (`/p/…`): the contact, and the campaign whose message carried it (0: none).
+    case preferences = 6
 }
 
 /// What a valid token stands for.

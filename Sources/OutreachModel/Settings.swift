@@ -60,6 +60,13 @@ public struct Settings: Sendable {
     public var bouncesPollInterval: Duration = .seconds(60)
     /// `bounces.handled_folder`: where handled messages are moved (nil: deleted once recorded).
     public var bouncesHandledFolder: String?
+    /// The kinds of events people choose among (`topics`).
+    public var topics: [Topic] = Topic.shipped
+    /// The sign-up's proof-of-work: the largest number the page may have to try (`signup.difficulty`,
+    /// Altcha's `maxnumber`; the page tries half of it on average).
+    public var signupDifficulty = 100_000
+    /// Sign-up requests one address (IP) may make in an hour (`signup.per_ip_per_hour`).
+    public var signupPerIPPerHour = 20
     /// The configuration file these settings were read from (nil: defaults and environment only).
     public var configFile: String?
 

@@ -41,6 +41,8 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
     public var previousEventSnapshot: String?
     /// When the event was cancelled (on the invitation and on its cancellation).
     public var eventCancelledAt: String?
+    /// The kind of event (`signup-v1`): only people who chose it, or chose no topic, are invited.
+    public var topic: String?
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -106,6 +108,8 @@ public enum CampaignError: Error, CustomStringConvertible {
     case notAnInvitation(String, Campaign.Kind)
     case eventCancelled(String)
     case noEvent(String)
+    /// A topic not among the configured `topics`.
+    case unknownTopic(String, known: [String])
     public var description: String {
         switch self {
         case .unknownCampaign(let slug): "no campaign \"\(slug)\""
@@ -116,6 +120,7 @@ public enum CampaignError: Error, CustomStringConvertible {
         case .notAnInvitation(let slug, let kind): "campaign \(slug) is a \(kind.rawValue): reminders and notices follow an invitation (give the invitation's slug)"
         case .eventCancelled(let slug): "the event of \(slug) is cancelled: nothing more can be sent about it but the cancellation"
         case .noEvent(let slug): "campaign \(slug) has no event (create it with --event FILE)"
+        case .unknownTopic(let topic, let known): "topic \"\(topic)\" is not one of the configured topics: \(known.joined(separator: ", "))"
         }
     }
 }

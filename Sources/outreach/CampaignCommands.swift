@@ -24,6 +24,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(help: "Event file (YAML), e.g. Config/events/new-year-gathering-2027.yaml.") var event: String?
         @Option(help: "Segment expression.") var segment: String = ""
         @Option(help: "Subject for every language instead of the template's.") var subject: String?
+        @Option(help: "The kind of event (one of the configured topics; default: the event file's topic).") var topic: String?
         @Option(name: .customLong("reminder-of"), help: "Make a reminder of this invitation campaign: its recipients who were sent it and have not declined.")
         var reminderOf: String?
         @Option(help: "With --reminder-of: when to send it, before the event (event-2d, event-36h, event-1w; moves with the event) or ISO 8601.")
@@ -34,8 +35,8 @@ struct CampaignCommand: AsyncParsableCommand {
                 throw ValidationError("--at \(at) is not event-2d, event-36h, event-1w or an ISO 8601 time like 2027-01-28T09:00:00+07:00")
             }
             if at != nil, reminderOf == nil { throw ValidationError("--at goes with --reminder-of (an invitation is timed by campaign launch --at)") }
-            if reminderOf != nil, event != nil || !segment.isEmpty {
-                throw ValidationError("a reminder has its invitation's event and recipients: drop --event and --segment")
+            if reminderOf != nil, event != nil || !segment.isEmpty || topic != nil {
+                throw ValidationError("a reminder has its invitation's event and recipients: drop --event, --segment and --topic")
             }
         }
 
@@ -46,7 +47,7 @@ struct CampaignCommand: AsyncParsableCommand {
                                             at: at.flatMap(ReminderTime.init))
             } ?? register.createCampaign(
                 slug: slug, templateName: template, templatesRoot: settings.templatesPath, eventFile: event,
-                segment: segment, subject: subject)
+                segment: segment, subject: subject, topic: topic, topics: settings.topics)
             if let parent = campaign.parentSlug {
                 var when = ""
                 if let rule = campaign.sendAt { when = ", to be sent at \(rule)" }

@@ -165,6 +165,8 @@ struct Contacts: AsyncParsableCommand {
                   country      \(p.country ?? "-")   city \(p.city ?? "-")   language \(p.language ?? "-")
                   organization \(p.organization ?? "-")
                   tags         \(p.tags.joined(separator: ", "))
+                  topics       \(p.topics.isEmpty ? "(all)" : p.topics.joined(separator: ", "))
+                  paused until \(p.pausedUntil ?? "-")
                   consent      \(p.consent)\(p.suppressed ? "   SUPPRESSED (\(p.suppressionReason ?? ""))" : "")
                 history:
                 """)

@@ -55,6 +55,10 @@ extension Settings {
             return folder + "/" + value
         }
         settings.configFile = found.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if let file = found, let text = try? String(contentsOfFile: file, encoding: .utf8),
+           let topics = try Topic.fromConfiguration(text, file: file) {
+            settings.topics = topics
+        }
         if fileReader?.string(forKey: "templates.path") == nil, environment["OUTREACH_TEMPLATES_PATH"] == nil,
            !FileManager.default.fileExists(atPath: settings.templatesPath) {
             let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
@@ -162,5 +166,9 @@ extension Settings {
         bouncesPollInterval = try duration("bounces.poll_interval", bouncesPollInterval)
         guard bouncesPollInterval > .zero else { throw Failure(key: "bounces.poll_interval", problem: "must be longer than 0s") }
         bouncesHandledFolder = optional("bounces.handled_folder")
+        signupDifficulty = Int(try number("signup.difficulty", Double(signupDifficulty)))
+        guard (1...100_000_000).contains(signupDifficulty) else { throw Failure(key: "signup.difficulty", problem: "must be between 1 and 100000000") }
+        signupPerIPPerHour = Int(try number("signup.per_ip_per_hour", Double(signupPerIPPerHour)))
+        guard signupPerIPPerHour >= 1 else { throw Failure(key: "signup.per_ip_per_hour", problem: "must be at least 1") }
     }
 }
