@@ -46,6 +46,9 @@ public struct LinkSigner: Sendable {
     }
     private let current: Keys
     private let older: [Keys]
+    /// The key that signs the sign-up's proof-of-work challenges (`ProofOfWork`), derived from
+    /// the current secret.
+    public let challengeKey: SymmetricKey
     private static let version: UInt8 = 1
     private static let tagLength = 16
     private static let payloadLength = 17
@@ -62,6 +65,8 @@ public struct LinkSigner: Sendable {
         }
         current = keys[0]
         older = Array(keys.dropFirst())
+        challengeKey = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(
+            for: Data("outreach signup challenge".utf8), using: SymmetricKey(data: Data(secrets[0].utf8)))))
     }
 
     /// Reads the secret file (one secret a line, current first; `#` comments), creating it with a

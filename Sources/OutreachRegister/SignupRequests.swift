@@ -102,12 +102,6 @@ extension Register {
         }
     }
 
-    /// Whether sign-up request `id` exists and is still pending (the confirm page's GET).
-    public func signupIsPending(id: Int64) async throws -> Bool {
-        try await dbWriter.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM signup_requests WHERE id = ? AND confirmed_at IS NULL)", arguments: [id]) ?? false
-        }
-    }
 
     /// The person's own confirmation of sign-up `id` (`POST /join/confirm/{token}`): creates the
     /// contact if the register has none at that address, then grants consent through the same
@@ -147,5 +141,15 @@ extension Register {
                            arguments: [Timestamp.string(), id])
         }
         return .confirmed
+    }
+}
+
+extension Register {
+    /// A sign-up request's address and language, and whether it was confirmed (nil: none such).
+    public func signupRequest(id: Int64) async throws -> (email: String, language: String, confirmed: Bool)? {
+        try await dbWriter.read { db in
+            try Row.fetchOne(db, sql: "SELECT email, language, confirmed_at IS NOT NULL FROM signup_requests WHERE id = ?", arguments: [id])
+                .map { ($0[0], $0[1], $0[2]) }
+        }
     }
 }
