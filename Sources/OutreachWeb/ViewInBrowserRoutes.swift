@@ -53,7 +53,10 @@ final class ViewInBrowserRoutes: Sendable {
             html = html.replacingOccurrences(of: HTMLEscaping.escape(link), with: "\(links.baseURL)/p")
             html = html.replacingOccurrences(of: link, with: "\(links.baseURL)/p")
         }
-        if html.lowercased().hasPrefix("<!doctype") { return html }
+        if let head = html.range(of: "<head>\n") {
+            html.insert(contentsOf: "<meta name=\"robots\" content=\"noindex, nofollow\">\n", at: head.upperBound)
+            return html
+        }
         return """
             <!DOCTYPE html>
             <html lang="\(lang)">
