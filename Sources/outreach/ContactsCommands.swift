@@ -165,8 +165,8 @@ struct Contacts: AsyncParsableCommand {
                   country      \(p.country ?? "-")   city \(p.city ?? "-")   language \(p.language ?? "-")
                   organization \(p.organization ?? "-")
                   tags         \(p.tags.joined(separator: ", "))
-                  topics       \(p.topics.isEmpty ? "(all)" : p.topics.joined(separator: ", "))
-                  paused until \(p.pausedUntil ?? "-")
+                  \(SignupStaffText.topicsLabel.text) \(p.topics.isEmpty ? SignupStaffText.allTopics.text : p.topics.joined(separator: ", "))
+                  \(SignupStaffText.pausedUntilLabel.text) \(p.pausedUntil ?? SignupStaffText.notPaused.text)
                   consent      \(p.consent)\(p.suppressed ? "   SUPPRESSED (\(p.suppressionReason ?? ""))" : "")
                 history:
                 """)

@@ -138,6 +138,16 @@ import Testing
         }
     }
 
+    @Test func theUnsubscribePageOffersThePreferencePageInstead() async throws {
+        let f = try Self.fixture()
+        try await f.test { client in
+            let page = try await client.execute(uri: f.path(.unsubscribe, f.john), method: .get)
+            let link = f.links.preferences(contactID: f.john.id!)
+            #expect(page.text.contains("<a href=\"\(link)\">Change your preferences</a>"))
+            #expect(try f.profile(f.john).suppressed == false)
+        }
+    }
+
     @Test func emailMeMyLinkAnswersTheSameWhetherOrNotTheAddressIsRegistered() async throws {
         let f = try Self.fixture()
         try await f.test { client in
