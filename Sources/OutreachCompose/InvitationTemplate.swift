@@ -149,7 +149,8 @@ public struct CompiledTemplate: Sendable {
 
     /// A body written as a fragment, made a whole document: the language on its root, a title,
     /// and the few rules inline styles cannot say (the event details stack as label over value on
-    /// narrow screens; Korean breaks between words). A template that is a document already is kept.
+    /// narrow screens; Korean breaks between words), the message one main landmark (a mail
+    /// program's page keeps its own). A template that is a document already is kept.
     static func document(_ body: String, language: String, title: String) -> String {
         if body.hasPrefix("<!DOCTYPE") || body.hasPrefix("<!doctype") { return body }
         return """
@@ -169,7 +170,8 @@ public struct CompiledTemplate: Sendable {
             </style>
             </head>
             <body style="margin:0;padding:0;">
+            <div role="main">
 
-            """ + body + "</body>\n</html>\n"
+            """ + body + "</div>\n</body>\n</html>\n"
     }
 }
