@@ -30,15 +30,15 @@ public struct ProofOfWork: Sendable {
     }
 
     /// Why a solution is refused.
-    public enum Refusal: Error, Equatable, CustomStringConvertible {
+    public enum Refusal: StaffFacingError, Equatable {
         case unreadable, wrongAlgorithm, badSignature, wrongNumber, expired
-        public var description: String {
+        public var message: StaffMessage {
             switch self {
-            case .unreadable: "the altcha field is not base64 JSON of a solution"
-            case .wrongAlgorithm: "the algorithm is not SHA-256"
-            case .badSignature: "the challenge was not signed by this daemon"
-            case .wrongNumber: "the number does not solve the challenge"
-            case .expired: "the challenge has expired"
+            case .unreadable: StaffMessage("signup.pow_unreadable")
+            case .wrongAlgorithm: StaffMessage("signup.pow_algorithm")
+            case .badSignature: StaffMessage("signup.pow_signature")
+            case .wrongNumber: StaffMessage("signup.pow_number")
+            case .expired: StaffMessage("signup.pow_expired")
             }
         }
     }

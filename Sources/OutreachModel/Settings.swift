@@ -60,6 +60,10 @@ public struct Settings: Sendable {
     public var bouncesPollInterval: Duration = .seconds(60)
     /// `bounces.handled_folder`: where handled messages are moved (nil: deleted once recorded).
     public var bouncesHandledFolder: String?
+    /// `ui.language`: the language staff read (nil: from the locale, `StaffLanguage.fromLocale`).
+    public var uiLanguage: StaffLanguage?
+    /// `office.time_zone`: every time shown to staff is in it, and `--at` without an offset means it.
+    public var officeTimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
     /// The kinds of events people choose among (`topics`).
     public var topics: [Topic] = Topic.shipped
     /// The sign-up's proof-of-work: the largest number the page may have to try (`signup.difficulty`,
@@ -78,11 +82,11 @@ public struct Settings: Sendable {
     }
 
     /// A configuration value that cannot be used, named by its key.
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: StaffFacingError {
         public let key: String
-        public let problem: String
-        public init(key: String, problem: String) { self.key = key; self.problem = problem }
-        public var description: String { "configuration \(key): \(problem)" }
+        public let problem: StaffMessage
+        public init(key: String, problem: StaffMessage) { self.key = key; self.problem = problem }
+        public var message: StaffMessage { StaffMessage("config.problem", ["key": key, "problem": problem]) }
     }
 
     /// `90s`, `5m`, `1h`, `3d`, `250ms` or a bare number of seconds.

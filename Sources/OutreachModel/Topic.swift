@@ -43,24 +43,24 @@ public struct Topic: Sendable, Equatable, Codable {
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch { return nil }  // the configuration reader reports bad YAML
         guard let entry = node?.mapping?["topics"] else { return nil }
-        guard let mapping = entry.mapping else { throw Settings.Failure(key: "topics", problem: "must map names to titles per language") }
+        guard let mapping = entry.mapping else { throw Settings.Failure(key: "topics", problem: StaffMessage("config.topics_not_map")) }
         var topics: [Topic] = []
         for (key, value) in mapping {
             guard let name = key.string, isValidName(name) else {
-                throw Settings.Failure(key: "topics", problem: "\"\(key.string ?? "?")\" is not a name of lower-case letters, digits and -")
+                throw Settings.Failure(key: "topics", problem: StaffMessage("config.topic_bad_name", ["name": key.string ?? "?"]))
             }
             guard let titles = value.mapping, !titles.isEmpty else {
-                throw Settings.Failure(key: "topics.\(name)", problem: "needs a title per language (vi: …, en: …)")
+                throw Settings.Failure(key: "topics.\(name)", problem: StaffMessage("config.topic_needs_titles"))
             }
             var byLanguage: [String: String] = [:]
             for (lang, title) in titles {
                 guard let l = lang.string, let t = title.string, !t.isEmpty else {
-                    throw Settings.Failure(key: "topics.\(name)", problem: "each language needs a title")
+                    throw Settings.Failure(key: "topics.\(name)", problem: StaffMessage("config.topic_empty_title"))
                 }
                 byLanguage[l] = t.precomposedStringWithCanonicalMapping
             }
             guard byLanguage["vi"] != nil, byLanguage["en"] != nil else {
-                throw Settings.Failure(key: "topics.\(name)", problem: "needs at least a vi and an en title")
+                throw Settings.Failure(key: "topics.\(name)", problem: StaffMessage("config.topic_needs_vi_en"))
             }
             topics.append(Topic(name: name, titles: byLanguage))
         }

@@ -46,11 +46,10 @@ public enum SignupConfirmation: Sendable, Equatable {
     case unknown
 }
 
-/// A sign-up confirmation that stopped before consent (an `Error` only to ride in a `Result`).
-struct SignupOutcome: Error { static let expired = SignupOutcome() }
-
 /// A sign-up request being confirmed, as read with its contact.
 struct PendingSignup: Sendable {
+    /// What reading a request found: it, or that it expired before its confirmation.
+    enum Found: Sendable { case pending(PendingSignup), expired }
     let contact: Contact
     let created: Bool
     let source: String
@@ -109,16 +108,16 @@ extension Register {
     /// with the request's evidence and `confirmEvidence`; only then are the form's choices
     /// (language, topics) applied, one preference row each. Nothing is told before it is committed.
     public func confirmSignup(id: Int64, confirmEvidence: String, maxAgeMs: Int64, nowMs: Int64 = Timestamp.milliseconds()) async throws -> SignupConfirmation {
-        let found = try await dbWriter.write { db -> Result<PendingSignup, SignupOutcome>? in
+        let found = try await dbWriter.write { db -> PendingSignup.Found? in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM signup_requests WHERE id = ?", arguments: [id]) else { return nil }
-            if (row["confirmed_at"] as String?) == nil, nowMs - (row["requested_at_ms"] as Int64) > maxAgeMs { return .failure(.expired) }
+            if (row["confirmed_at"] as String?) == nil, nowMs - (row["requested_at_ms"] as Int64) > maxAgeMs { return .expired }
             let address = try EmailAddress(row["email"] as String)
             let topics = (try? JSONDecoder().decode([String].self, from: Data((row["topics"] as String).utf8))) ?? []
             func pending(_ contact: Contact, created: Bool) -> PendingSignup {
                 PendingSignup(contact: contact, created: created, source: row["source"], evidence: row["evidence"],
                               language: row["language"], name: row["name"], topics: topics)
             }
-            if let contact = try Contact.find(db, email: address.value) { return .success(pending(contact, created: false)) }
+            if let contact = try Contact.find(db, email: address.value) { return .pending(pending(contact, created: false)) }
             let now = Timestamp.string()
             try db.execute(sql: """
                 INSERT INTO contacts (email, email_key, name, kind, country, language, topics, suppressed, created_at, updated_at)
@@ -126,10 +125,10 @@ extension Register {
                 """, arguments: [address.value, address.key, row["name"], row["kind"], row["country"], row["language"],
                                  row["topics"], try SuppressionList.contains(db, address), now, now])
             guard let contact = try Contact.find(db, email: address.value) else { return nil }
-            return .success(pending(contact, created: true))
+            return .pending(pending(contact, created: true))
         }
         guard let found else { return .unknown }
-        guard case .success(let p) = found else { return .expired }
+        guard case .pending(let p) = found else { return .expired }
         guard try await confirmOptIn(p.contact, evidence: "\(p.evidence); confirmed: \(confirmEvidence)", source: p.source) else { return .refused }
         try await dbWriter.write { db in
             if !p.created {

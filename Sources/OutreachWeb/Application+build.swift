@@ -114,7 +114,7 @@ public func buildRouter(_ web: WebContext) -> Router<OutreachRequestContext> {
 public func buildApplication(_ web: WebContext, logger: Logger) throws -> some ApplicationProtocol {
     let bind = web.settings.httpBind
     guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]) else {
-        throw Settings.Failure(key: "http.bind", problem: "\"\(bind)\" is not HOST:PORT")
+        throw Settings.Failure(key: "http.bind", problem: StaffMessage("config.not_host_port", ["text": bind]))
     }
     let host = String(bind[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
     return Application(
@@ -135,8 +135,7 @@ extension Settings {
 public func checkBaseURL(_ url: String) throws {
     let lower = url.lowercased()
     if lower.hasPrefix("https://") { return }
-    let host = lower.dropFirst("http://".count).prefix { $0 != ":" && $0 != "/" }
-    guard lower.hasPrefix("http://"), host == "localhost" || host.hasPrefix("127.") || host == "[::1]" else {
-        throw Settings.Failure(key: "http.base_url", problem: "\"\(url)\" must be https (plain http only for localhost)")
+    guard lower.hasPrefix("http://"), Loopback.isLoopback(url: lower) else {
+        throw Settings.Failure(key: "http.base_url", problem: StaffMessage("config.not_https", ["text": url]))
     }
 }

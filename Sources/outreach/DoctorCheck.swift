@@ -37,7 +37,8 @@ enum ConfigKeys {
         "delivery.rate_per_second", "delivery.per_domain_per_minute", "delivery.max_age", "delivery.retry_schedule",
         "delivery.relay_cooldown", "dkim.domain", "dkim.selector", "dkim.key_file", "dkim.ed25519_selector",
         "dkim.ed25519_key_file", "bounces.address", "bounces.mailbox_url", "bounces.username", "bounces.password_file",
-        "bounces.poll_interval", "bounces.handled_folder", "signup.difficulty", "signup.per_ip_per_hour",
+        "bounces.poll_interval", "bounces.handled_folder", "ui.language", "office.time_zone", "signup.difficulty",
+        "signup.per_ip_per_hour",
     ]
 
     /// Whether `key` (as `read` names it) is one of ours. `topics` is a map of any names to a
