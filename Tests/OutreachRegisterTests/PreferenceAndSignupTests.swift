@@ -66,7 +66,7 @@ import Testing
         try register.suppress(try EmailAddress("gone@example.org"), reason: .complaint)
         var verdicts: [SignupVerdict] = []
         for (n, email) in ["new@example.org", "NEW@example.org", "gone@example.org", "new@example.org"].enumerated() {
-            verdicts.append(try await register.requestSignup(try request(email), challenge: "c\(n)", challengeExpiresMs: Timestamp.milliseconds() + 60_000,
+            verdicts.append(try await register.requestSignup(try request(email), challenge: "c\(n)", challengeExpiresMs: Timestamp.milliseconds() + 86_400_000,
                                                              perIPPerHour: 100))
         }
         guard case .mailQueued = verdicts[0] else { Issue.record("first request not mailed: \(verdicts)"); return }
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func aChallengeIsGoodOnceAndAnIPOnlySoOftenAnHour() async throws {
-        let expires = Timestamp.milliseconds() + 60_000
+        let expires = Timestamp.milliseconds() + 86_400_000
         _ = try await register.requestSignup(try request("a@example.org"), challenge: "same", challengeExpiresMs: expires, perIPPerHour: 2)
         #expect(try await register.requestSignup(try request("b@example.org"), challenge: "same", challengeExpiresMs: expires, perIPPerHour: 2) == .challengeSpent)
         _ = try await register.requestSignup(try request("c@example.org"), challenge: "two", challengeExpiresMs: expires, perIPPerHour: 2)
@@ -93,7 +93,7 @@ import Testing
 
     @Test func confirmingASignUpCreatesTheContactWithConsentAndTheEvidence() async throws {
         guard case .mailQueued(let id) = try await register.requestSignup(try request("anna@example.de"), challenge: "x",
-                                                                         challengeExpiresMs: Timestamp.milliseconds() + 60_000, perIPPerHour: 9)
+                                                                         challengeExpiresMs: Timestamp.milliseconds() + 86_400_000, perIPPerHour: 9)
         else { Issue.record("not mailed"); return }
         #expect(try register.contact(email: "anna@example.de") == nil)  // nothing but a pending request yet
         #expect(try await register.confirmSignup(id: id, confirmEvidence: "ip=192.0.2.1", maxAgeMs: 86_400_000) == .confirmed)
@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func aSignUpCannotLiftAComplaintAndAnOldRequestExpires() async throws {
-        let expires = Timestamp.milliseconds() + 60_000
+        let expires = Timestamp.milliseconds() + 86_400_000
         guard case .mailQueued(let id) = try await register.requestSignup(try request("p1@example.org"), challenge: "x",
                                                                          challengeExpiresMs: expires, perIPPerHour: 9)
         else { Issue.record("not mailed"); return }
