@@ -64,6 +64,10 @@ public struct Settings: Sendable {
     public var uiLanguage: StaffLanguage?
     /// `office.time_zone`: every time shown to staff is in it, and `--at` without an offset means it.
     public var officeTimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+    /// `staff.bind`: the staff listener (staff pages, check-in, `/metrics`), never the public one.
+    public var staffBind = "127.0.0.1:8081"
+    /// The bcrypt hash read from `staff.password_file` (nil: no password, allowed on loopback only).
+    public var staffPasswordHash: String?
     /// The kinds of events people choose among (`topics`).
     public var topics: [Topic] = Topic.shipped
     /// The sign-up's proof-of-work: the largest number the page may have to try (`signup.difficulty`,

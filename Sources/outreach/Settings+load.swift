@@ -22,7 +22,7 @@ extension Settings {
 
     /// The keys that name files: relative in a config file, they are relative to that file.
     static let pathKeys = ["database.path", "templates.path", "links.secret_file", "smtp.password_file", "smtp.ca_file",
-                           "dkim.key_file", "dkim.ed25519_key_file", "bounces.password_file"]
+                           "dkim.key_file", "dkim.ed25519_key_file", "bounces.password_file", "staff.password_file"]
 
     /// Reads the configuration file (`configFile`) under the environment. Relative paths written
     /// in the file are relative to the file's folder; those from the environment or the defaults,
@@ -171,6 +171,10 @@ extension Settings {
         if let text = optional("office.time_zone") {
             guard let zone = TimeZone(identifier: text) else { throw Failure(key: "office.time_zone", problem: StaffMessage("config.unknown_time_zone", ["text": text])) }
             officeTimeZone = zone
+        }
+        staffBind = string("staff.bind", staffBind)
+        if let file = optional("staff.password_file").map({ resolve("staff.password_file", $0) }) {
+            staffPasswordHash = try SecretFile.read(file, key: "staff.password_file").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         signupDifficulty = Int(try number("signup.difficulty", Double(signupDifficulty)))
         guard (1...100_000_000).contains(signupDifficulty) else {
