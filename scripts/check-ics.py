@@ -20,7 +20,7 @@ def check(path):
     plain = msg.get_body(("plain",))
     text = plain.get_content() if plain else ""
     out["text"] = text
-    out["rsvp_links"] = re.findall(r"https?://\S+/r/[A-Za-z0-9_-]{46}\?answer=(?:yes|no)", text)
+    out["rsvp_links"] = re.findall(r"https?://\S+/r/[A-Za-z0-9_~-]{46}\?answer=(?:yes|no)", text)
     for part in msg.walk():
         if part.get_content_type() != "text/calendar":
             continue

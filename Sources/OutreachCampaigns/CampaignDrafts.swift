@@ -16,8 +16,11 @@ public struct RecipientSummary: Sendable {
 extension Register {
     /// Creates a draft: the template's texts and the event are read from their files, checked,
     /// and frozen into the campaign, so later edits of the files change nothing already created.
+    /// `topic` (else the event's) must be one of `topics`: the campaign then reaches only the
+    /// people who chose it or chose no topic.
     public func createCampaign(slug: String, templateName: String, templatesRoot: String, eventFile: String?,
-                               segment: String, subject: String?) throws -> (Campaign, RecipientSummary) {
+                               segment: String, subject: String?, topic: String? = nil,
+                               topics: [Topic] = Topic.shipped) throws -> (Campaign, RecipientSummary) {
         try Campaign.checkSlug(slug)
         let parsedSegment = try Segment(segment)
         let template = try InvitationTemplate.load(name: templateName, from: templatesRoot)
@@ -25,12 +28,18 @@ extension Register {
         if template.purpose == .consentRequest, parsedSegment.terms.contains(where: { $0.key == .consent && $0.values != ["pending"] }) {
             throw CampaignError.consentTermInConsentRequest
         }
+        let chosenTopic = topic ?? event?.topic
+        if let chosenTopic, !topics.contains(where: { $0.name == chosenTopic }) {
+            throw CampaignError.unknownTopic(chosenTopic, known: topics.map(\.name))
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let campaign = try insert(Campaign(
+        var draft = Campaign(
             slug: slug, templateName: templateName, purpose: template.purpose, templateSnapshot: try template.snapshot,
             eventFile: eventFile, eventSnapshot: try event.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
-            segment: parsedSegment.description, subject: subject.map(HeaderEncoding.singleLine), createdAt: Timestamp.string()))
+            segment: parsedSegment.description, subject: subject.map(HeaderEncoding.singleLine), createdAt: Timestamp.string())
+        draft.topic = chosenTopic
+        let campaign = try insert(draft)
         return (campaign, try recipientSummary(campaign))
     }
 

@@ -153,7 +153,7 @@ public struct InvitationComposer: Sendable {
     /// The merge fields that differ from one recipient to the next.
     enum PersonalField: Int, CaseIterable {
         case salutation, email, name, addressedAs, honorific, kind, country, city, language, organization
-        case unsubscribeURL, confirmURL, rsvpYesURL, rsvpNoURL, invitationAnswer
+        case unsubscribeURL, confirmURL, rsvpYesURL, rsvpNoURL, invitationAnswer, preferencesURL
     }
 
     private func personalValues(_ contact: Recipient, language: String) -> [String] {
@@ -169,6 +169,7 @@ public struct InvitationComposer: Sendable {
             links.unsubscribe(contactID: contactID, campaignID: campaignID),
             template.source.purpose == .consentRequest ? links.confirm(contactID: contactID, campaignID: campaignID) : "",
             rsvp.isEmpty ? "" : rsvp + "yes", rsvp.isEmpty ? "" : rsvp + "no", contact.invitationAnswer ?? "",
+            links.preferences(contactID: contactID),
         ]
     }
 
@@ -185,6 +186,9 @@ public struct InvitationComposer: Sendable {
             "sender": ["name": sender.name, "email": sender.address],
             "campaign": ["slug": slug],
             "unsubscribe_url": v(.unsubscribeURL),
+            "preferences_url": v(.preferencesURL),
+            // The same for everyone: the campaign's text in this language, without tokens.
+            "view_url": links.viewInBrowser(slug: slug, language: language),
             "lang": language,
         ]
         // Only a consent request carries a confirmation link: templates test for it.

@@ -138,6 +138,40 @@ public struct CompiledTemplate: Sendable {
         let subject = library.text.render(context, withTemplate: "subject") ?? ""
         let text = library.text.render(context, withTemplate: "body") ?? ""
         let html = library.html.render(context, withTemplate: "body") ?? ""
-        return (subject, text, html)
+        return (subject, text, CompiledTemplate.document(html, language: language, title: Self.title(context)))
+    }
+
+    /// What names the message in a mail program's or screen reader's view: the event's title,
+    /// else who sends it.
+    static func title(_ context: [String: Any]) -> String {
+        (context["event"] as? [String: String])?["title"] ?? (context["sender"] as? [String: String])?["name"] ?? ""
+    }
+
+    /// A body written as a fragment, made a whole document: the language on its root, a title,
+    /// and the few rules inline styles cannot say (the event details stack as label over value on
+    /// narrow screens; Korean breaks between words), the message one main landmark (a mail
+    /// program's page keeps its own). A template that is a document already is kept.
+    static func document(_ body: String, language: String, title: String) -> String {
+        if body.hasPrefix("<!DOCTYPE") || body.hasPrefix("<!doctype") { return body }
+        return """
+            <!DOCTYPE html>
+            <html lang="\(language)">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(HTMLEscaping.escape(title))</title>
+            <style>
+            @media (max-width: 480px) {
+              table.details, table.details tbody, table.details tr, table.details td { display: block !important; width: 100% !important; }
+              table.details td.label { padding: 8px 0 0 0 !important; white-space: normal !important; }
+              table.details td.value { padding: 0 0 4px 0 !important; }
+            }
+            :lang(ko) { word-break: keep-all; }
+            </style>
+            </head>
+            <body style="margin:0;padding:0;">
+            <div role="main">
+
+            """ + body + "</div>\n</body>\n</html>\n"
     }
 }

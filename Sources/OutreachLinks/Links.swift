@@ -21,6 +21,22 @@ public struct Links: Sendable {
     public func confirm(contactID: Int64, campaignID: Int64) -> String {
         "\(baseURL)/c/\(signer.token(.confirm, contactID: contactID, campaignID: campaignID))"
     }
+    /// The preference page of a contact (the same link in every message: it names no campaign).
+    public func preferences(contactID: Int64) -> String {
+        "\(baseURL)/p/\(signer.token(.preferences, contactID: contactID, campaignID: 0))"
+    }
+    /// The confirmation link of sign-up request `requestID`.
+    public func joinConfirm(requestID: Int64) -> String {
+        "\(baseURL)/join/confirm/\(signer.token(.join, contactID: requestID, campaignID: 0))"
+    }
+    /// The sign-up page, or an event's (`slug`: the source recorded with the consent).
+    public func join(event slug: String? = nil) -> String {
+        "\(baseURL)/join" + (slug.map { "/" + $0 } ?? "")
+    }
+    /// A campaign's text in `language`, for any browser: no personal field, no token.
+    public func viewInBrowser(slug: String, language: String) -> String {
+        "\(baseURL)/v/\(slug)/\(language)"
+    }
     public func rsvp(contactID: Int64, campaignID: Int64, answer: String) -> String {
         "\(baseURL)/r/\(signer.token(.rsvp, contactID: contactID, campaignID: campaignID))?answer=\(answer)"
     }

@@ -211,6 +211,29 @@ package enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The bytes of lower- or upper-case hexadecimal text; nil when it is not that.
+    package static func bytes(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count / 2)
+        var i = 0
+        while i < utf8.count {
+            guard let hi = value(utf8[i]), let lo = value(utf8[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
+    }
+
     /// The same for bytes in memory, written straight into the string (a digest's first bytes,
     /// per message: no generic iteration, no intermediate array).
     package static func string(_ bytes: UnsafeRawBufferPointer) -> String {

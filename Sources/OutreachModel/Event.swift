@@ -17,12 +17,15 @@ public struct Event: Codable, Sendable, Equatable {
     public var organizerName: [String: String]
     public var organizerEmail: String
     public var phone: String?
+    /// The kind of event (`topics` in the configuration): its invitations reach the people who
+    /// chose it and those who chose no topic.
+    public var topic: String?
     /// The instants and day names worked out when the event was read (absent in campaigns created
     /// before it existed: they are then worked out again on use).
     public var schedule: Schedule?
 
     enum CodingKeys: String, CodingKey {
-        case title, description, start, end, venue, address, phone, schedule
+        case title, description, start, end, venue, address, phone, schedule, topic
         case timeZone = "time_zone", mapURL = "map_url", dressCode = "dress_code", rsvpDeadline = "rsvp_deadline"
         case organizerName = "organizer_name", organizerEmail = "organizer_email"
     }
@@ -131,6 +134,9 @@ public struct Event: Codable, Sendable, Equatable {
     func check(file: String) throws {
         guard !title.isEmpty else { throw Failure(file: file, field: "title", problem: StaffMessage("event.title_no_language")) }
         guard (try? EmailAddress(organizerEmail)) != nil else { throw Failure(file: file, field: "organizer_email", problem: StaffMessage("event.not_email", ["text": organizerEmail])) }
+        if let topic, !Topic.isValidName(topic) {
+            throw Failure(file: file, field: "topic", problem: StaffMessage("event.not_topic", ["text": topic]))
+        }
         if let url = mapURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
             throw Failure(file: file, field: "map_url", problem: StaffMessage("event.not_url", ["text": url]))
         }

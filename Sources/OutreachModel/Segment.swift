@@ -1,10 +1,11 @@
 import Foundation
 
 /// A segment expression: space-separated `key=value[,value…]` terms, AND across terms, OR inside a
-/// term, over `kind`, `country`, `language`, `city`, `tag` and `consent`.
+/// term, over `kind`, `country`, `language`, `city`, `tag`, `consent` and `topic` (the people a
+/// campaign of that topic reaches: those who chose it, and those who chose no topic).
 /// Example: `kind=overseas_vietnamese country=DE,FR consent=granted`.
 public struct Segment: Sendable, Equatable, CustomStringConvertible {
-    public enum Key: String, Sendable, CaseIterable { case kind, country, language, city, tag, consent }
+    public enum Key: String, Sendable, CaseIterable { case kind, country, language, city, tag, consent, topic }
 
     /// A term that cannot be read, quoted as written.
     public struct Failure: StaffFacingError {
@@ -41,6 +42,10 @@ public struct Segment: Sendable, Equatable, CustomStringConvertible {
             case .country:
                 for v in values where v.count != 2 || !v.allSatisfy(\.isLetter) {
                     throw Failure(term: term, problem: StaffMessage("segment.not_country", ["value": v]))
+                }
+            case .topic:
+                for v in values where !Topic.isValidName(v) {
+                    throw Failure(term: term, problem: StaffMessage("segment.not_topic", ["value": v]))
                 }
             case .language, .city, .tag: break
             }

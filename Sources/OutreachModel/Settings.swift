@@ -70,6 +70,13 @@ public struct Settings: Sendable {
     public var staffBind = "127.0.0.1:8081"
     /// The bcrypt hash read from `staff.password_file` (nil: no password, allowed on loopback only).
     public var staffPasswordHash: String?
+    /// The kinds of events people choose among (`topics`).
+    public var topics: [Topic] = Topic.shipped
+    /// The sign-up's proof-of-work: the largest number the page may have to try (`signup.difficulty`,
+    /// Altcha's `maxnumber`; the page tries half of it on average).
+    public var signupDifficulty = 100_000
+    /// Sign-up requests one address (IP) may make in an hour (`signup.per_ip_per_hour`).
+    public var signupPerIPPerHour = 20
     /// The configuration file these settings were read from (nil: defaults and environment only).
     public var configFile: String?
 

@@ -6,18 +6,33 @@ import OutreachModel
 /// needs (`CampaignPurpose.requiredConsent`), never suppressed. `condition` says it in SQL for
 /// launches and counts; `check` says it of one contact right before sending, with the reason when not.
 enum Audience {
-    /// SQL over the contact aliased `c`: in the segment, with the consent the purpose needs, not suppressed.
-    static func condition(segment: Segment, purpose: CampaignPurpose) -> (String, StatementArguments) {
-        let (condition, arguments) = segment.sql
-        return ("(\(condition)) AND \(ConsentLedger.currentStatusSQL) = '\(purpose.requiredConsent.rawValue)' AND NOT \(SuppressionList.suppressedSQL)",
-                arguments)
+    /// SQL over the contact aliased `c`: in the segment, with the consent the purpose needs, not
+    /// suppressed; for a campaign of a `topic`, among those who chose it or no topic; for an
+    /// invitation, not paused (a pause holds through the day before its date, UTC).
+    static func condition(segment: Segment, purpose: CampaignPurpose, topic: String? = nil) -> (String, StatementArguments) {
+        var (condition, arguments) = segment.sql
+        condition = "(\(condition)) AND \(ConsentLedger.currentStatusSQL) = '\(purpose.requiredConsent.rawValue)' AND NOT \(SuppressionList.suppressedSQL)"
+        if let topic {
+            condition += " AND \(topicSQL(count: 1))"
+            arguments += [topic]
+        }
+        if purpose == .invitation { condition += " AND \(notPausedSQL)" }
+        return (condition, arguments)
     }
+
+    /// The contact `c` hears about one of `count` topics (bound after it): it chose one, or none.
+    static func topicSQL(count: Int) -> String {
+        "(c.topics = '[]' OR EXISTS (SELECT 1 FROM json_each(c.topics) WHERE json_each.value IN (\(Array(repeating: "?", count: count).joined(separator: ",")))))"
+    }
+
+    /// The contact `c` has no pause running today.
+    static let notPausedSQL = "(c.paused_until IS NULL OR c.paused_until <= date('now'))"
 
     /// The condition for `campaign`: its segment's, or for a reminder or notice, its parent's
     /// recipients whose invitation was sent and who have not declined it (`followUpCondition`).
     static func condition(for campaign: Campaign) throws -> (String, StatementArguments) {
         if let parent = campaign.parentId { return followUpCondition(parentID: parent, purpose: campaign.purpose) }
-        return condition(segment: try Segment(campaign.segment), purpose: campaign.purpose)
+        return condition(segment: try Segment(campaign.segment), purpose: campaign.purpose, topic: campaign.topic)
     }
 
     /// SQL over the contact aliased `c` for what follows an invitation: the invitation was sent to
@@ -69,6 +84,8 @@ extension Segment {
                 if !named.isEmpty { alternatives.append("\(ConsentLedger.currentStatusSQL) IN (\(marks(named.count)))"); arguments += StatementArguments(named) }
                 if values.contains("none") { alternatives.append("\(ConsentLedger.currentStatusSQL) IS NULL") }
                 parts.append("(" + alternatives.joined(separator: " OR ") + ")")
+            case .topic:
+                parts.append(Audience.topicSQL(count: values.count)); arguments += StatementArguments(values)
             }
         }
         return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), arguments)

@@ -41,6 +41,8 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
     public var previousEventSnapshot: String?
     /// When the event was cancelled (on the invitation and on its cancellation).
     public var eventCancelledAt: String?
+    /// The kind of event (`signup-v1`): only people who chose it, or chose no topic, are invited.
+    public var topic: String?
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -115,6 +117,8 @@ public enum CampaignError: StaffFacingError {
     case notAnInvitation(String, Campaign.Kind)
     case eventCancelled(String)
     case noEvent(String)
+    /// A topic not among the configured `topics`.
+    case unknownTopic(String, known: [String])
     public var message: StaffMessage {
         switch self {
         case .unknownCampaign(let slug): StaffMessage("campaign.unknown", ["slug": slug])
@@ -130,6 +134,7 @@ public enum CampaignError: StaffFacingError {
         case .notAnInvitation(let slug, let kind): StaffMessage("campaign.not_an_invitation", ["slug": slug, "kind": StaffMessage("campaign.kind." + kind.rawValue)])
         case .eventCancelled(let slug): StaffMessage("campaign.event_cancelled", ["slug": slug])
         case .noEvent(let slug): StaffMessage("campaign.no_event", ["slug": slug])
+        case .unknownTopic(let topic, let known): StaffMessage("campaign.unknown_topic", ["topic": topic, "known": known.joined(separator: ", ")])
         }
     }
 }

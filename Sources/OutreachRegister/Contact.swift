@@ -36,13 +36,17 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     public var suppressed: Bool
     public var createdAt: String
     public var updatedAt: String
+    /// JSON array of the topics the person chose (`signup-v1`); empty: every topic.
+    public var topics: String = "[]"
+    /// The day (`YYYY-MM-DD`) until which the person asked for no invitations; nil: not paused.
+    public var pausedUntil: String?
     /// For a reminder or notice being sent: the person's answer to the invitation (`yes`, `no`),
     /// read with the contact right before sending. Not a column.
     public var invitationAnswer: String?
 
     enum CodingKeys: String, CodingKey {
         case id, email, emailKey, name, addressedAs, honorific, kind, country, city, language, organization, tags,
-             attributes, consentStatus, suppressed, createdAt, updatedAt
+             attributes, consentStatus, suppressed, createdAt, updatedAt, topics, pausedUntil
     }
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -57,6 +61,8 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
                   country: country, city: city, language: language, organization: organization,
                   invitationAnswer: invitationAnswer)
     }
+    /// The topics the person chose (empty: every topic).
+    public var topicList: [String] { (try? JSONDecoder().decode([String].self, from: Data(topics.utf8))) ?? [] }
     public var tagList: [String] { (try? JSONDecoder().decode([String].self, from: Data(tags.utf8))) ?? [] }
     public var attributeMap: [String: String] {
         (try? JSONDecoder().decode([String: String].self, from: Data(attributes.utf8))) ?? [:]
@@ -67,7 +73,8 @@ extension Contact {
     /// The columns `init(row:)` reads, in its order, for the table aliased `c`. A query selects
     /// these first; whatever it selects after them starts at index `Contact.columnCount`.
     static let selection = "c.id, c.email, c.email_key, c.name, c.addressed_as, c.honorific, c.kind, c.country, "
-        + "c.city, c.language, c.organization, c.tags, c.attributes, c.consent_status, c.suppressed, c.created_at, c.updated_at"
+        + "c.city, c.language, c.organization, c.tags, c.attributes, c.consent_status, c.suppressed, c.created_at, c.updated_at, "
+        + "c.topics, c.paused_until"
     static let columnCount = selection.split(separator: ",").count
 
     /// Reads a row that starts with `selection`, by position: no Codable decoder and no column
@@ -90,6 +97,8 @@ extension Contact {
         suppressed = row[14]
         createdAt = row[15]
         updatedAt = row[16]
+        topics = row[17]
+        pausedUntil = row[18]
     }
 
     /// The contact whose address matches `email` (normalized), if any.

@@ -92,6 +92,7 @@ extension Register {
         registerDeliveryMigration(&migrator)
         registerBounceMailboxURLMigration(&migrator)
         registerSafeOpsMigration(&migrator)
+        registerSignupMigration(&migrator)
         return migrator
     }
 }

@@ -36,6 +36,9 @@ public struct ContactProfile: Codable, Sendable {
     public let language: String?
     public let organization: String?
     public let tags: [String]
+    /// The topics the person chose (empty: every topic) and the day a pause lasts until.
+    public let topics: [String]
+    public let pausedUntil: String?
     public let attributes: [String: String]
     public let consent: String
     public let suppressed: Bool
@@ -46,6 +49,8 @@ public struct ContactProfile: Codable, Sendable {
     /// Only in `contacts export`: the messages and RSVPs held for the person.
     public var messages: [Message]?
     public var rsvps: [RSVP]?
+    /// Only in `contacts export`: every change the person made to their preferences.
+    public var preferenceChanges: [PreferenceChange]?
 }
 
 /// What a contact command could not do.
@@ -110,7 +115,7 @@ extension Register {
             var profile = ContactProfile(
                 email: c.email, name: c.name, addressedAs: c.addressedAs, honorific: c.honorific, kind: c.kind.rawValue,
                 country: c.country, city: c.city, language: c.language, organization: c.organization,
-                tags: c.tagList, attributes: c.attributeMap, consent: history.last?.status.rawValue ?? "none",
+                tags: c.tagList, topics: c.topicList, pausedUntil: c.pausedUntil, attributes: c.attributeMap, consent: history.last?.status.rawValue ?? "none",
                 suppressed: suppression != nil, suppressionReason: suppression?.reason.rawValue,
                 history: history.map { .init(status: $0.status.rawValue, purpose: $0.purpose, source: $0.source, evidence: $0.evidence, actor: $0.actor, recordedAt: $0.recordedAt) },
                 createdAt: c.createdAt, updatedAt: c.updatedAt)
@@ -123,6 +128,7 @@ extension Register {
                     SELECT k.slug, r.answer, r.guests, r.answered_at FROM rsvps r JOIN campaigns k ON k.id = r.campaign_id
                     WHERE r.contact_id = ? ORDER BY r.id
                     """, arguments: [c.id]).map { .init(campaign: $0[0], answer: $0[1], guests: $0[2], answeredAt: $0[3]) }
+                profile.preferenceChanges = try PreferenceLedger.history(db, contactID: c.id!)
             }
             return profile
         }
@@ -168,6 +174,7 @@ extension Register {
             }
             if let contact { try contact.delete(db) }  // cascades to its ledger rows, RSVPs, bounces
             try db.execute(sql: "DELETE FROM bounces WHERE recipient = ? COLLATE NOCASE", arguments: [address.value])
+            try SignupRequests.erase(db, address)
             try db.execute(sql: "DELETE FROM suppressions WHERE address_hash = ?", arguments: [address.hash])
             try SuppressionList.add(db, address, reason: .erased)
             try db.execute(sql: """

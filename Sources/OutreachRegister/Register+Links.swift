@@ -56,15 +56,16 @@ extension Register {
     /// The person's own confirmed opt-in (the confirm link's POST): lifts only a suppression they
     /// made themselves (their own unsubscribe) and grants consent. A staff unsubscribe, a bounce
     /// or a complaint is not the person speaking through this link: then nothing changes and the
-    /// answer is false.
-    public func confirmOptIn(_ contact: Contact, evidence: String) async throws -> Bool {
+    /// answer is false. `source`: how the person confirmed (`link`, or `join`/an event's slug for
+    /// a sign-up).
+    public func confirmOptIn(_ contact: Contact, evidence: String, source: String = "link") async throws -> Bool {
         try await dbWriter.write { db -> Bool in
             if let entry = try SuppressionList.entry(db, contact.address) {
                 guard entry.isOwnUnsubscribe else { return false }
                 try SuppressionList.lift(db, contact.address)
             }
             if try ConsentLedger.current(db, contactID: contact.id!) != .granted {
-                try ConsentLedger.record(db, contact: contact, status: .granted, source: "link", evidence: evidence, actor: "recipient")
+                try ConsentLedger.record(db, contact: contact, status: .granted, source: source, evidence: evidence, actor: "recipient")
             }
             return true
         }

@@ -24,6 +24,10 @@ public final class WebContext: Sendable {
     private let renderedPages = Mutex<[String: PersonalizedText]>([:])
     /// The time now (tests move it to see links expire).
     let now: @Sendable () -> Date
+    /// The sign-up's proof-of-work (`signup.difficulty`), signed with the link secret.
+    let proofOfWork: ProofOfWork
+    /// The sign-up page's own script (`Templates/pages/join.js`), served from our origin.
+    let signupScript: String
 
     public init(register: Register, settings: Settings, links: Links, metrics: PrometheusCollectorRegistry,
                 now: @escaping @Sendable () -> Date = { Date() }) throws {
@@ -34,6 +38,8 @@ public final class WebContext: Sendable {
         self.now = now
         self.pages = try PageRenderer(root: settings.templatesPath + "/pages")
         self.unsubscribes = UnsubscribeBatcher(register: register)
+        self.proofOfWork = ProofOfWork(key: links.signer.challengeKey, maxNumber: settings.signupDifficulty)
+        self.signupScript = (try? String(contentsOfFile: settings.templatesPath + "/pages/join.js", encoding: .utf8)) ?? ""
     }
 
     func campaignFacts(_ id: Int64) -> CampaignFacts? { facts.withLock { $0[id] } }
@@ -94,6 +100,9 @@ public func buildRouter(_ web: WebContext) -> Router<OutreachRequestContext> {
         }
     }
     RecipientRoutes(web: web).add(to: router)
+    SignupRoutes(web: web).add(to: router)
+    PreferenceRoutes(web: web).add(to: router)
+    ViewInBrowserRoutes(web: web).add(to: router)
     return router
 }
 

@@ -11,6 +11,8 @@ public struct PageRenderer: Sendable {
         case unsubscribe, unsubscribed, confirm, confirmed, confirmRefused = "confirm-refused", confirmExpired = "confirm-expired"
         case rsvp, rsvpRecorded = "rsvp-recorded", rsvpClosed = "rsvp-closed", notFound = "not-found"
         case rsvpCancelled = "rsvp-cancelled"
+        /// Sign-up (`/join`), the "check your mail" answer, the preference page and "email me my link".
+        case join, checkMail = "check-mail", preferences, preferenceLink = "preference-link"
     }
 
     /// Loads `root/layout.html.mustache` (one layout for every language) and each language's

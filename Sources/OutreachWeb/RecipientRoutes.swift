@@ -63,7 +63,8 @@ struct RecipientRoutes: Sendable {
         let lang = language(request, s)
         // The per-person parts of a page (its form target, the address, the name) go in last:
         // everything else is rendered once per page, language and campaign.
-        let personal = [request.uri.path, s?.contact?.email ?? "", s?.contact?.name ?? ""]
+        let personal = [request.uri.path, s?.contact?.email ?? "", s?.contact?.name ?? "",
+                        s?.contact?.id.map { web.links.preferences(contactID: $0) } ?? ""]
         let key = "\(page.rawValue)|\(lang)|\(s?.campaign?.id ?? 0).\(s?.campaign?.revision ?? 0)|\(s?.contact == nil)"
         // The personal values always go in through the markers, escaped by `HTMLEscaping`.
         let html: String
@@ -72,7 +73,10 @@ struct RecipientRoutes: Sendable {
         } else {
             let values = personal.indices.map(PersonalizedText.marker)
             var context: [String: Any] = ["sender": ["name": web.settings.senderName, "email": web.settings.senderFrom]]
-            if s?.contact != nil { context["contact"] = ["email": values[1], "name": values[2]] }
+            if s?.contact != nil {
+                context["contact"] = ["email": values[1], "name": values[2]]
+                context["preferences_url"] = values[3]
+            }
             if let fields = s?.campaign?.eventFields(lang) {
                 context["event"] = fields
                 // The organizer's name in the page's language reads better than the configured one.

@@ -24,6 +24,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(help: staffHelp("help.campaigncommand.create.event")) var event: String?
         @Option(help: staffHelp("help.campaigncommand.create.segment")) var segment: String = ""
         @Option(help: staffHelp("help.campaigncommand.create.subject")) var subject: String?
+        @Option(help: staffHelp("help.campaigncommand.create.topic")) var topic: String?
         @Option(name: .customLong("reminder-of"), help: staffHelp("help.campaigncommand.create.reminder_of"))
         var reminderOf: String?
         @Option(help: staffHelp("help.campaigncommand.create.at"))
@@ -34,8 +35,8 @@ struct CampaignCommand: AsyncParsableCommand {
                 throw ValidationError("--at \(at) is not event-2d, event-36h, event-1w or an ISO 8601 time like 2027-01-28T09:00:00+07:00")
             }
             if at != nil, reminderOf == nil { throw ValidationError("--at goes with --reminder-of (an invitation is timed by campaign launch --at)") }
-            if reminderOf != nil, event != nil || !segment.isEmpty {
-                throw ValidationError("a reminder has its invitation's event and recipients: drop --event and --segment")
+            if reminderOf != nil, event != nil || !segment.isEmpty || topic != nil {
+                throw ValidationError("a reminder has its invitation's event and recipients: drop --event, --segment and --topic")
             }
         }
 
@@ -46,7 +47,7 @@ struct CampaignCommand: AsyncParsableCommand {
                                             at: at.flatMap(ReminderTime.init))
             } ?? register.createCampaign(
                 slug: slug, templateName: template, templatesRoot: settings.templatesPath, eventFile: event,
-                segment: segment, subject: subject)
+                segment: segment, subject: subject, topic: topic, topics: settings.topics)
             try register.recordCreator(campaign.slug, user: AuditTrail.user())
             if let parent = campaign.parentSlug {
                 var when = ""

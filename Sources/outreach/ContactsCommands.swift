@@ -155,6 +155,12 @@ struct Contacts: AsyncParsableCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
         @Option(help: staffHelp("help.contacts.show.format")) var format: Format = .table
 
+        /// A label of the table, padded to the others' width.
+        func label(_ key: String) -> String {
+            let text = StaffText.say(key)
+            return text.count >= 12 ? text : text + String(repeating: " ", count: 12 - text.count)
+        }
+
         func run() async throws {
             let (_, register) = try await global.register()
             let p = try register.profile(email: email)
@@ -165,6 +171,8 @@ struct Contacts: AsyncParsableCommand {
                   country      \(p.country ?? "-")   city \(p.city ?? "-")   language \(p.language ?? "-")
                   organization \(p.organization ?? "-")
                   tags         \(p.tags.joined(separator: ", "))
+                  \(label("contacts.show.topics")) \(p.topics.isEmpty ? StaffText.say("contacts.show.all_topics") : p.topics.joined(separator: ", "))
+                  \(label("contacts.show.paused_until")) \(p.pausedUntil ?? "-")
                   consent      \(p.consent)\(p.suppressed ? "   SUPPRESSED (\(p.suppressionReason ?? ""))" : "")
                 history:
                 """)

@@ -55,6 +55,8 @@ struct Serve: AsyncParsableCommand {
                                                                     clock: ContinuousClock())))
         }
         services.append(.init(service: delivery))
+        services.append(.init(service: try PersonalMailService(register: register, settings: settings, links: links, signer: signer,
+                                                               logger: logger, clock: ContinuousClock())))
         let group = ServiceGroup(configuration: .init(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

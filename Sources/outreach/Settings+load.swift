@@ -59,6 +59,10 @@ extension Settings {
             return folder + "/" + value
         }
         settings.configFile = found.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if let file = found, let text = try? String(contentsOfFile: file, encoding: .utf8),
+           let topics = try Topic.fromConfiguration(text, file: file) {
+            settings.topics = topics
+        }
         if fileReader?.string(forKey: "templates.path") == nil, environment["OUTREACH_TEMPLATES_PATH"] == nil,
            !FileManager.default.fileExists(atPath: settings.templatesPath) {
             let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
@@ -183,5 +187,11 @@ extension Settings {
         if let file = optional("staff.password_file").map({ resolve("staff.password_file", $0) }) {
             staffPasswordHash = try SecretFile.read(file, key: "staff.password_file").trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        signupDifficulty = Int(try number("signup.difficulty", Double(signupDifficulty)))
+        guard (1...100_000_000).contains(signupDifficulty) else {
+            throw Failure(key: "signup.difficulty", problem: StaffMessage("config.signup_difficulty_range"))
+        }
+        signupPerIPPerHour = Int(try number("signup.per_ip_per_hour", Double(signupPerIPPerHour)))
+        guard signupPerIPPerHour >= 1 else { throw Failure(key: "signup.per_ip_per_hour", problem: StaffMessage("config.at_least_one")) }
     }
 }

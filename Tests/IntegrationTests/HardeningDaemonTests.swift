@@ -24,7 +24,7 @@ import Testing
     func links(_ w: Workspace, _ slug: String) throws -> [String] {
         #expect(try w.outreach("campaign", "preview", slug, "--out", w.path(slug)).status == 0)
         let html = try parseWithPython([w.path(slug)]).compactMap { $0["html"] as? String }.joined()
-        let regex = try Regex("/[ucr]/[A-Za-z0-9_-]{46}(\\?answer=(yes|no))?")
+        let regex = try Regex("/[ucr]/[A-Za-z0-9_~-]{46}(\\?answer=(yes|no))?")
         return Array(Set(html.matches(of: regex).map { String(html[$0.range]) })).sorted()
     }
 

@@ -16,6 +16,8 @@ apt_packages=()
 command -v smtp-sink >/dev/null || apt_packages+=(postfix)
 # Japanese, Korean and Chinese glyphs for the invitations' screenshots (without them: boxes).
 [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -q CJK || apt_packages+=(fonts-noto-cjk)
+# The mail quality test scores every template offline with SpamAssassin.
+command -v spamassassin >/dev/null || apt_packages+=(spamassassin)
 command -v python3 >/dev/null || apt_packages+=(python3)
 if command -v python3 >/dev/null && ! python3 -m pip --version >/dev/null 2>&1 \
     && ! python3 -c 'import selenium, pytest' >/dev/null 2>&1; then
@@ -25,12 +27,14 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "run.sh: installing ${apt_packages[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+  $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
 python_packages=()
 python3 -c 'import selenium' >/dev/null 2>&1 || python_packages+=(selenium)
 python3 -c 'import pytest' >/dev/null 2>&1 || python_packages+=(pytest)
+# axe-core (3.1.1) for the accessibility checks of the sign-up pages and of every template's HTML.
+python3 -c 'import axe_selenium_python' >/dev/null 2>&1 || python_packages+=(axe-selenium-python)
 if [ ${#python_packages[@]} -gt 0 ]; then
   echo "run.sh: pip installing ${python_packages[*]}" >&2
   log=$(mktemp)
