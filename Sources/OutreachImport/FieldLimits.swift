@@ -23,7 +23,7 @@ public enum FieldLimits {
         guard text.utf8.count > limit else { return }
         let length = text.count
         guard length > limit else { return }
-        throw ContactRow.Rejection(row: record.row, reason: "\(name) is \(length) characters long; at most \(limit) are kept",
+        throw ContactRow.Rejection(row: record.row, reason: FieldLimitTexts.tooLong(field: name, length: length, limit: limit).description,
                                    fields: record.fields.map { $0.count > quoted ? String($0.prefix(quoted)) + "…" : $0 })
     }
 }

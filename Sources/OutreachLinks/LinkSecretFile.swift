@@ -28,8 +28,7 @@ public enum LinkSecretFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw Failure(description: "links.secret_file \(path): cannot read it (\(String(cString: strerror(errno))))") }
         if info.st_uid != geteuid(), info.st_uid != 0 {
-            throw Failure(description: "links.secret_file \(path) belongs to another user (uid \(info.st_uid)), who could replace it: "
-                          + "chown \(geteuid()) \(path)")
+            throw Failure(description: SecretTexts.linkSecretOwnedByAnother(path: path, uid: info.st_uid, user: geteuid()).description)
         }
         if info.st_mode & 0o077 != 0 {
             throw Failure(description: "links.secret_file \(path) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 600 \(path)")
@@ -53,9 +52,8 @@ public enum LinkSecretFile {
                           + "(make one with: openssl rand -base64 32)")
         }
         for (i, secret) in secrets.enumerated() where entropyBits(secret) < minimumEntropyBits {
-            throw Failure(description: "links.secret_file \(path): secret \(i + 1) is too regular to be random "
-                          + "(\(Int(entropyBits(secret))) bits, at least \(Int(minimumEntropyBits)) are needed; "
-                          + "make one with: openssl rand -base64 32)")
+            throw Failure(description: SecretTexts.linkSecretTooRegular(path: path, number: i + 1, bits: Int(entropyBits(secret)),
+                                                                        needed: Int(minimumEntropyBits)).description)
         }
         return secrets
     }

@@ -1,4 +1,5 @@
 import Foundation
+import OutreachLinks
 import OutreachModel
 
 /// A password kept in a file (`smtp.password_file`, `bounces.password_file`): read only when no
@@ -7,17 +8,16 @@ enum SecretFile {
     /// The file's text without its final newline; `key` names it in errors (never the secret).
     static func read(_ path: String, key: String) throws -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Settings.Failure(key: key, problem: "cannot read \(path) (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else { throw Settings.Failure(key: key, problem: "\(SecretTexts.passwordFileUnreadable(path: path, why: String(cString: strerror(errno))))") }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw Settings.Failure(key: key, problem: "cannot read \(path) (\(String(cString: strerror(errno))))") }
+        guard fstat(fd, &info) == 0 else { throw Settings.Failure(key: key, problem: "\(SecretTexts.passwordFileUnreadable(path: path, why: String(cString: strerror(errno))))") }
         if info.st_mode & 0o077 != 0 {
-            throw Settings.Failure(key: key, problem: "\(path) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8))): "
-                                   + "run chmod 600 \(path)")
+            throw Settings.Failure(key: key, problem: "\(SecretTexts.passwordFileTooOpen(path: path, mode: UInt32(info.st_mode & 0o777)))")
         }
         let data = (try? FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd()) ?? nil
         guard let text = String(data: data ?? Data(), encoding: .utf8) else {
-            throw Settings.Failure(key: key, problem: "cannot read \(path) as UTF-8 text")
+            throw Settings.Failure(key: key, problem: "\(SecretTexts.passwordFileUnreadable(path: path, why: nil))")
         }
         return text.trimmingCharacters(in: .newlines)
     }
