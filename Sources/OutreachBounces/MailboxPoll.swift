@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import OutreachModel
 import OutreachRegister
 
 /// One reading of the bounce mailbox: every message newer than the last one read is fetched by
@@ -79,7 +78,7 @@ public final class MailboxPoll: @unchecked Sendable {  // one reading at a time,
                 fetchFailures.clear(uidValidity: uidValidity, uid: uid)
                 logger.error("bounce mailbox message cannot be fetched: recorded unreadable and passed", metadata: [
                     "mailbox.uid": "\(uid)", "mailbox.fetch_attempts": "\(failures)", "error": "\(error)"])
-                found = [Bounce(source: .mailbox, kind: .unreadable, diagnostic: MailboxTexts.cannotBeFetched(attempts: failures, error: "\(error)").description)]
+                found = [Bounce(source: .mailbox, kind: .unreadable, diagnostic: "cannot be fetched (\(failures) attempts): \(error)")]
             }
             let stored = try register.record(found, mailbox: url, uidValidity: uidValidity, uid: uid)
             let fresh = uid > last

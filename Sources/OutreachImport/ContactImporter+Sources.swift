@@ -43,7 +43,7 @@ extension ContactImporter {
                     try body(SourceContact.header + export.otherHeaders, converted[...])
                 } catch { failure = error }
             }
-        } catch { throw Failure.unparsable(error.description) }
+        } catch { throw Failure.unparsable(error) }
         if let failure { throw failure }
         if let export { report.format = export.format.rawValue }
         report.moreThanOneAddress += moreThanOneAddress
@@ -54,7 +54,7 @@ extension ContactImporter {
     private func cards(_ text: String, report: inout ImportReport) throws
         -> (header: [String], records: ArraySlice<CSVReader.Record>, refused: [ContactRow.Rejection]) {
         let cards: VCardReader.Cards
-        do { cards = try VCardReader().cards(text) } catch { throw Failure.unparsable(error.description) }
+        do { cards = try VCardReader().cards(text) } catch { throw Failure.unparsable(error) }
         report.recordName = "card"
         report.delimiter = ""
         report.format = "vCard" + (cards.versions.isEmpty ? "" : " " + cards.versions.sorted().joined(separator: ", "))

@@ -37,15 +37,17 @@ public struct ImportReport: Sendable, Codable {
 /// Imports a contact file into the register: decode, parse, validate, merge, all in one transaction.
 public struct ContactImporter: Sendable {
     /// A file that cannot be imported at all; nothing was written.
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: StaffFacingError {
         case unreadable(String, String)
-        case undecodable(String)
-        case unparsable(String)
-        case badHeader(String)
-        public var description: String {
+        case undecodable(TextDecoder.Failure)
+        case unparsable(any StaffFacingError)
+        case badHeader(ColumnMapping.Failure)
+        public var message: StaffMessage {
             switch self {
-            case .unreadable(let path, let why): "cannot read \(path): \(why)"
-            case .undecodable(let why), .unparsable(let why), .badHeader(let why): why
+            case .unreadable(let path, let why): StaffMessage("import.unreadable", ["path": path, "reason": why])
+            case .undecodable(let why): why.message
+            case .unparsable(let why): why.message
+            case .badHeader(let why): why.message
             }
         }
     }
@@ -108,8 +110,8 @@ public struct ContactImporter: Sendable {
     private func readRows(_ bytes: [UInt8], report: inout ImportReport, stopwatch: Stopwatch) throws -> [ContactRow] {
         var (valid, rejections) = try validRows(bytes, report: &report, stopwatch: stopwatch)
         if consentGranted { grantConsent(&valid) }
-        for row in valid { for w in row.warnings { report.warnings.append(.init(row: row.row, message: w)) } }
-        for r in rejections { report.rejections.append(.init(row: r.row, reason: r.reason, fields: r.fields)) }
+        for row in valid { for w in row.warnings { report.warnings.append(.init(row: row.row, message: w.description)) } }
+        for r in rejections { report.rejections.append(.init(row: r.row, reason: r.reason.description, fields: r.fields)) }
         report.rejected = rejections.count
         stopwatch.lap("collect warnings and rejections")
 
@@ -136,7 +138,7 @@ public struct ContactImporter: Sendable {
     private func validRows(_ bytes: [UInt8], report: inout ImportReport,
                            stopwatch: Stopwatch) throws -> (valid: [ContactRow], rejected: [ContactRow.Rejection]) {
         let decoded: (text: String, encoding: String)
-        do { decoded = try TextDecoder.decode(bytes, as: encoding) } catch { throw Failure.undecodable(error.description) }
+        do { decoded = try TextDecoder.decode(bytes, as: encoding) } catch { throw Failure.undecodable(error) }
         report.encoding = decoded.encoding
         stopwatch.lap("decode")
         // A CSV file, a recognized export or vCards: records under one header either way.
@@ -146,7 +148,7 @@ public struct ContactImporter: Sendable {
         var read = 0
         let unreadable = try records(decoded.text, report: &report) { header, records in
             if columns == nil {
-                do { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader("\(error)") }
+                do throws(ColumnMapping.Failure) { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error) }
             }
             read += records.count
             let part = ContactImporter.validate(records, mapping: columns!, headerCount: header.count)
