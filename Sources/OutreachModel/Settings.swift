@@ -60,6 +60,8 @@ public struct Settings: Sendable {
     public var bouncesPollInterval: Duration = .seconds(60)
     /// `bounces.handled_folder`: where handled messages are moved (nil: deleted once recorded).
     public var bouncesHandledFolder: String?
+    /// `campaigns.require_approval`: `launch` waits for `campaign approve` by another user than the creator.
+    public var requireApproval = false
     /// `ui.language`: the language staff read (nil: from the locale, `StaffLanguage.fromLocale`).
     public var uiLanguage: StaffLanguage?
     /// `office.time_zone`: every time shown to staff is in it, and `--at` without an offset means it.

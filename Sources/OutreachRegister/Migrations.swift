@@ -91,6 +91,7 @@ extension Register {
         registerBouncesMigration(&migrator)
         registerDeliveryMigration(&migrator)
         registerBounceMailboxURLMigration(&migrator)
+        registerSafeOpsMigration(&migrator)
         return migrator
     }
 }

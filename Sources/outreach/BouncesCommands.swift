@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OutreachBounces
+import OutreachCampaigns
 import OutreachLinks
 import OutreachModel
 import OutreachRegister
@@ -50,7 +51,7 @@ struct BouncesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (settings, register) = try await global.register()
-            guard let url = settings.bouncesMailboxURL, let returnAddress = try settings.links().returnAddress else {
+            guard let url = settings.bouncesMailboxURL, let returnAddress = try register.links(settings).returnAddress else {
                 throw Settings.Failure(key: "bounces.mailbox_url", problem: StaffMessage("config.no_mailbox"))
             }
             let mailbox = try CurlIMAPMailbox(settings: settings)

@@ -13,7 +13,7 @@ struct CampaignCommand: AsyncParsableCommand {
         commandName: "campaign",
         abstract: StaffText.say("help.campaigncommand.abstract"),
         subcommands: [Create.self, Notice.self, List.self, Preview.self, Test.self, Launch.self, Status.self, Pause.self, Resume.self,
-                      Cancel.self, Retry.self, RSVPs.self]
+                      Cancel.self, Retry.self, RSVPs.self, Check.self, Delete.self, Approve.self]
     ) }
 
     struct Create: AsyncParsableCommand {
@@ -47,6 +47,7 @@ struct CampaignCommand: AsyncParsableCommand {
             } ?? register.createCampaign(
                 slug: slug, templateName: template, templatesRoot: settings.templatesPath, eventFile: event,
                 segment: segment, subject: subject)
+            try register.recordCreator(campaign.slug, user: AuditTrail.user())
             if let parent = campaign.parentSlug {
                 var when = ""
                 if let rule = campaign.sendAt { when = ", to be sent at \(rule)" }
@@ -88,7 +89,7 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             let (settings, register) = try await global.register()
             let campaign = try register.campaign(slug)
-            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links(),
+            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try register.links(settings),
                                                   signer: try settings.dkimSigner())
             let recipients = try register.recipients(campaign, only: contact).map(\.recipient)
             if let contact, recipients.isEmpty {
@@ -123,6 +124,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         @Option(help: staffHelp("help.campaigncommand.launch.at")) var at: String?
+        @Flag(help: staffHelp("help.yes")) var yes = false
 
         /// `--at` as a time; checked before anything runs.
         var start: Date? { at.flatMap { ISO8601DateFormatter().date(from: $0) } }
@@ -133,7 +135,14 @@ struct CampaignCommand: AsyncParsableCommand {
 
         func run() async throws {
             let start = self.start
-            let (_, register) = try await global.register()
+            let (settings, register) = try await global.register()
+            let checks = try register.launchChecks(slug, at: start, requireApproval: settings.requireApproval)
+            guard checks.refusals.isEmpty else { throw LaunchChecks.Refused(slug: slug, refusals: checks.refusals) }
+            for w in checks.warnings { printError(StaffText.say("check.warning", ["text": w])) }
+            let when = start.map { ISO8601DateFormatter().string(from: $0) } ?? "now"
+            let languages = checks.summary.byLanguage.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            guard Terminal.confirm(StaffText.say("launch.confirm", ["slug": slug, "n": checks.summary.total, "languages": languages, "when": when,
+                                                                    "relays": settings.relays.joined(separator: ", ")]), yes: yes) else { throw NotConfirmed(what: "campaign launch \(slug)") }
             let (campaign, added, total) = try register.launch(slug, at: start)
             let from = campaign.status == .scheduled ? campaign.scheduledAtMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } : nil
             print("\(campaign.slug): \(added) message\(added == 1 ? "" : "s") queued (\(total) in all), \(campaign.status.rawValue)\(from.map { " from \(ISO8601DateFormatter().string(from: $0))" } ?? "")")

@@ -75,9 +75,11 @@ struct Doctor: AsyncParsableCommand {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 return .wrong("cannot read \(file)", fix: "check the file's owner and mode")
             }
-            let unknown = ConfigKeys.read(text).filter { !ConfigKeys.known.contains($0.key) && !$0.value.isEmpty }
+            let unknown = ConfigKeys.read(text).filter { !ConfigKeys.isKnown($0.key) && !$0.value.isEmpty }
             guard unknown.isEmpty else {
-                return .wrong("\(file): unknown key\(unknown.count == 1 ? "" : "s") " + unknown.map { "\($0.key) (line \($0.line))" }.joined(separator: ", "),
+                return .wrong("\(file): unknown key\(unknown.count == 1 ? "" : "s") " + unknown.map {
+                    "\($0.key) (line \($0.line); did you mean \(ConfigKeys.nearest($0.key, in: ConfigKeys.known))?)"
+                }.joined(separator: ", "),
                               fix: "correct the spelling; the keys are listed in README.md, Configuration")
             }
             return .ok("\(file): every key known and valid")

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import OutreachBounces
+import OutreachCampaigns
 import OutreachCompose
 import OutreachDelivery
 import OutreachLinks
@@ -35,7 +36,7 @@ struct Serve: AsyncParsableCommand {
         var settings = loaded
         try checkBaseURL(settings.httpBaseURL)
         settings.httpMaxConnections = Serve.fitConnections(settings.httpMaxConnections, logger: logger)
-        let links = try settings.links()
+        let links = try register.links(settings)
         // Read once: a DKIM key that cannot be used stops the daemon now, not at its first campaign.
         let signer = try settings.dkimSigner()
         let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)

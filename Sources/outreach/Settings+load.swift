@@ -35,6 +35,10 @@ extension Settings {
         ]
         var fileReader: ConfigReader?
         let found = try configFile(path: path, environment: environment)
+        if let failure = ConfigKeys.check(fileText: found.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }, file: found,
+                                          environment: environment) {
+            throw failure
+        }
         if let file = found {
             let yaml: FileProvider<YAMLSnapshot>
             do { yaml = try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)) } catch {
@@ -160,6 +164,13 @@ extension Settings {
         bouncesPollInterval = try duration("bounces.poll_interval", bouncesPollInterval)
         guard bouncesPollInterval > .zero else { throw Failure(key: "bounces.poll_interval", problem: StaffMessage("config.not_positive")) }
         bouncesHandledFolder = optional("bounces.handled_folder")
+        if let text = optional("campaigns.require_approval") {
+            switch text.lowercased() {
+            case "true", "yes", "on", "1": requireApproval = true
+            case "false", "no", "off", "0": requireApproval = false
+            default: throw Failure(key: "campaigns.require_approval", problem: StaffMessage("config.not_boolean", ["text": text]))
+            }
+        }
         if let text = optional("ui.language") {
             guard let language = StaffLanguage(setting: text) else { throw Failure(key: "ui.language", problem: StaffMessage("config.unknown_language", ["text": text])) }
             uiLanguage = language

@@ -101,7 +101,9 @@ final class Daemon {
     let log: URL
 
     /// `launcher`: a command that runs the daemon (e.g. `prlimit --nofile=N:N`), or nothing.
-    init(_ w: Workspace, smtpPort: Int, httpPort: Int = freePort(), extra: [String: String] = [:], launcher: [String] = []) throws {
+    /// `logLevel`: the least important lines logged (`info` shows each campaign's start, pauses, finish).
+    init(_ w: Workspace, smtpPort: Int, httpPort: Int = freePort(), extra: [String: String] = [:], launcher: [String] = [],
+         logLevel: String = "notice") throws {
         self.httpPort = httpPort
         staffPort = freePort()
         log = w.folder.appendingPathComponent("serve-\(UUID().uuidString.prefix(6)).log")
@@ -117,7 +119,7 @@ final class Daemon {
         env.merge(extra) { _, new in new }
         process.executableURL = URL(fileURLWithPath: launcher.first ?? outreachBinary)
         process.arguments = (launcher.isEmpty ? [] : Array(launcher.dropFirst()) + [outreachBinary])
-            + ["serve", "--database", w.database, "--log-level", "notice"]
+            + ["serve", "--database", w.database, "--log-level", logLevel]
         process.currentDirectoryURL = repositoryRoot
         process.environment = env
         let handle = try FileHandle(forWritingTo: log)

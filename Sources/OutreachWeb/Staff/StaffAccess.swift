@@ -19,13 +19,15 @@ public final class StaffAccess: Sendable {
     public init(settings: Settings) throws {
         if let hash = settings.staffPasswordHash {
             guard Self.isBcryptHash(hash) else {
-                throw Settings.Failure(key: "staff.password_file", problem: StaffMessage("staff.not_bcrypt"))
+                throw Settings.Failure(key: "staff.password_file",
+                                       problem: StaffMessage("staff.not_bcrypt"))
             }
             // `$2y$` (htpasswd's spelling) is the same algorithm as `$2b$`.
             passwordHash = hash.hasPrefix("$2y$") ? "$2b$" + hash.dropFirst(4) : hash
         } else {
             guard try Self.isLoopback(bind: settings.staffBind) else {
-                throw Settings.Failure(key: "staff.password_file", problem: StaffMessage("staff.password_required", ["bind": settings.staffBind]))
+                throw Settings.Failure(key: "staff.password_file",
+                                       problem: StaffMessage("staff.password_required", ["bind": settings.staffBind]))
             }
             passwordHash = nil
         }
