@@ -41,18 +41,25 @@ public struct CSVReader {
 
     /// Every non-blank record of `text`, header included.
     public func records(_ text: String) throws(Failure) -> [Record] {
-        var text = text
         var result: [Record] = []
-        var failure: Failure?
-        text.withUTF8 { bytes in
-            do throws(Failure) { result = try parse(bytes) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        guard !result.isEmpty else { throw .empty }
+        try records(text, batch: Int.max) { result += $0 }
         return result
     }
 
-    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> [Record] {
+    /// The non-blank records of `text`, header included, handed to `body` `batch` at a time as
+    /// they are read: only one batch of records is held at once, whatever the file's size.
+    public func records(_ text: String, batch: Int, _ body: ([Record]) -> Void) throws(Failure) {
+        var text = text
+        var failure: Failure?
+        var any = false
+        text.withUTF8 { bytes in
+            do throws(Failure) { try parse(bytes, batch: batch) { any = any || !$0.isEmpty; body($0) } } catch { failure = error }
+        }
+        if let failure { throw failure }
+        guard any else { throw .empty }
+    }
+
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>, batch: Int, _ body: ([Record]) -> Void) throws(Failure) {
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []
@@ -72,6 +79,10 @@ public struct CSVReader {
             let blank = fields.count == 1 && fields[0].isEmpty
             if !blank { records.append(Record(row: recordNumber, fields: fields)) }
             fields.removeAll(keepingCapacity: true)
+            if records.count >= batch {
+                body(records)
+                records.removeAll(keepingCapacity: true)
+            }
         }
 
         while i < n {
@@ -104,6 +115,6 @@ public struct CSVReader {
             i += 1
         }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
-        return records
+        if !records.isEmpty { body(records) }
     }
 }

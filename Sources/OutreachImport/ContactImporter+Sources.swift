@@ -4,30 +4,50 @@ import OutreachRegister
 /// recognized by their headers, and vCard files, recognized by their content. Each becomes records
 /// under one header, validated and written exactly as the rows of a CSV file are.
 extension ContactImporter {
-    /// The records of a decoded file and their header; the records already refused (vCards that
-    /// cannot be read, cards without an address) come apart.
-    func records(_ text: String, report: inout ImportReport) throws
-        -> (header: [String], records: ArraySlice<CSVReader.Record>, refused: [ContactRow.Rejection]) {
-        if VCardReader.isVCard(text) { return try cards(text, report: &report) }
+    /// Hands `body` the records of a decoded file under their header, a batch at a time (all at
+    /// once for a vCard file), and returns the records already refused (vCards that cannot be
+    /// read, cards without an address).
+    func records(_ text: String, report: inout ImportReport,
+                 _ body: (_ header: [String], _ records: ArraySlice<CSVReader.Record>) throws -> Void) throws -> [ContactRow.Rejection] {
+        if VCardReader.isVCard(text) {
+            let (header, records, refused) = try cards(text, report: &report)
+            try body(header, records)
+            return refused
+        }
         let delimiter = self.delimiter ?? CSVReader.sniffDelimiter(text)
         report.delimiter = delimiter == 0x09 ? "tab" : String(UnicodeScalar(delimiter))
-        let records: [CSVReader.Record]
-        do { records = try CSVReader(delimiter: delimiter).records(text) } catch { throw Failure.unparsable(error) }
-        let header = records[0].fields
-        guard let export = KnownExport(headers: header), !export.isOverridden(by: mapping) else {
-            return (header, records.dropFirst(), [])
-        }
-        report.format = export.format.rawValue
+        var header: [String]?
+        var export: KnownExport?
+        var failure: (any Error)?
+        var moreThanOneAddress = 0
         let readings = SourceContact.Readings()
-        var converted: [CSVReader.Record] = []
-        converted.reserveCapacity(records.count - 1)
-        for record in records.dropFirst() {
-            let extra = export.otherColumns.map { $0 < record.fields.count ? record.fields[$0] : "" }
-            let (row, several) = export.contact(record.fields).record(row: record.row, extra: extra, readings: readings)
-            if several { report.moreThanOneAddress += 1 }
-            converted.append(row)
-        }
-        return (SourceContact.header + export.otherHeaders, converted[...], [])
+        do {
+            try CSVReader(delimiter: delimiter).records(text, batch: recordsPerBatch) { batch in
+                guard failure == nil, !batch.isEmpty else { return }
+                var records = batch[...]
+                if header == nil {
+                    header = batch[0].fields
+                    records = records.dropFirst()
+                    if let known = KnownExport(headers: batch[0].fields), !known.isOverridden(by: mapping) { export = known }
+                }
+                do {
+                    guard let export else { return try body(header!, records) }
+                    var converted: [CSVReader.Record] = []
+                    converted.reserveCapacity(records.count)
+                    for record in records {
+                        let extra = export.otherColumns.map { $0 < record.fields.count ? record.fields[$0] : "" }
+                        let (row, several) = export.contact(record.fields).record(row: record.row, extra: extra, readings: readings)
+                        if several { moreThanOneAddress += 1 }
+                        converted.append(row)
+                    }
+                    try body(SourceContact.header + export.otherHeaders, converted[...])
+                } catch { failure = error }
+            }
+        } catch { throw Failure.unparsable(error) }
+        if let failure { throw failure }
+        if let export { report.format = export.format.rawValue }
+        report.moreThanOneAddress += moreThanOneAddress
+        return []
     }
 
     /// The cards of a vCard file as records.

@@ -63,6 +63,9 @@ public struct ContactImporter: Sendable {
     /// (the evidence); a row whose file says no stays pending. False: nobody is invented a consent.
     public var consentGranted = false
     public var actor: String = ConsentLedger.staffActor
+    /// How many records of a CSV file are read and validated together: only one batch of records
+    /// is held at once, whatever the file's size.
+    public var recordsPerBatch = 32_768
     /// Called with (rows done, rows in all) while writing.
     public var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -101,27 +104,16 @@ public struct ContactImporter: Sendable {
     }
 
     /// Decodes, parses and validates the file, and merges the rows that name the same person.
-    /// Returns one row per address, in the order of their matching keys. (The parsed records
-    /// are freed on return, before the register's pages need the memory.)
+    /// Returns one row per address, in the order of their matching keys. A CSV file's records are
+    /// parsed and validated a batch at a time (`recordsPerBatch`), and its text is freed once read:
+    /// what stays is one validated row per record.
     private func readRows(_ bytes: [UInt8], report: inout ImportReport, stopwatch: Stopwatch) throws -> [ContactRow] {
-        let decoded: (text: String, encoding: String)
-        do { decoded = try TextDecoder.decode(bytes, as: encoding) } catch { throw Failure.undecodable(error) }
-        report.encoding = decoded.encoding
-        stopwatch.lap("decode")
-        // A CSV file, a recognized export or vCards: records under one header either way.
-        let (header, records, unreadable) = try self.records(decoded.text, report: &report)
-        stopwatch.lap("parse")
-        let columns: ColumnMapping
-        do { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error) }
-        report.rowsRead = records.count + unreadable.count
-
-        var (valid, rejections) = ContactImporter.validate(records, mapping: columns, headerCount: header.count)
-        if !unreadable.isEmpty { rejections = (unreadable + rejections).sorted { $0.row < $1.row } }
+        var (valid, rejections) = try validRows(bytes, report: &report, stopwatch: stopwatch)
         if consentGranted { grantConsent(&valid) }
         for row in valid { for w in row.warnings { report.warnings.append(.init(row: row.row, message: w.description)) } }
         for r in rejections { report.rejections.append(.init(row: r.row, reason: r.reason.description, fields: r.fields)) }
         report.rejected = rejections.count
-        stopwatch.lap("validate")
+        stopwatch.lap("collect warnings and rejections")
 
         // Rows of the same person are adjacent once sorted by key (ties in file order); each run
         // folds into its first row. Sorting by key also orders the inserts (see `write`).
@@ -139,6 +131,34 @@ public struct ContactImporter: Sendable {
         }
         stopwatch.lap("sort and merge duplicates")
         return rows
+    }
+
+    /// The file's rows validated, and those rejected (in row order); the decoded text lives only
+    /// as long as this call.
+    private func validRows(_ bytes: [UInt8], report: inout ImportReport,
+                           stopwatch: Stopwatch) throws -> (valid: [ContactRow], rejected: [ContactRow.Rejection]) {
+        let decoded: (text: String, encoding: String)
+        do { decoded = try TextDecoder.decode(bytes, as: encoding) } catch { throw Failure.undecodable(error) }
+        report.encoding = decoded.encoding
+        stopwatch.lap("decode")
+        // A CSV file, a recognized export or vCards: records under one header either way.
+        var columns: ColumnMapping?
+        var valid: [ContactRow] = []
+        var rejections: [ContactRow.Rejection] = []
+        var read = 0
+        let unreadable = try records(decoded.text, report: &report) { header, records in
+            if columns == nil {
+                do throws(ColumnMapping.Failure) { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error) }
+            }
+            read += records.count
+            let part = ContactImporter.validate(records, mapping: columns!, headerCount: header.count)
+            valid += part.valid
+            rejections += part.rejected
+        }
+        report.rowsRead = read + unreadable.count
+        if !unreadable.isEmpty { rejections = (unreadable + rejections).sorted { $0.row < $1.row } }
+        stopwatch.lap("parse and validate")
+        return (valid, rejections)
     }
 
     /// Validates every record, in order, splitting the work across the machine's cores.

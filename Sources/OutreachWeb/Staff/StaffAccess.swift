@@ -65,7 +65,7 @@ public final class StaffAccess: Sendable {
     /// Whether `HOST:PORT` listens on this machine only (127.0.0.0/8, ::1, localhost).
     static func isLoopback(bind: String) throws -> Bool {
         let (host, _) = try ListenAddress.parse(bind, key: "staff.bind")
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        return Loopback.isLoopback(host: host)
     }
 }
 
