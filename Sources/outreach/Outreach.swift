@@ -20,7 +20,7 @@ struct Outreach: AsyncParsableCommand {
             --database PATH   SQLite database (wins over database.path and OUTREACH_DATABASE_PATH)
             Every configuration key can be overridden by OUTREACH_<KEY> (smtp.url -> OUTREACH_SMTP_URL).
             """,
-        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, StaffCommand.self, Serve.self]
+        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, ReportCommand.self, StaffCommand.self, Serve.self]
     )
 
     /// `outreach [--config PATH] [--database PATH] <command>`: the global options may come before
