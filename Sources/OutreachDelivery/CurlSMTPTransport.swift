@@ -69,7 +69,15 @@ public final class CurlSMTPTransport: MailTransport {
         if let recipients { curl_slist_free_all(recipients) }
     }
 
-    enum CurlError: Error { case initFailed, option(String, Int) }
+    enum CurlError: StaffFacingError {
+        case initFailed, option(String, Int)
+        var message: StaffMessage {
+            switch self {
+            case .initFailed: StaffMessage("curl.init_failed")
+            case .option(let name, let code): StaffMessage("curl.option", ["option": name, "code": code])
+            }
+        }
+    }
 
     /// The URL with the EHLO name as its path (curl sends the path as the EHLO name).
     static func url(_ url: String, ehlo: String) -> String {
@@ -77,12 +85,6 @@ public final class CurlSMTPTransport: MailTransport {
         let rest = url.dropFirst(scheme.count)
         if let slash = rest.firstIndex(of: "/"), rest.index(after: slash) != rest.endIndex { return url }
         return scheme + rest.prefix { $0 != "/" } + "/" + ehlo
-    }
-
-    /// Loopback relays (a local test server) may be plain; any other `smtp://` relay must STARTTLS.
-    static func isLoopback(_ url: String) -> Bool {
-        let host = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != ":" && $0 != "/" }
-        return host == "localhost" || host.hasPrefix("127.") || host == "[::1]"
     }
 
     private func configure() throws {
@@ -94,7 +96,7 @@ public final class CurlSMTPTransport: MailTransport {
         if url.hasPrefix("smtp://") {
             // STARTTLS is required off this machine; on loopback it is still used whenever the
             // relay offers it (a local submission port offers AUTH only after it).
-            let level = CurlSMTPTransport.isLoopback(url) ? CURLUSESSL_TRY : CURLUSESSL_ALL
+            let level = Loopback.isLoopback(url: url) ? CURLUSESSL_TRY : CURLUSESSL_ALL
             try check(outreach_curl_set_long(handle, CURLOPT_USE_SSL, Int(level.rawValue)), "use_ssl")
         }
         if let caFile = options.caFile {
@@ -147,7 +149,8 @@ public final class CurlSMTPTransport: MailTransport {
         transfer.stage = .connection
         transfer.errorText[0] = 0
         if let recipients { curl_slist_free_all(recipients) }
-        recipients = curl_slist_append(nil, "<\(to.value)>")
+        // An IDN domain goes as its A-labels: understood with or without SMTPUTF8.
+        recipients = curl_slist_append(nil, "<\(EmailAddress.withASCIIDomain(to.value))>")
         _ = outreach_curl_set_slist(handle, CURLOPT_MAIL_RCPT, recipients)
         _ = outreach_curl_set_string(handle, CURLOPT_MAIL_FROM, "<\(from)>")
         _ = outreach_curl_set_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))

@@ -1,66 +1,65 @@
 import ArgumentParser
 import Foundation
+import OutreachModel
 import OutreachReports
 
 /// `outreach report`: a campaign's (or a period's) figures as one self-contained HTML file.
 struct ReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "report",
-        abstract: "Write a campaign's report (or a period's, with --all --since) as one self-contained HTML file with charts.",
-        discussion: "Nothing in the file is fetched from elsewhere; it prints on A4. --format pdf prints it with headless Chromium."
-    )
+        abstract: StaffText.say("help.report.abstract"),
+        discussion: StaffText.say("help.report.discussion")
+    ) }
     enum Format: String, ExpressibleByArgument { case html, pdf }
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The campaign (omit with --all).") var slug: String?
-    @Flag(help: "Every campaign created or launched since --since.") var all = false
-    @Option(help: "With --all: the first day (YYYY-MM-DD, office time).") var since: String?
-    @Option(help: "The file to write.") var out: String
-    @Option(help: "html, or pdf (needs Chromium).") var format: Format = .html
+    @Argument(help: staffHelp("help.report.slug")) var slug: String?
+    @Flag(help: staffHelp("help.report.all")) var all = false
+    @Option(help: staffHelp("help.report.since")) var since: String?
+    @Option(help: staffHelp("help.report.out")) var out: String
+    @Option(help: staffHelp("help.report.format")) var format: Format = .html
 
     func validate() throws {
         if all {
-            guard slug == nil else { throw ValidationError("give either a campaign or --all, not both") }
-            guard since.flatMap(Self.day) != nil else { throw ValidationError("--all needs --since YYYY-MM-DD") }
+            guard slug == nil else { throw ValidationError(StaffText.say("report.slug_and_all")) }
+            guard let since, Self.day(since) != nil else { throw ValidationError(StaffText.say("report.all_needs_since")) }
         } else if slug == nil {
-            throw ValidationError("name a campaign, or give --all --since YYYY-MM-DD")
+            throw ValidationError(StaffText.say("report.needs_campaign"))
         }
     }
 
-    static let officeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-
-    static func day(_ text: String) -> Date? {
+    static func day(_ text: String, in zone: TimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!) -> Date? {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = officeZone
+        f.timeZone = zone
         f.dateFormat = "yyyy-MM-dd"
         return f.date(from: text)
     }
 
     func run() async throws {
-        let (_, register) = try await global.register()
-        let report = CampaignReport(language: StaffLanguage.current(), timeZone: Self.officeZone)
+        let (settings, register) = try await global.register()
+        let report = CampaignReport(language: StaffText.language, timeZone: settings.officeTimeZone)
         let html: String
         if let slug {
             html = report.campaignDocument(try await register.campaignFigures(slug, audience: true), generated: Date())
         } else {
-            let from = Self.day(since!)!
+            let from = Self.day(since!, in: settings.officeTimeZone)!
             html = report.periodDocument(try await register.periodFigures(since: from), since: from, generated: Date())
         }
         switch format {
         case .html:
             try Data(html.utf8).write(to: URL(fileURLWithPath: out))
         case .pdf:
-            try Self.printPDF(html, to: out, hint: ReportText(StaffLanguage.current())[.printHint])
+            try Self.printPDF(html, to: out, hint: report.text[.printHint])
         }
-        printError("Wrote \(out).")
+        printError(StaffText.say("report.written", ["file": out]))
     }
 
     /// Prints the HTML to `out` with headless Chromium; without Chromium, says how to print.
     static func printPDF(_ html: String, to out: String, hint: String) throws {
         guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
             .first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw ValidationError("no Chromium here to make a PDF: write --format html. \(hint)")
+            throw ValidationError(StaffText.say("report.no_chromium", ["hint": hint]))
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -76,7 +75,7 @@ struct ReportCommand: AsyncParsableCommand {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: out) else {
-            throw ValidationError("Chromium could not print \(out): write --format html. \(hint)")
+            throw ValidationError(StaffText.say("report.chromium_failed", ["file": out, "hint": hint]))
         }
     }
 }

@@ -14,14 +14,14 @@ import ServiceLifecycle
 
 /// `outreach serve`: the daemon (delivery workers, the bounce mailbox and the HTTP server).
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon: deliver what is queued, read the bounce mailbox and answer the links.")
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "serve", abstract: StaffText.say("help.serve.abstract")) }
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The least important messages to log.") var logLevel: Logger.Level = .info
+    @Option(help: staffHelp("help.serve.log_level")) var logLevel: Logger.Level = .info
 
     func run() async throws {
         let level = logLevel
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = CleanedLogHandler(inner: StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }

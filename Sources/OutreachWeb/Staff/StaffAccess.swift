@@ -19,15 +19,13 @@ public final class StaffAccess: Sendable {
     public init(settings: Settings) throws {
         if let hash = settings.staffPasswordHash {
             guard Self.isBcryptHash(hash) else {
-                throw Settings.Failure(key: "staff.password_file",
-                                       problem: "does not hold a bcrypt hash ($2b$…); make one with `outreach staff password FILE`")
+                throw Settings.Failure(key: "staff.password_file", problem: StaffMessage("config.staff_not_bcrypt"))
             }
             // `$2y$` (htpasswd's spelling) is the same algorithm as `$2b$`.
             passwordHash = hash.hasPrefix("$2y$") ? "$2b$" + hash.dropFirst(4) : hash
         } else {
             guard try Self.isLoopback(bind: settings.staffBind) else {
-                throw Settings.Failure(key: "staff.password_file",
-                                       problem: "required when staff.bind (\(settings.staffBind)) is not a loopback address")
+                throw Settings.Failure(key: "staff.password_file", problem: StaffMessage("config.staff_password_required", ["bind": settings.staffBind]))
             }
             passwordHash = nil
         }
@@ -64,8 +62,7 @@ public final class StaffAccess: Sendable {
 
     /// Whether `HOST:PORT` listens on this machine only (127.0.0.0/8, ::1, localhost).
     static func isLoopback(bind: String) throws -> Bool {
-        let (host, _) = try ListenAddress.parse(bind, key: "staff.bind")
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        Loopback.isLoopback(host: try ListenAddress.parse(bind, key: "staff.bind").host)
     }
 }
 
@@ -73,7 +70,7 @@ public final class StaffAccess: Sendable {
 enum ListenAddress {
     static func parse(_ bind: String, key: String) throws -> (host: String, port: Int) {
         guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]), (0...65_535).contains(port) else {
-            throw Settings.Failure(key: key, problem: "\"\(bind)\" is not HOST:PORT")
+            throw Settings.Failure(key: key, problem: StaffMessage("config.not_host_port", ["text": bind]))
         }
         return (String(bind[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }

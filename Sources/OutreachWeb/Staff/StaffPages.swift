@@ -12,9 +12,9 @@ struct StaffPages: Sendable {
     let web: WebContext
     let report: CampaignReport
 
-    init(web: WebContext, language: StaffLanguage = StaffLanguage.current()) {
+    init(web: WebContext) {
         self.web = web
-        report = CampaignReport(language: language)
+        report = CampaignReport(language: web.settings.uiLanguage ?? StaffText.language, timeZone: web.settings.officeTimeZone)
     }
 
     /// How many bounce reports the bounces page lists.
