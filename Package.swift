@@ -73,7 +73,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "OutreachWeb", dependencies: [
-            "OutreachModel", "OutreachRegister", "OutreachCompose", "OutreachLinks",
+            "OutreachModel", "OutreachRegister", "OutreachCompose", "OutreachLinks", "OutreachReports",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -85,6 +85,8 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Figures of a campaign or a period, the SVG charts, the HTML report.
+        .target(name: "OutreachReports", dependencies: ["OutreachModel", "OutreachRegister"]),
         // The bounce mailbox: IMAP over libcurl, what its reports mean, the polling service.
         .target(name: "OutreachBounces", dependencies: [
             "OutreachModel", "OutreachRegister", "OutreachLinks", "CCurl",
@@ -96,7 +98,7 @@ let package = Package(
         // The one executable: wiring only.
         .executableTarget(name: "outreach", dependencies: [
             "OutreachModel", "OutreachRegister", "OutreachImport", "OutreachLinks", "OutreachCompose",
-            "OutreachCampaigns", "OutreachDelivery", "OutreachWeb", "OutreachBounces",
+            "OutreachCampaigns", "OutreachDelivery", "OutreachWeb", "OutreachBounces", "OutreachReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "Logging", package: "swift-log"),
@@ -132,6 +134,7 @@ let package = Package(
             .product(name: "Clocks", package: "swift-clocks"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Report/Fixtures"]),
+        .testTarget(name: "OutreachReportsTests", dependencies: ["OutreachReports", "OutreachRegister", "OutreachImport", "OutreachModel"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OutreachCompose", "OutreachModel"]),
     ],
     swiftLanguageModes: [.v6]

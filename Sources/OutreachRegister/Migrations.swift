@@ -93,6 +93,7 @@ extension Register {
         registerBounceMailboxURLMigration(&migrator)
         registerSafeOpsMigration(&migrator)
         registerSignupMigration(&migrator)
+        registerStaffMigration(&migrator)
         return migrator
     }
 }

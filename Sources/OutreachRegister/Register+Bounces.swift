@@ -125,15 +125,22 @@ extension Register {
 
     /// What the bounce mailbox (and refusals while sending) said, newest first.
     public func bounces(limit: Int = 1000) throws -> [BounceListing] {
-        try dbWriter.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT b.received_at, COALESCE(c.email, b.recipient), m.slug, b.kind, b.status, b.diagnostic, b.outcome, b.source
-                FROM bounces b LEFT JOIN contacts c ON c.id = b.contact_id LEFT JOIN campaigns m ON m.id = b.campaign_id
-                ORDER BY b.id DESC LIMIT ?
-                """, arguments: [limit]).map {
-                BounceListing(receivedAt: $0[0], contact: $0[1], campaign: $0[2], kind: $0[3], status: $0[4],
-                              diagnostic: $0[5], outcome: $0[6], source: $0[7])
-            }
+        try dbWriter.read { db in try Self.bounces(db, limit: limit) }
+    }
+
+    /// The same, without blocking Swift's cooperative pool (the staff page).
+    public func recentBounces(limit: Int) async throws -> [BounceListing] {
+        try await dbWriter.read { db in try Self.bounces(db, limit: limit) }
+    }
+
+    static func bounces(_ db: Database, limit: Int) throws -> [BounceListing] {
+        try Row.fetchAll(db, sql: """
+            SELECT b.received_at, COALESCE(c.email, b.recipient), m.slug, b.kind, b.status, b.diagnostic, b.outcome, b.source
+            FROM bounces b LEFT JOIN contacts c ON c.id = b.contact_id LEFT JOIN campaigns m ON m.id = b.campaign_id
+            ORDER BY b.id DESC LIMIT ?
+            """, arguments: [limit]).map {
+            BounceListing(receivedAt: $0[0], contact: $0[1], campaign: $0[2], kind: $0[3], status: $0[4],
+                          diagnostic: $0[5], outcome: $0[6], source: $0[7])
         }
     }
 }

@@ -88,3 +88,28 @@ struct StaffListenerTests {
         }
     }
 }
+
+/// The staff pages: read-only, every GET answers HEAD, the live parts answer on their own.
+struct StaffPagesTests {
+    @Test func everyStaffPageAnswersGetAndHeadWithTheStaffPolicy() async throws {
+        let f = try Fixture()
+        _ = try f.register.launch("tet")
+        let app = Application(router: buildStaffRouter(f.web, access: try StaffAccess(settings: f.web.settings)))
+        try await app.test(.router) { client in
+            for uri in ["/", "/live", "/campaigns/tet", "/campaigns/tet/live", "/bounces", "/audit", "/staff.js"] {
+                let get = try await client.execute(uri: uri, method: .get)
+                let head = try await client.execute(uri: uri, method: .head)
+                #expect(get.status == .ok && head.status == .ok, "\(uri)")
+                #expect(head.body.readableBytes == 0, "\(uri)")
+                #expect(get.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true, "\(uri)")
+            }
+            let home = try await client.execute(uri: "/", method: .get)
+            #expect(home.text.contains("data-live=\"/live\"") && home.text.contains("<script src=\"/staff.js\" defer></script>"))
+            #expect(home.text.contains("href=\"/campaigns/tet\"") && home.text.contains("<svg"))
+            let page = try await client.execute(uri: "/campaigns/tet", method: .get)
+            #expect(page.text.contains("data-live=\"/campaigns/tet/live\"") && page.text.contains("<progress"))
+            #expect(try await client.execute(uri: "/campaigns/nope", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/", method: .post).status != .ok, "read-only")
+        }
+    }
+}

@@ -14,6 +14,7 @@ public func buildStaffRouter(_ web: WebContext, access: StaffAccess) -> Router<O
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: web.metrics.emitToBuffer())))
     }
+    StaffPages(web: web).add(to: router)
     return router
 }
 
