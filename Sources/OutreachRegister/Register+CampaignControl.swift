@@ -19,8 +19,12 @@ public struct CampaignStatus: Sendable, Encodable {
     public let unknownOutcomes: Int
     public let rsvp: RSVPCounts
     public let tests: Int
-    /// When it starts (or started), ISO 8601 UTC; a reminder set with `event-2d` follows its event.
+    /// When it starts (or started), ISO 8601; a reminder set with `event-2d` follows its event.
+    /// The register writes UTC; the CLI shows it in the office's zone (`startsAt`).
     public var scheduledAt: String? = nil
+    /// The same instant, for showing it in the office's zone (not encoded).
+    public var startsAt: Date? { scheduledAtMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+    var scheduledAtMs: Int64? = nil
     /// A reminder's or notice's invitation, and what it is (`invitation`, `reminder`, `update`, `cancellation`).
     public var of: String? = nil
     public var kind: String = "invitation"
@@ -99,7 +103,7 @@ extension Register {
                 rate: rate, etaSeconds: left == 0 ? 0 : rate > 0 ? Int(Double(left) / rate) : nil, unknownOutcomes: unknown,
                 rsvp: .init(yes: r[0], no: r[1], guests: r[2]), tests: tests,
                 scheduledAt: c.scheduledAtMs.map { Timestamp.string(Date(timeIntervalSince1970: Double($0) / 1000)) },
-                of: c.parentSlug, kind: c.kind.rawValue)
+                scheduledAtMs: c.scheduledAtMs, of: c.parentSlug, kind: c.kind.rawValue)
         }
     }
 
