@@ -255,11 +255,25 @@ struct CampaignCommand: AsyncParsableCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
         @Option(help: staffHelp("help.campaigncommand.rsvps.format")) var format: Format = .csv
         func run() async throws {
-            let (_, register) = try await global.register()
-            let list = try register.rsvps(slug)
-            if format == .json { print(try jsonText(list)); return }
-            print("email,name,answer,guests,answered_at")
-            for r in list { print([r.email, r.name, r.answer, "\(r.guests)", r.answeredAt].map(csvField).joined(separator: ",")) }
+            let (settings, register) = try await global.register()
+            let clock = settings.officeClock
+            var list = try register.rsvps(slug)
+            let totals = (invited: list.count, yes: list.filter { $0.answer == "yes" }.count, no: list.filter { $0.answer == "no" }.count,
+                          guests: list.filter { $0.answer == "yes" }.map(\.guests).reduce(0, +))
+            if format == .json {
+                for i in list.indices { list[i].answeredAt = list[i].answeredAt.flatMap(Timestamp.date).map(clock.iso) ?? list[i].answeredAt }
+                print(try jsonText(list))
+            } else {
+                // UTF-8 with BOM, so Excel reads the names right.
+                print("\u{FEFF}email,name,language,answer,guests,seat,answered_at")
+                for r in list {
+                    let answered = r.answeredAt.map { Timestamp.date($0).map(clock.show) ?? $0 } ?? ""
+                    print([r.email, r.name, r.language ?? "", r.answer, "\(r.guests)", r.seat ?? "", answered].map(csvField).joined(separator: ","))
+                }
+            }
+            // The totals go to standard error: the file on standard output stays one row per person.
+            printError(StaffText.say("rsvps.totals", ["invited": totals.invited, "yes": totals.yes, "guests": totals.guests, "no": totals.no,
+                                                      "none": totals.invited - totals.yes - totals.no]))
         }
     }
 }
