@@ -3,14 +3,6 @@ import OutreachCompose
 import OutreachModel
 import OutreachRegister
 
-/// What a change notice changes, in words for staff: `venue: A → B`.
-public struct EventDifference: Sendable, CustomStringConvertible {
-    public let field: String
-    public let old: String
-    public let new: String
-    public var description: String { "\(field): \(old) → \(new)" }
-}
-
 extension Register {
     /// A reminder of the invitation `parent`: its recipients who were sent the invitation and have
     /// not declined, decided when it is sent. `at`: when (relative to the event, moving with it, or
@@ -34,18 +26,15 @@ extension Register {
         var differences: [EventDifference] = []
         let change: EventChange
         if let eventFile {
-            let event = try Event.load(path: eventFile)
             guard let old = try self.campaign(parent).event else { throw CampaignError.noEvent(parent) }
-            let before = EventFields.fields(old, language: "en"), after = EventFields.fields(event, language: "en")
-            for field in ["title", "date", "time", "venue", "address"] where before[field] != after[field] {
-                differences.append(EventDifference(field: field, old: before[field] ?? "", new: after[field] ?? ""))
-            }
+            let changes = EventChanges(from: old, to: try Event.load(path: eventFile))
+            differences = changes.differences
             guard !differences.isEmpty else {
                 throw CampaignError.nothingChanged(eventFile: eventFile, parent: parent)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            change = .moved(eventSnapshot: String(decoding: try encoder.encode(event), as: UTF8.self))
+            change = .moved(eventSnapshot: String(decoding: try encoder.encode(changes.event), as: UTF8.self))
             draft.eventFile = eventFile
         } else {
             change = .cancelled

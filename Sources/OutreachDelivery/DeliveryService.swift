@@ -5,6 +5,7 @@ import Metrics
 import OutreachModel
 import OutreachRegister
 import ServiceLifecycle
+import Synchronization
 
 /// The delivery half of the daemon: starts scheduled campaigns on time, runs the workers, marks
 /// campaigns finished, returns expired leases to the queue. On graceful shutdown (SIGTERM) the
@@ -14,6 +15,7 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
     public let context: DeliveryContext
     private let lockPath: String
     private let clock: C
+    private let watch = Mutex(CampaignWatch())
     private let interval: Duration
 
     public init(context: DeliveryContext, clock: C, interval: Duration = .milliseconds(250)) {
@@ -68,6 +70,8 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
     func tick(depth: Bool = true) async throws {
         let running = try await context.register.advanceCampaigns(nowMs: context.clock.nowMs())
         try context.setRunning(running)
+        let states = try await context.register.campaignStates()
+        watch.withLock { $0.note(states, logger: context.logger) }
         if depth { DeliveryMetrics.queueDepth.record(try await context.register.queueDepth()) }
     }
 }

@@ -46,7 +46,7 @@ public struct TestMessage: Sendable {
     /// there is one, else for an unnamed recipient), sends it, and records the test.
     public func send(_ slug: String, to address: EmailAddress) async throws -> Result {
         let campaign = try register.campaign(slug)
-        let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links(),
+        let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try register.links(settings),
                                               signer: try settings.dkimSigner())
         let recipient = try register.contact(email: address.value)?.recipient ?? Recipient.unregistered(address)
         let message = composer.compose(recipient, test: true)

@@ -42,6 +42,9 @@ public struct LinkSigner: Sendable {
     }
     private let current: Keys
     private let older: [Keys]
+    /// Per secret (current first), an HMAC of a fixed label under it: which secret signed the
+    /// links, told without revealing it (the register keeps the one its links were signed with).
+    public let fingerprints: [String]
     private static let version: UInt8 = 1
     private static let tagLength = 16
     private static let payloadLength = 17
@@ -58,6 +61,10 @@ public struct LinkSigner: Sendable {
         }
         current = keys[0]
         older = Array(keys.dropFirst())
+        fingerprints = secrets.map { secret in
+            HMAC<SHA256>.authenticationCode(for: Data("outreach link secret fingerprint".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+                .prefix(16).map { String(format: "%02x", $0) }.joined()
+        }
     }
 
     /// Reads the secret file (one secret a line, current first; `#` comments), creating it with a

@@ -60,10 +60,16 @@ public struct Settings: Sendable {
     public var bouncesPollInterval: Duration = .seconds(60)
     /// `bounces.handled_folder`: where handled messages are moved (nil: deleted once recorded).
     public var bouncesHandledFolder: String?
+    /// `campaigns.require_approval`: `launch` waits for `campaign approve` by another user than the creator.
+    public var requireApproval = false
     /// `ui.language`: the language staff read (nil: from the locale, `StaffLanguage.fromLocale`).
     public var uiLanguage: StaffLanguage?
     /// `office.time_zone`: every time shown to staff is in it, and `--at` without an offset means it.
     public var officeTimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+    /// `staff.bind`: the staff listener (staff pages, check-in, `/metrics`), never the public one.
+    public var staffBind = "127.0.0.1:8081"
+    /// The bcrypt hash read from `staff.password_file` (nil: no password, allowed on loopback only).
+    public var staffPasswordHash: String?
     /// The configuration file these settings were read from (nil: defaults and environment only).
     public var configFile: String?
 

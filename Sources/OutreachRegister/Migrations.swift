@@ -90,6 +90,8 @@ extension Register {
         registerHardeningMigration(&migrator)
         registerBouncesMigration(&migrator)
         registerDeliveryMigration(&migrator)
+        registerBounceMailboxURLMigration(&migrator)
+        registerSafeOpsMigration(&migrator)
         return migrator
     }
 }

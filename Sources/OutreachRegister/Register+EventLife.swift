@@ -47,10 +47,10 @@ extension Register {
                 parent.eventCancelledAt = Timestamp.string(now)
                 campaign.eventSequence = parent.eventSequence
                 campaign.eventCancelledAt = parent.eventCancelledAt
-                try Register.stopWhatFollows(db, parent: parent, now: now)
             }
             try parent.update(db)
             try campaign.insert(db)
+            if case .cancelled? = change { try Register.stopWhatFollows(db, parent: parent, cancellation: campaign.id!, now: now) }
             return campaign
         }
     }
@@ -82,17 +82,25 @@ extension Register {
     }
 
     /// After a cancellation nothing more goes out about the event: the invitation's unsent
-    /// messages and every reminder or notice still waiting are cancelled.
-    static func stopWhatFollows(_ db: Database, parent: Campaign, now: Date) throws {
+    /// messages and every reminder or notice still waiting (but the cancellation itself) are
+    /// cancelled. What was stopped is written down, so that deleting the cancellation while it is
+    /// a draft puts it back (`deleteDraft`).
+    static func stopWhatFollows(_ db: Database, parent: Campaign, cancellation: Int64, now: Date) throws {
         let nowMs = Timestamp.milliseconds(now)
+        let stoppedMessages = "state IN ('queued','retry') AND (campaign_id = ? OR campaign_id IN (SELECT id FROM campaigns WHERE parent_id = ? AND id <> ?))"
         try db.execute(sql: """
-            UPDATE outbox SET state = 'cancelled', updated_at_ms = ?
-            WHERE state IN ('queued','retry') AND (campaign_id = ? OR campaign_id IN (SELECT id FROM campaigns WHERE parent_id = ?))
-            """, arguments: [nowMs, parent.id, parent.id])
+            INSERT INTO cancellation_stopped_messages (notice_id, campaign_id, contact_id, state)
+            SELECT ?, campaign_id, contact_id, state FROM outbox WHERE \(stoppedMessages)
+            """, arguments: [cancellation, parent.id, parent.id, cancellation])
+        try db.execute(sql: "UPDATE outbox SET state = 'cancelled', updated_at_ms = ? WHERE \(stoppedMessages)",
+                       arguments: [nowMs, parent.id, parent.id, cancellation])
+        let stoppedCampaigns = "parent_id = ? AND id <> ? AND status IN ('draft','scheduled','running','paused')"
         try db.execute(sql: """
-            UPDATE campaigns SET status = 'cancelled', finished_at = ?
-            WHERE parent_id = ? AND status IN ('draft','scheduled','running','paused')
-            """, arguments: [Timestamp.string(now), parent.id])
+            INSERT INTO cancellation_stopped_campaigns (notice_id, campaign_id, status, finished_at)
+            SELECT ?, id, status, finished_at FROM campaigns WHERE \(stoppedCampaigns)
+            """, arguments: [cancellation, parent.id, cancellation])
+        try db.execute(sql: "UPDATE campaigns SET status = 'cancelled', finished_at = ? WHERE \(stoppedCampaigns)",
+                       arguments: [Timestamp.string(now), parent.id, cancellation])
     }
 
     /// Reminders and notices decide their recipients when they are sent: when one starts, the

@@ -19,7 +19,10 @@ public final class Register: Sendable {
     /// left more open by an older version are closed down. A data folder (or database) this
     /// process cannot write is refused with its own error, before anything else can misreport it.
     /// `busyTimeout`: how long a write waits for another process's write before failing as busy.
-    public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10) throws {
+    /// A database with migrations this binary does not know is refused, changed in nothing; one
+    /// that lacks some is first copied next to itself (`RegisterVersion`), `announce` saying where.
+    public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10,
+                announce: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         try RegisterFiles.prepare(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -29,6 +32,7 @@ public final class Register: Sendable {
             if let pageCacheKiB { try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)") }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
+        try RegisterVersion.prepare(pool, path: path, announce: announce)
         try Register.migrator.migrate(pool)
         self.dbWriter = pool
     }

@@ -13,7 +13,7 @@ struct CampaignCommand: AsyncParsableCommand {
         commandName: "campaign",
         abstract: StaffText.say("help.campaigncommand.abstract"),
         subcommands: [Create.self, Notice.self, List.self, Preview.self, Test.self, Launch.self, Status.self, Pause.self, Resume.self,
-                      Cancel.self, Retry.self, RSVPs.self]
+                      Cancel.self, Retry.self, RSVPs.self, Check.self, Delete.self, Approve.self]
     ) }
 
     struct Create: AsyncParsableCommand {
@@ -47,6 +47,7 @@ struct CampaignCommand: AsyncParsableCommand {
             } ?? register.createCampaign(
                 slug: slug, templateName: template, templatesRoot: settings.templatesPath, eventFile: event,
                 segment: segment, subject: subject)
+            try register.recordCreator(campaign.slug, user: AuditTrail.user())
             if let parent = campaign.parentSlug {
                 var when = ""
                 if let rule = campaign.sendAt { when = ", to be sent at \(rule)" }
@@ -93,7 +94,7 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             let (settings, register) = try await global.register()
             let campaign = try register.campaign(slug)
-            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try settings.links(),
+            let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try register.links(settings),
                                                   signer: try settings.dkimSigner())
             let recipients = try register.recipients(campaign, only: contact).map(\.recipient)
             if let contact, recipients.isEmpty {
@@ -114,7 +115,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 let message = composer.compose(c)
                 byLanguage[message.language, default: 0] += 1
                 let name = String(c.email.map { $0 == "/" ? "_" : $0 })
-                try PreviewFile.write(message.bytes, to: "\(out)/\(name).eml")
+                try PrivateFile.write(message.bytes, to: "\(out)/\(name).eml")
                 if i % 500 == 0 { bar.update(i, of: recipients.count) }
             }
             bar.finish()
@@ -128,6 +129,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         @Option(help: staffHelp("help.campaigncommand.launch.at")) var at: String?
+        @Flag(help: staffHelp("help.yes")) var yes = false
 
         func run() async throws {
             let settings = try await global.settings()
@@ -139,6 +141,13 @@ struct CampaignCommand: AsyncParsableCommand {
                 start = date
             }
             let register = try Register(path: settings.databasePath)
+            let checks = try register.launchChecks(slug, at: start, requireApproval: settings.requireApproval)
+            guard checks.refusals.isEmpty else { throw LaunchChecks.Refused(slug: slug, refusals: checks.refusals) }
+            for w in checks.warnings { printError(StaffText.say("check.warning", ["text": w])) }
+            let when = start.map(clock.show) ?? StaffText.say("launch.now")
+            let languages = checks.summary.byLanguage.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            guard Terminal.confirm(StaffText.say("launch.confirm", ["slug": slug, "n": checks.summary.total, "languages": languages, "when": when,
+                                                                    "relays": settings.relays.joined(separator: ", ")]), yes: yes) else { throw NotConfirmed(what: "campaign launch \(slug)") }
             let (campaign, added, total) = try register.launch(slug, at: start)
             let from = campaign.status == .scheduled ? campaign.scheduledAtMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } : nil
             let status = StaffText.say("campaign.status." + campaign.status.rawValue)
@@ -278,10 +287,11 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 }
 
-/// One previewed message on disk, readable by its owner only. Written plainly, without the sync per file that
-/// `Data.write` does: a preview is for reading, not a record, and syncing made writing ten
-/// thousand of them take seconds.
-enum PreviewFile {
+/// A file of personal data or live links (a previewed message, the rejected rows of an import),
+/// readable by its owner only, whatever the umask, even when it replaces an older file. Written
+/// plainly, without the sync per file that `Data.write` does: it is for reading, not a record,
+/// and syncing made writing ten thousand previews take seconds.
+enum PrivateFile {
     struct Failure: StaffFacingError {
         let path: String
         let code: Int32
@@ -289,7 +299,7 @@ enum PreviewFile {
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {
-        // 0600: a preview carries live links (unsubscribe, confirm, RSVP) for a real person.
+        // 0600: a preview carries live links (unsubscribe, confirm, RSVP) for a real person; rejected rows, names and addresses.
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(path: path, code: errno) }
         defer { close(fd) }

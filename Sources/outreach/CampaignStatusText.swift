@@ -14,7 +14,7 @@ struct CampaignStatusText {
             let key = s.status == "scheduled" ? "status.starts" : "status.started"
             lines.append("  " + StaffText.say(key, ["time": clock.show(start)]))
         }
-        if let reason = s.reason { lines.append("  " + StaffText.say("status.reason", ["reason": reason])) }
+        if let reason = s.reason { lines.append("  " + StaffText.say("status.reason", ["reason": OutsideText.cleaned(reason)])) }
         lines.append("  " + StaffText.say("status.counts", [
             "queued": s.queued, "sending": s.sending, "sent": s.sent, "retry": s.retry, "failed": s.failed, "skipped": s.skipped,
             "cancelled": s.cancelled, "unconfirmed": s.unconfirmed, "total": s.total]))
@@ -26,7 +26,7 @@ struct CampaignStatusText {
             // The daemon writes a relay's state only when it changes (cooling, faulted, up again).
             let state = r.state.map { StaffText.say("status.relay_state." + $0) }
                 ?? StaffText.say(r.sent > 0 ? "status.relay_no_fault" : "status.relay_unused")
-            lines.append("  " + StaffText.say("status.relay", ["url": r.url, "state": state, "reason": r.reason.map { " (\($0))" } ?? "",
+            lines.append("  " + StaffText.say("status.relay", ["url": r.url, "state": state, "reason": r.reason.map { " (\(OutsideText.cleaned($0)))" } ?? "",
                                                                "sent": r.sent]))
         }
         return lines

@@ -80,10 +80,10 @@ struct Doctor: AsyncParsableCommand {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 return .wrong(StaffText.say("doctor.config.unreadable", ["file": file]), fix: StaffText.say("doctor.config.unreadable_fix"))
             }
-            let unknown = ConfigKeys.read(text).filter { !ConfigKeys.known.contains($0.key) && !$0.value.isEmpty }
+            let unknown = ConfigKeys.read(text).filter { !ConfigKeys.isKnown($0.key) && !$0.value.isEmpty }
             guard unknown.isEmpty else {
                 return .wrong(StaffText.say("doctor.config.unknown_keys", ["file": file, "count": unknown.count,
-                                                           "keys": unknown.map { StaffText.say("doctor.key_on_line", ["key": $0.key, "line": $0.line]) }.joined(separator: ", ")]),
+                                                           "keys": unknown.map { StaffText.say("doctor.key_on_line", ["key": $0.key, "line": $0.line, "nearest": ConfigKeys.nearest($0.key, in: ConfigKeys.known)]) }.joined(separator: ", ")]),
                               fix: StaffText.say("doctor.config.unknown_keys_fix"))
             }
             return .ok(StaffText.say("doctor.config.ok", ["file": file]))
@@ -140,7 +140,7 @@ struct Doctor: AsyncParsableCommand {
             case .failure(let error): return .wrong(StaffText.say("doctor.error", ["error": error]), fix: StaffText.say("doctor.mailbox.fix_url"))
             case .success(let summary):
                 if FileManager.default.fileExists(atPath: settings.databasePath),
-                   let health = try? Register(path: settings.databasePath).mailboxHealth(url: url), let error = health.error {
+                   let health = try? Register.mailboxHealth(path: settings.databasePath, url: url), let error = health.error {
                     return .wrong(StaffText.say("doctor.mailbox.last_reading_failed", ["summary": summary, "time": health.polledAt ?? "?", "error": error]),
                                   fix: StaffText.say("doctor.mailbox.last_reading_fix"))
                 }

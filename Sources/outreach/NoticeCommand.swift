@@ -17,6 +17,7 @@ extension CampaignCommand {
         @Option(help: staffHelp("help.campaigncommand.notice.event")) var event: String?
         @Flag(help: staffHelp("help.campaigncommand.notice.cancel")) var cancel = false
         @Option(help: staffHelp("help.campaigncommand.notice.template")) var template: String?
+        @Flag(help: staffHelp("help.yes")) var yes = false
 
         func validate() throws {
             guard (event != nil) != cancel else { throw ValidationError("give either --event FILE (a change) or --cancel") }
@@ -24,9 +25,14 @@ extension CampaignCommand {
 
         func run() async throws {
             let (settings, register) = try await global.register()
+            if cancel {
+                let invited = try register.status(of).total
+                guard Terminal.confirm(StaffText.say("notice.confirm_cancel", ["slug": of, "n": invited]), yes: yes) else { throw NotConfirmed(what: "campaign notice \(slug) --cancel") }
+            }
             let (campaign, summary, differences) = try register.createNotice(
                 slug: slug, of: of, templateName: template ?? (cancel ? "event-cancelled" : "event-update"),
                 templatesRoot: settings.templatesPath, eventFile: event)
+            try register.recordCreator(campaign.slug, user: AuditTrail.user())
             if cancel {
                 print("The event of \(of) is cancelled: its RSVP pages now say so; reminders still waiting are cancelled.")
             } else {

@@ -15,15 +15,25 @@ struct Outreach: AsyncParsableCommand {
         abstract: StaffText.say("help.outreach.abstract"),
         usage: "outreach [--config PATH] [--database PATH] <subcommand>",
         discussion: StaffText.say("help.outreach.discussion"),
-        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, Serve.self]
+        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, StaffCommand.self, Serve.self,
+                      BackupCommand.self, RestoreCommand.self, AuditCommand.self]
     ) }
 
     /// `outreach [--config PATH] [--database PATH] <command>`: the global options may come before
     /// the command; they are handed to the command that runs.
+    /// A command that changed something and succeeded appends its row to the audit log.
     static func main() async {
         let arguments = GlobalOptions.movedAfterCommand(Array(CommandLine.arguments.dropFirst()))
         StaffText.language = StaffLanguage.forRun(arguments: arguments, environment: ProcessInfo.processInfo.environment)
-        await main(arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asynchronous = command as? any AsyncParsableCommand { try await asynchronous.run() } else { try command.run() }
+            if let audited = command as? any AuditedCommand {
+                try await AuditTrail.record(type(of: audited).auditName, global: audited.global, arguments: arguments)
+            }
+        } catch {
+            exit(withError: error)
+        }
     }
 }
 
@@ -65,7 +75,7 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Writes to standard error.
+/// Writes to standard error, cleaned of control characters (it quotes rows and cells of files).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((OutsideText.cleaned(text) + "\n").utf8))
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import OutreachBounces
+import OutreachCampaigns
 import OutreachCompose
 import OutreachDelivery
 import OutreachLinks
@@ -21,7 +22,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let level = logLevel
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = CleanedLogHandler(inner: StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }
@@ -35,17 +36,19 @@ struct Serve: AsyncParsableCommand {
         var settings = loaded
         try checkBaseURL(settings.httpBaseURL)
         settings.httpMaxConnections = Serve.fitConnections(settings.httpMaxConnections, logger: logger)
-        let links = try settings.links()
+        let links = try register.links(settings)
         // Read once: a DKIM key that cannot be used stops the daemon now, not at its first campaign.
         let signer = try settings.dkimSigner()
         let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)
         let app = try buildApplication(web, logger: logger)
+        let staffApp = try buildStaffApplication(web, logger: logger)
         let delivery = DeliveryService(context: DeliveryContext(register: register, settings: settings, links: links, logger: logger, signer: signer),
                                        clock: ContinuousClock())
         // Stopped in reverse order: delivery drains while the HTTP server keeps answering links,
         // and the log is checkpointed until both are done.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: WALCheckpointer(register: register, clock: ContinuousClock(), logger: logger)), .init(service: app),
+            .init(service: staffApp),
         ]
         if settings.bouncesMailboxURL != nil {
             services.append(.init(service: try BounceMailboxService(settings: settings, register: register, links: links, logger: logger,
@@ -56,7 +59,7 @@ struct Serve: AsyncParsableCommand {
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        logger.info("outreach serve", metadata: ["http.bind": "\(settings.httpBind)", "smtp.url": "\(settings.smtpURL)",
+        logger.info("outreach serve", metadata: ["http.bind": "\(settings.httpBind)", "staff.bind": "\(settings.staffBind)", "smtp.url": "\(settings.smtpURL)",
                                                   "http.max_connections": "\(settings.httpMaxConnections)",
                                                   "database.path": "\(settings.databasePath)"])
         try await group.run()

@@ -22,7 +22,7 @@ extension Settings {
 
     /// The keys that name files: relative in a config file, they are relative to that file.
     static let pathKeys = ["database.path", "templates.path", "links.secret_file", "smtp.password_file", "smtp.ca_file",
-                           "dkim.key_file", "dkim.ed25519_key_file", "bounces.password_file"]
+                           "dkim.key_file", "dkim.ed25519_key_file", "bounces.password_file", "staff.password_file"]
 
     /// Reads the configuration file (`configFile`) under the environment. Relative paths written
     /// in the file are relative to the file's folder; those from the environment or the defaults,
@@ -35,6 +35,10 @@ extension Settings {
         ]
         var fileReader: ConfigReader?
         let found = try configFile(path: path, environment: environment)
+        if let failure = ConfigKeys.check(fileText: found.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }, file: found,
+                                          environment: environment) {
+            throw failure
+        }
         if let file = found {
             let yaml: FileProvider<YAMLSnapshot>
             do { yaml = try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)) } catch {
@@ -49,7 +53,7 @@ extension Settings {
         }
         let folder = found.map { URL(fileURLWithPath: $0).deletingLastPathComponent().standardizedFileURL.path }
         var settings = try Settings(reader: ConfigReader(providers: providers)) { key, value in
-            guard !value.hasPrefix("/"), let folder, let fileReader,
+            guard Settings.pathKeys.contains(key), !value.hasPrefix("/"), let folder, let fileReader,
                   environment["OUTREACH_" + key.uppercased().replacingOccurrences(of: ".", with: "_")] == nil,
                   fileReader.string(forKey: ConfigKey(key)) != nil else { return value }
             return folder + "/" + value
@@ -70,6 +74,7 @@ extension Settings {
         func string(_ key: String, _ fallback: String) -> String { config.string(forKey: ConfigKey(key), default: fallback) }
         func optional(_ key: String) -> String? { config.string(forKey: ConfigKey(key)).flatMap { $0.isEmpty ? nil : $0 } }
         func path(_ key: String, _ fallback: String) -> String { config.string(forKey: ConfigKey(key)).map { resolve(key, $0) } ?? fallback }
+        func optionalPath(_ key: String) -> String? { optional(key).map { resolve(key, $0) } }
         func number(_ key: String, _ fallback: Double) throws -> Double {
             guard let text = config.string(forKey: ConfigKey(key)) else { return fallback }
             guard let v = Double(text), v >= 0 else { throw Failure(key: key, problem: StaffMessage("config.not_number", ["text": text])) }
@@ -88,18 +93,15 @@ extension Settings {
         for relay in relays where !(relay.hasPrefix("smtp://") || relay.hasPrefix("smtps://")) {
             throw Failure(key: "smtp.url", problem: StaffMessage("config.relay_scheme", ["relay": relay]))
         }
-        smtpCAFile = optional("smtp.ca_file")
+        smtpCAFile = optionalPath("smtp.ca_file")
         if let file = smtpCAFile, !FileManager.default.isReadableFile(atPath: file) {
             throw Failure(key: "smtp.ca_file", problem: StaffMessage("config.cannot_read", ["file": file]))
         }
         smtpUsername = optional("smtp.username")
         func secret(_ key: String) throws -> String? {
             if let value = config.string(forKey: ConfigKey(key), isSecret: true) { return value }
-            guard let file = optional(key + "_file").map({ resolve(key + "_file", $0) }) else { return nil }
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw Failure(key: key + "_file", problem: StaffMessage("config.cannot_read", ["file": file]))
-            }
-            return text.trimmingCharacters(in: .newlines)
+            guard let file = optionalPath(key + "_file") else { return nil }
+            return try SecretFile.read(file, key: key + "_file")
         }
         smtpPassword = try secret("smtp.password")
         smtpEHLO = string("smtp.ehlo", smtpEHLO)
@@ -143,9 +145,9 @@ extension Settings {
         }
         dkimDomain = optional("dkim.domain")
         dkimSelector = optional("dkim.selector")
-        dkimKeyFile = optional("dkim.key_file")
+        dkimKeyFile = optionalPath("dkim.key_file")
         dkimEd25519Selector = optional("dkim.ed25519_selector")
-        dkimEd25519KeyFile = optional("dkim.ed25519_key_file")
+        dkimEd25519KeyFile = optionalPath("dkim.ed25519_key_file")
         try checkDKIM()
         bouncesAddress = optional("bounces.address")
         if let a = bouncesAddress {
@@ -162,6 +164,13 @@ extension Settings {
         bouncesPollInterval = try duration("bounces.poll_interval", bouncesPollInterval)
         guard bouncesPollInterval > .zero else { throw Failure(key: "bounces.poll_interval", problem: StaffMessage("config.not_positive")) }
         bouncesHandledFolder = optional("bounces.handled_folder")
+        if let text = optional("campaigns.require_approval") {
+            switch text.lowercased() {
+            case "true", "yes", "on", "1": requireApproval = true
+            case "false", "no", "off", "0": requireApproval = false
+            default: throw Failure(key: "campaigns.require_approval", problem: StaffMessage("config.not_boolean", ["text": text]))
+            }
+        }
         if let text = optional("ui.language") {
             guard let language = StaffLanguage(setting: text) else { throw Failure(key: "ui.language", problem: StaffMessage("config.unknown_language", ["text": text])) }
             uiLanguage = language
@@ -169,6 +178,10 @@ extension Settings {
         if let text = optional("office.time_zone") {
             guard let zone = TimeZone(identifier: text) else { throw Failure(key: "office.time_zone", problem: StaffMessage("config.unknown_time_zone", ["text": text])) }
             officeTimeZone = zone
+        }
+        staffBind = string("staff.bind", staffBind)
+        if let file = optional("staff.password_file").map({ resolve("staff.password_file", $0) }) {
+            staffPasswordHash = try SecretFile.read(file, key: "staff.password_file").trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 }

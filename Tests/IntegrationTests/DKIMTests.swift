@@ -142,7 +142,8 @@ import Testing
         let records = try keygen(w)
         configure(w, rsa: w.path("rsa.pem"), ed25519: w.path("ed25519.pem"))
         #expect(try w.outreach("contacts", "import", "Config/sample-contacts.csv").status == 0)
-        #expect(try w.outreach("campaign", "create", "c", "--template", "new-year-gathering").status == 0)
+        #expect(try w.outreach("campaign", "create", "c", "--template", "new-year-gathering",
+                               "--event", "Config/events/new-year-gathering-2027.yaml").status == 0)
         #expect(try w.outreach("campaign", "launch", "c").status == 0)
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"))
         let daemon = try Daemon(w, smtpPort: sink.port)

@@ -216,7 +216,7 @@ import Testing
     @Test func aNonASCIILocalPartNeedsSMTPUTF8() throws {
         let w = try Workspace()
         try w.outreach("contacts", "import", try w.write("u.csv", "email,consent\nngười@example.vn,yes\n"))
-        try w.outreach("campaign", "create", "c", "--template", "new-year-gathering")
+        try w.outreach("campaign", "create", "c", "--template", "new-year-gathering", "--event", "Config/events/new-year-gathering-2027.yaml")
         try w.outreach("campaign", "launch", "c")
         let sink = try SMTPSink(folder: w.folder.appendingPathComponent("sink"), options: [])
         let daemon = try Daemon(w, smtpPort: sink.port)

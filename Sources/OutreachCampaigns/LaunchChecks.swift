@@ -1,0 +1,88 @@
+import Foundation
+import OutreachCompose
+import OutreachModel
+import OutreachRegister
+
+/// What `campaign launch` refuses or warns about, found in one place: `campaign check SLUG`
+/// shows it, `launch` runs it and stops at the first refusal.
+public struct LaunchChecks: Sendable {
+    /// Reasons the launch is refused (empty: it may go).
+    public var refusals: [String] = []
+    /// What staff should know but does not stop it (a segment value no contact has).
+    public var warnings: [String] = []
+    /// Who it would reach now, by language.
+    public var summary = RecipientSummary()
+
+    /// The error a refused launch stops with.
+    public struct Refused: StaffFacingError {
+        public let slug: String
+        public let refusals: [String]
+        public init(slug: String, refusals: [String]) { self.slug = slug; self.refusals = refusals }
+        public var message: StaffMessage { StaffMessage("check.refused", ["slug": slug, "reasons": refusals.joined(separator: "; ")]) }
+    }
+}
+
+extension Register {
+    /// The checks of the campaign `slug` before launch. `at`: the time given with `--at`
+    /// (a reminder due after the RSVP deadline goes only with an explicit time);
+    /// `requireApproval`: `campaigns.require_approval`.
+    public func launchChecks(_ slug: String, at: Date?, requireApproval: Bool, now: Date = Date()) throws -> LaunchChecks {
+        let campaign = try self.campaign(slug)
+        var checks = LaunchChecks()
+        checks.summary = try recipientSummary(campaign)
+        let template = try InvitationTemplate(snapshot: campaign.templateSnapshot)
+        let texts = template.languages.values.flatMap { [$0.subject, $0.html, $0.text] }
+        let usesEvent = texts.contains { $0.contains("{{event.") || $0.contains("{{#event") || $0.contains("rsvp_") }
+        let event = try campaign.event
+        if usesEvent, event == nil {
+            checks.refusals.append(StaffText.say("check.no_event", ["template": campaign.templateName]))
+        }
+        if campaign.kind == .invitation, checks.summary.total == 0 {
+            checks.refusals.append(StaffText.say("check.nobody", ["segment": campaign.segment]))
+        }
+        // A time written out (launch --at, or create --at with a date) is staff's explicit choice;
+        // a rule before the event (event-2d) or "now" is checked against the deadline.
+        var explicit = at != nil
+        if case .at? = campaign.reminderTime { explicit = true }
+        if campaign.kind == .reminder, !explicit, let deadline = event?.rsvpDeadlineDate,
+           texts.contains(where: { $0.contains("rsvp_yes_url") || $0.contains("rsvp_no_url") }) {
+            let due = campaign.reminderDate ?? now
+            if due > deadline {
+                checks.refusals.append(StaffText.say("check.after_deadline", ["due": Timestamp.string(due), "deadline": Timestamp.string(deadline)]))
+            }
+        }
+        if requireApproval, try approval(slug).approvedBy == nil {
+            checks.refusals.append(StaffText.say("check.not_approved", ["slug": slug]))
+        }
+        checks.warnings = try unknownSegmentValues(campaign)
+        return checks
+    }
+
+    /// Each value of the segment that names a language we do not write in, or a country or tag
+    /// that no contact the campaign may reach has.
+    private func unknownSegmentValues(_ campaign: Campaign) throws -> [String] {
+        guard !campaign.segment.isEmpty, let segment = try? Segment(campaign.segment) else { return [] }
+        var found: [String] = []
+        for term in segment.terms where [.language, .country, .tag].contains(term.key) {
+            for value in term.values {
+                if term.key == .language, !Event.writtenLanguages.contains(Language.primary(value)) {
+                    found.append(StaffText.say("check.unknown_language", ["value": value, "languages": Event.writtenLanguages.joined(separator: ", ")]))
+                    continue
+                }
+                var probe = campaign
+                probe.segment = "\(term.key.rawValue)=\(value)"
+                if try recipientSummary(probe).total == 0 {
+                    found.append(StaffText.say("check.unknown_value", ["key": term.key.rawValue, "value": value]))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Runs the checks and launches the campaign (queues its messages) when none refuses.
+    public func checkedLaunch(_ slug: String, at: Date?, requireApproval: Bool) throws -> (campaign: Campaign, added: Int, total: Int) {
+        let checks = try launchChecks(slug, at: at, requireApproval: requireApproval)
+        guard checks.refusals.isEmpty else { throw LaunchChecks.Refused(slug: slug, refusals: checks.refusals) }
+        return try launch(slug, at: at)
+    }
+}
