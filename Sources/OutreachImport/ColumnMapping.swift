@@ -106,7 +106,7 @@ public struct ColumnMapping: Sendable {
             .name: ["name", "full name", "ho va ten", "ho ten", "ten day du", "contact name"],
             .addressedAs: ["addressed as", "preferred name", "ten goi", "ten xung ho", "goi la"],
             .honorific: ["honorific", "salutation", "danh xung", "xung ho", "courtesy title"],
-            .kind: ["kind", "group", "doi tuong", "nhom", "category", "loai"],
+            .kind: ["kind", "type", "group", "doi tuong", "nhom", "category", "loai"],
             .country: ["country", "quoc gia", "nuoc", "country code"],
             .city: ["city", "thanh pho", "tinh thanh pho", "tinh thanh", "noi o"],
             .language: ["language", "ngon ngu", "lang", "preferred language"],

@@ -24,6 +24,10 @@ public struct ImportReport: Sendable, Codable {
     /// Records that gave more than one address (the first was imported; see `ContactExport`).
     public var moreThanOneAddress = 0
     public var rejections: [Rejected] = []
+    /// Columns matched to no field, kept as attributes under their header's name.
+    public var attributeColumns: [String] = []
+    /// Rows that named a person an earlier row of the file named: the later row was taken whole.
+    public var duplicateRows: [Duplicate] = []
     public var warnings: [Warning] = []
     /// How long each step took, in order (`contacts import --timing` prints them).
     public var phases: [Phase] = []
@@ -32,6 +36,7 @@ public struct ImportReport: Sendable, Codable {
 
     public struct Rejected: Sendable, Codable { public let row: Int; public let reason: String; public let fields: [String] }
     public struct Warning: Sendable, Codable { public let row: Int; public let message: String }
+    public struct Duplicate: Sendable, Codable { public let email: String; public let earlier: Int; public let later: Int }
 }
 
 /// Imports a contact file into the register: decode, parse, validate, merge, all in one transaction.
@@ -115,15 +120,17 @@ public struct ContactImporter: Sendable {
         report.rejected = rejections.count
         stopwatch.lap("collect warnings and rejections")
 
-        // Rows of the same person are adjacent once sorted by key (ties in file order); each run
-        // folds into its first row. Sorting by key also orders the inserts (see `write`).
+        // Rows of the same person are adjacent once sorted by key (ties in file order); the last
+        // row of each run is taken whole, no field mixed in from an earlier one (a later row is a
+        // correction). Sorting by key also orders the inserts (see `write`).
         let keys = valid.map(\.address.key)
         let order = keys.indices.sorted { a, b in ContactImporter.bytewiseOrder(keys[a], keys[b]) ?? (a < b) }
         var rows: [ContactRow] = []
         rows.reserveCapacity(valid.count)
         for i in order {
             if let last = rows.last, last.address.key == keys[i] {
-                rows[rows.count - 1].merge(valid[i])
+                report.duplicateRows.append(.init(email: valid[i].address.value, earlier: last.row, later: valid[i].row))
+                rows[rows.count - 1] = valid[i]
                 report.duplicates += 1
             } else {
                 rows.append(valid[i])
@@ -149,6 +156,7 @@ public struct ContactImporter: Sendable {
         let unreadable = try records(decoded.text, report: &report) { header, records in
             if columns == nil {
                 do throws(ColumnMapping.Failure) { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error) }
+                report.attributeColumns = columns!.attributes.map(\.name)
             }
             read += records.count
             let part = ContactImporter.validate(records, mapping: columns!, headerCount: header.count)

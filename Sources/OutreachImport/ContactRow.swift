@@ -159,3 +159,12 @@ extension ImportedContact {
         }
     }
 }
+
+extension ImportedContact {
+    /// A field typed on the command line, read as a cell of a file is: one line, trimmed, NFC.
+    public static func oneLine(_ text: String) -> String { singleLine(text).text }
+    /// A kind as a file may write it (`overseas_vietnamese`, `kiều bào`, `foreigner`…).
+    public static func kindNamed(_ text: String) -> ContactKind? { kind(text) }
+    /// A country as a file may write it (`DE`, `Germany`, `Đức`…): its ISO 3166 code.
+    public static func countryCode(_ text: String) -> String? { Country.code(text) }
+}

@@ -19,8 +19,12 @@ public struct CampaignStatus: Sendable, Encodable {
     public let unknownOutcomes: Int
     public let rsvp: RSVPCounts
     public let tests: Int
-    /// When it starts (or started), ISO 8601 UTC; a reminder set with `event-2d` follows its event.
+    /// When it starts (or started), ISO 8601; a reminder set with `event-2d` follows its event.
+    /// The register writes UTC; the CLI shows it in the office's zone (`startsAt`).
     public var scheduledAt: String? = nil
+    /// The same instant, for showing it in the office's zone (not encoded).
+    public var startsAt: Date? { scheduledAtMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+    var scheduledAtMs: Int64? = nil
     /// A reminder's or notice's invitation, and what it is (`invitation`, `reminder`, `update`, `cancellation`).
     public var of: String? = nil
     public var kind: String = "invitation"
@@ -58,11 +62,27 @@ public struct RelayReport: Sendable, Encodable, Equatable {
     public let sent: Int
 }
 
-/// One RSVP, as `campaign rsvps` lists it.
+/// One invited person and their answer, as `campaign rsvps` lists it: `answer` is `yes`, `no`
+/// or `none` (not answered: the people to phone).
 public struct RSVPEntry: Sendable, Encodable {
-    public let email, name, answer: String
+    public let email, name: String
+    public let language: String?
+    public let answer: String
     public let guests: Int
-    public let answeredAt: String
+    /// The seat given at the event (null until seats are given).
+    public let seat: String?
+    /// When they answered (ISO 8601 UTC as stored; the CLI shows it in office time).
+    public var answeredAt: String?
+
+    enum CodingKeys: String, CodingKey { case email, name, language, answer, guests, seat, answeredAt }
+
+    /// Every key always present (`seat` and `answered_at` are null, not missing).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(email, forKey: .email); try c.encode(name, forKey: .name); try c.encode(language, forKey: .language)
+        try c.encode(answer, forKey: .answer); try c.encode(guests, forKey: .guests); try c.encode(seat, forKey: .seat)
+        try c.encode(answeredAt, forKey: .answeredAt)
+    }
 }
 
 extension Register {
@@ -99,7 +119,7 @@ extension Register {
                 rate: rate, etaSeconds: left == 0 ? 0 : rate > 0 ? Int(Double(left) / rate) : nil, unknownOutcomes: unknown,
                 rsvp: .init(yes: r[0], no: r[1], guests: r[2]), tests: tests,
                 scheduledAt: c.scheduledAtMs.map { Timestamp.string(Date(timeIntervalSince1970: Double($0) / 1000)) },
-                of: c.parentSlug, kind: c.kind.rawValue)
+                scheduledAtMs: c.scheduledAtMs, of: c.parentSlug, kind: c.kind.rawValue)
         }
     }
 
@@ -137,13 +157,18 @@ extension Register {
         }
     }
 
+    /// Everyone the campaign invited (its outbox, test sends aside), with their answer or `none`.
     public func rsvps(_ slug: String) throws -> [RSVPEntry] {
         try dbWriter.read { db in
             let c = try Campaign.named(slug, db)
             return try Row.fetchAll(db, sql: """
-                SELECT k.email, k.name, r.answer, r.guests, r.answered_at FROM rsvps r JOIN contacts k ON k.id = r.contact_id
-                WHERE r.campaign_id = ? ORDER BY k.email_key
-                """, arguments: [c.id]).map { RSVPEntry(email: $0[0], name: $0[1], answer: $0[2], guests: $0[3], answeredAt: $0[4]) }
+                SELECT k.email, k.name, k.language, coalesce(r.answer, 'none'), coalesce(r.guests, 0), r.answered_at
+                FROM outbox o JOIN contacts k ON k.id = o.contact_id
+                LEFT JOIN rsvps r ON r.campaign_id = o.campaign_id AND r.contact_id = o.contact_id
+                WHERE o.campaign_id = ? ORDER BY k.email_key
+                """, arguments: [c.id]).map {
+                RSVPEntry(email: $0[0], name: $0[1], language: $0[2], answer: $0[3], guests: $0[4], seat: nil, answeredAt: $0[5])
+            }
         }
     }
 

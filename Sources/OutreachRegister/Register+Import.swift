@@ -32,21 +32,6 @@ public struct ImportedContact: Sendable {
         self.tags = tags; self.attributes = attributes; self.consentGiven = consentGiven; self.evidence = evidence
         self.warnings = warnings
     }
-
-    /// Folds `other` (a later row for the same address) into this one: its non-empty values win.
-    public mutating func merge(_ other: ImportedContact) {
-        name = other.name ?? name
-        addressedAs = other.addressedAs ?? addressedAs
-        honorific = other.honorific ?? honorific
-        kind = other.kind ?? kind
-        country = other.country ?? country
-        city = other.city ?? city
-        language = other.language ?? language
-        organization = other.organization ?? organization
-        for tag in other.tags where !tags.contains(tag) { tags.append(tag) }
-        attributes.merge(other.attributes) { _, new in new }
-        if other.consentGiven && !consentGiven { consentGiven = true; evidence = other.evidence; row = other.row }
-    }
 }
 
 /// What an import changed in the register.

@@ -67,15 +67,20 @@ struct CampaignCommand: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: StaffText.say("help.campaigncommand.list.abstract")) }
         @OptionGroup var global: GlobalOptions
         func run() async throws {
-            let (_, register) = try await global.register()
+            let (settings, register) = try await global.register()
+            let clock = settings.officeClock
             let rows = try register.allCampaigns().map { c -> [String] in
                 let counts = try register.outboxCounts(campaignID: c.id!)
                 let total = counts.values.reduce(0, +)
-                return [c.slug, c.status.rawValue, c.templateName, c.segment.isEmpty ? "(all)" : c.segment,
-                        "\(counts["sent", default: 0])/\(total)", "\(counts["failed", default: 0])", c.createdAt,
-                        c.status == .paused ? c.pauseReason ?? "by staff" : ""]
+                let starts = c.scheduledAtMs.map { clock.show(Date(timeIntervalSince1970: Double($0) / 1000)) } ?? ""
+                return [c.slug, StaffText.say("campaign.status." + c.status.rawValue), c.templateName,
+                        c.segment.isEmpty ? StaffText.say("list.all") : c.segment,
+                        "\(counts["sent", default: 0])/\(total)", "\(counts["failed", default: 0])", starts,
+                        Timestamp.date(c.createdAt).map(clock.show) ?? c.createdAt,
+                        c.status == .paused ? c.pauseReason ?? StaffText.say("list.paused_by_staff") : ""]
             }
-            print(table(["slug", "status", "template", "segment", "sent", "failed", "created", "reason"], rows))
+            let header = ["slug", "status", "template", "segment", "sent", "failed", "starts", "created", "reason"]
+            print(table(header.map { StaffText.say("list.column." + $0) }, rows))
         }
     }
 
@@ -127,26 +132,31 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(help: staffHelp("help.campaigncommand.launch.at")) var at: String?
         @Flag(help: staffHelp("help.yes")) var yes = false
 
-        /// `--at` as a time; checked before anything runs.
-        var start: Date? { at.flatMap { ISO8601DateFormatter().date(from: $0) } }
-
-        func validate() throws {
-            if let at, start == nil { throw ValidationError("--at \(at) is not an ISO 8601 time like 2027-01-20T08:00:00+07:00") }
-        }
-
         func run() async throws {
-            let start = self.start
-            let (settings, register) = try await global.register()
+            let settings = try await global.settings()
+            let clock = settings.officeClock
+            var start: Date?
+            if let at {
+                // Without an offset, the time is the office's (office.time_zone); checked before the register is opened.
+                guard let date = clock.parse(at) else { throw ValidationError(StaffText.say("launch.bad_at", ["text": at])) }
+                start = date
+            }
+            let register = try Register(path: settings.databasePath)
             let checks = try register.launchChecks(slug, at: start, requireApproval: settings.requireApproval)
             guard checks.refusals.isEmpty else { throw LaunchChecks.Refused(slug: slug, refusals: checks.refusals) }
             for w in checks.warnings { printError(StaffText.say("check.warning", ["text": w])) }
-            let when = start.map { ISO8601DateFormatter().string(from: $0) } ?? "now"
+            let when = start.map(clock.show) ?? StaffText.say("launch.now")
             let languages = checks.summary.byLanguage.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             guard Terminal.confirm(StaffText.say("launch.confirm", ["slug": slug, "n": checks.summary.total, "languages": languages, "when": when,
                                                                     "relays": settings.relays.joined(separator: ", ")]), yes: yes) else { throw NotConfirmed(what: "campaign launch \(slug)") }
             let (campaign, added, total) = try register.launch(slug, at: start)
             let from = campaign.status == .scheduled ? campaign.scheduledAtMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } : nil
-            print("\(campaign.slug): \(added) message\(added == 1 ? "" : "s") queued (\(total) in all), \(campaign.status.rawValue)\(from.map { " from \(ISO8601DateFormatter().string(from: $0))" } ?? "")")
+            let status = StaffText.say("campaign.status." + campaign.status.rawValue)
+            if let from {
+                print(StaffText.say("launch.queued_from", ["slug": campaign.slug, "added": added, "total": total, "status": status, "start": clock.show(from)]))
+            } else {
+                print(StaffText.say("launch.queued", ["slug": campaign.slug, "added": added, "total": total, "status": status]))
+            }
         }
     }
 
@@ -177,13 +187,14 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(help: staffHelp("help.campaigncommand.status.format")) var format: Format = .table
 
         func run() async throws {
-            let (_, register) = try await global.register()
+            let (settings, register) = try await global.register()
             if watch {
                 let bar = ProgressBar(label: slug)
                 while true {
                     let s = try register.status(slug)
                     if bar.enabled {
-                        bar.update(s.done, of: max(s.total, 1), suffix: "sent \(s.sent) retry \(s.retry) failed \(s.failed) \(String(format: "%.0f", s.rate))/s")
+                        bar.update(s.done, of: max(s.total, 1), suffix: StaffText.say("status.progress", ["sent": s.sent, "retry": s.retry, "failed": s.failed,
+                                                                                                  "rate": String(format: "%.0f", s.rate)]))
                     }
                     if ["finished", "cancelled", "draft"].contains(s.status) || (s.status == "paused" && s.sending == 0) {
                         bar.finish()
@@ -192,19 +203,12 @@ struct CampaignCommand: AsyncParsableCommand {
                     try await Task.sleep(for: .milliseconds(500))
                 }
             }
-            let s = try register.status(slug)
+            var s = try register.status(slug)
+            let clock = settings.officeClock
+            // JSON keeps ISO 8601, with the office's offset.
+            if let start = s.startsAt { s.scheduledAt = clock.iso(start) }
             if format == .json { print(try jsonText(s)); return }
-            print("""
-                \(s.slug): \(s.status)\(s.reason.map { "\n  reason: \(OutsideText.cleaned($0))" } ?? "")
-                  queued \(s.queued)  sending \(s.sending)  sent \(s.sent)  retry \(s.retry)  failed \(s.failed)  skipped \(s.skipped)  cancelled \(s.cancelled)  unconfirmed \(s.unconfirmed)  (of \(s.total))
-                  rate \(String(format: "%.1f", s.rate))/s  ETA \(s.etaSeconds.map { "\($0)s" } ?? "unknown")  unknown outcomes \(s.unknownOutcomes)  tests \(s.tests)
-                  RSVP yes \(s.rsvp.yes) (+\(s.rsvp.guests) guests)  no \(s.rsvp.no)
-                """)
-            for r in s.relays {
-                // The daemon writes a relay's state only when it changes (cooling, faulted, up again).
-                let state = r.state ?? (r.sent > 0 ? "no fault seen" : "not used yet")
-                print("  relay \(r.url): \(state)\(r.reason.map { " (\(OutsideText.cleaned($0)))" } ?? "")  sent \(r.sent)")
-            }
+            print(CampaignStatusText(status: s, clock: clock).lines.joined(separator: "\n"))
         }
     }
 
@@ -261,11 +265,25 @@ struct CampaignCommand: AsyncParsableCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
         @Option(help: staffHelp("help.campaigncommand.rsvps.format")) var format: Format = .csv
         func run() async throws {
-            let (_, register) = try await global.register()
-            let list = try register.rsvps(slug)
-            if format == .json { print(try jsonText(list)); return }
-            print("email,name,answer,guests,answered_at")
-            for r in list { print([r.email, r.name, r.answer, "\(r.guests)", r.answeredAt].map(csvField).joined(separator: ",")) }
+            let (settings, register) = try await global.register()
+            let clock = settings.officeClock
+            var list = try register.rsvps(slug)
+            let totals = (invited: list.count, yes: list.filter { $0.answer == "yes" }.count, no: list.filter { $0.answer == "no" }.count,
+                          guests: list.filter { $0.answer == "yes" }.map(\.guests).reduce(0, +))
+            if format == .json {
+                for i in list.indices { list[i].answeredAt = list[i].answeredAt.flatMap(Timestamp.date).map(clock.iso) ?? list[i].answeredAt }
+                print(try jsonText(list))
+            } else {
+                // UTF-8 with BOM, so Excel reads the names right.
+                print("\u{FEFF}email,name,language,answer,guests,seat,answered_at")
+                for r in list {
+                    let answered = r.answeredAt.map { Timestamp.date($0).map(clock.show) ?? $0 } ?? ""
+                    print([r.email, r.name, r.language ?? "", r.answer, "\(r.guests)", r.seat ?? "", answered].map(csvField).joined(separator: ","))
+                }
+            }
+            // The totals go to standard error: the file on standard output stays one row per person.
+            printError(StaffText.say("rsvps.totals", ["invited": totals.invited, "yes": totals.yes, "guests": totals.guests, "no": totals.no,
+                                                      "none": totals.invited - totals.yes - totals.no]))
         }
     }
 }

@@ -9,7 +9,7 @@ struct Contacts: AsyncParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "contacts",
         abstract: StaffText.say("help.contacts.abstract"),
-        subcommands: [Import.self, List.self, Show.self, Export.self, Unsubscribe.self, Forget.self]
+        subcommands: [Import.self, List.self, Show.self, Add.self, Edit.self, Export.self, Unsubscribe.self, Forget.self]
     ) }
 
     /// How a listing is printed.
@@ -72,33 +72,17 @@ struct Contacts: AsyncParsableCommand {
             let report = try importer.importFile(at: file, into: register)
             bar.finish()
             let unit = report.recordName
-            for r in report.rejections.prefix(50) { printError("\(unit) \(r.row): \(r.reason)") }
-            if report.rejections.count > 50 { printError("… and \(report.rejections.count - 50) more rejected \(unit)s (see --rejects)") }
-            for w in report.warnings.prefix(20) { printError("\(unit) \(w.row): warning: \(w.message)") }
-            if report.warnings.count > 20 { printError("… and \(report.warnings.count - 20) more warnings") }
+            for r in report.rejections.prefix(50) { printError(StaffText.say("import.record_" + unit, ["n": r.row, "text": r.reason])) }
+            if report.rejections.count > 50 { printError(StaffText.say("import.more_rejected_" + unit, ["n": report.rejections.count - 50])) }
+            for w in report.warnings.prefix(20) { printError(StaffText.say("import.warning_" + unit, ["n": w.row, "text": w.message])) }
+            if report.warnings.count > 20 { printError(StaffText.say("import.more_warnings", ["n": report.warnings.count - 20])) }
             if let rejects { try writeRejects(report, to: rejects) }
             if timing {
                 for phase in report.phases {
                     printError("  " + phase.name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%7.3f s", phase.seconds))
                 }
             }
-            let read = [report.format, report.encoding, report.delimiter.isEmpty ? nil : "delimiter \(report.delimiter)"].compactMap { $0 }
-            print("""
-                \(report.dryRun ? "Dry run (nothing written): " : "")\(report.fileName) (\(read.joined(separator: ", ")))
-                  \((unit + "s read").padding(toLength: 25, withPad: " ", startingAt: 0))\(report.rowsRead)
-                  added                    \(report.added)
-                  updated                  \(report.updated)
-                  unchanged                \(report.unchanged)
-                  duplicates               \(report.duplicates)
-                  rejected                 \(report.rejected)
-                  suppressed, not changed  \(report.suppressed)
-                """)
-            if report.moreThanOneAddress > 0 {
-                print("  more than one address    \(report.moreThanOneAddress) (the first is the contact's; the others are kept as \"other emails\")")
-            }
-            if report.format != nil && consent != .granted {
-                print("  consent                  pending for everyone new: the file says nothing about consent (ask with the consent request, or give --consent granted --source \"…\")")
-            }
+            print(ImportSummaryText(report: report, consentGranted: consent == .granted).lines.joined(separator: "\n"))
         }
 
         /// UTF-8 with BOM so Excel opens it with the right characters; 0600, it holds personal data.
@@ -132,7 +116,8 @@ struct Contacts: AsyncParsableCommand {
                 print(table(header, cells))
                 print("\(rows.count) contact\(rows.count == 1 ? "" : "s")")
             case .csv:
-                print(header.joined(separator: ","))
+                // UTF-8 with BOM, so Excel reads the names right.
+                print("\u{FEFF}" + header.joined(separator: ","))
                 for row in cells { print(row.map(csvField).joined(separator: ",")) }
             case .json:
                 struct Item: Encodable {

@@ -7,30 +7,30 @@ extension Doctor {
     static func secretFile(_ path: String, minimumBytes: Int) -> DoctorCheck.Finding {
         let fm = FileManager.default
         guard let attributes = try? fm.attributesOfItem(atPath: path) else {
-            return .wrong("\(path) does not exist", fix: "create it (mode 0600), or correct the key naming it")
+            return .wrong(StaffText.say("doctor.secret.missing", ["path": path]), fix: StaffText.say("doctor.secret.missing_fix"))
         }
         let mode = (attributes[.posixPermissions] as? Int) ?? 0
         guard mode & 0o077 == 0 else {
-            return .wrong("\(path) has mode \(String(mode, radix: 8)): readable by others", fix: "chmod 600 \(path)")
+            return .wrong(StaffText.say("doctor.secret.too_open", ["path": path, "mode": String(mode, radix: 8)]), fix: StaffText.say("doctor.chmod_fix", ["path": path]))
         }
-        guard let data = fm.contents(atPath: path) else { return .wrong("cannot read \(path)", fix: "check its owner") }
+        guard let data = fm.contents(atPath: path) else { return .wrong(StaffText.say("doctor.secret.unreadable", ["path": path]), fix: StaffText.say("doctor.secret.unreadable_fix")) }
         let length = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8.count
         guard length >= minimumBytes else {
-            return .wrong("\(path) holds \(length) bytes; at least \(minimumBytes) expected", fix: "put the full secret in it")
+            return .wrong(StaffText.say("doctor.secret.short", ["path": path, "length": length, "minimum": minimumBytes]), fix: StaffText.say("doctor.secret.short_fix"))
         }
-        return .ok("\(path): mode \(String(mode, radix: 8)), \(length) bytes")
+        return .ok(StaffText.say("doctor.secret.ok", ["path": path, "mode": String(mode, radix: 8), "length": length]))
     }
 
     static func linkSecret(_ settings: Settings) -> DoctorCheck {
-        DoctorCheck(name: "link secret") {
+        DoctorCheck(name: StaffMessage("doctor.check.link_secret")) {
             let path = settings.linksSecretFile
             if !FileManager.default.fileExists(atPath: path) {
                 let folder = (path as NSString).deletingLastPathComponent
                 let parent = folder.isEmpty ? "." : folder
                 if FileManager.default.isWritableFile(atPath: parent) || !FileManager.default.fileExists(atPath: parent) {
-                    return .ok("\(path) not created yet: the first command creates it with mode 0600")
+                    return .ok(StaffText.say("doctor.link_secret.not_yet", ["path": path]))
                 }
-                return .wrong("\(path) does not exist and \(parent) is not writable", fix: "set links.secret_file to a writable place")
+                return .wrong(StaffText.say("doctor.link_secret.unwritable", ["path": path, "parent": parent]), fix: StaffText.say("doctor.link_secret.unwritable_fix"))
             }
             // 32 characters at least: a base64 secret of 192 bits or more (ours are 256).
             let found = secretFile(path, minimumBytes: 32)
@@ -53,55 +53,55 @@ extension Doctor {
         return keys.compactMap { key, minimum in
             let variable = "OUTREACH_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
             guard let path = environment[variable].flatMap({ $0.isEmpty ? nil : $0 }) ?? values[key] else { return nil }
-            return DoctorCheck(name: key) { secretFile(path, minimumBytes: minimum) }
+            return DoctorCheck(name: StaffMessage("doctor.check.key", ["key": key])) { secretFile(path, minimumBytes: minimum) }
         }
     }
 
     static func database(_ settings: Settings) -> DoctorCheck {
-        DoctorCheck(name: "database") {
+        DoctorCheck(name: StaffMessage("doctor.check.database")) {
             let path = settings.databasePath
             guard FileManager.default.fileExists(atPath: path) else {
-                return .ok("\(path) not created yet: the first command creates it")
+                return .ok(StaffText.say("doctor.database.not_yet", ["path": path]))
             }
             let health: DatabaseHealth
             do { health = try Register.health(path: path) } catch {
-                return .wrong("\(path): \(error)", fix: "check the path (database.path) and the file's owner")
+                return .wrong(StaffText.say("doctor.database.error", ["path": path, "error": error]), fix: StaffText.say("doctor.database.error_fix"))
             }
             guard health.integrity == ["ok"] else {
-                return .wrong("\(path): integrity check says \(health.integrity.prefix(3).joined(separator: "; "))",
-                              fix: "stop the daemon and restore the last backup")
+                return .wrong(StaffText.say("doctor.database.integrity", ["path": path, "integrity": health.integrity.prefix(3).joined(separator: "; ")]),
+                              fix: StaffText.say("doctor.database.integrity_fix"))
             }
             guard health.unknownMigrations.isEmpty else {
-                return .wrong("\(path) has migrations this version does not know: \(health.unknownMigrations.joined(separator: ", "))",
-                              fix: "run the newer outreach that made it")
+                return .wrong(StaffText.say("doctor.database.unknown_migrations", ["path": path, "migrations": health.unknownMigrations.joined(separator: ", ")]),
+                              fix: StaffText.say("doctor.database.unknown_migrations_fix"))
             }
             guard health.mode & 0o077 == 0 else {
-                return .wrong("\(path) has mode \(String(health.mode, radix: 8))", fix: "chmod 600 \(path)")
+                return .wrong(StaffText.say("doctor.database.mode", ["path": path, "mode": String(health.mode, radix: 8)]), fix: StaffText.say("doctor.chmod_fix", ["path": path]))
             }
             guard health.pendingMigrations.isEmpty else {
-                return .wrong("\(path) lacks migrations \(health.pendingMigrations.joined(separator: ", "))",
-                              fix: "run any command (outreach campaign list) once to apply them, with the daemon stopped")
+                return .wrong(StaffText.say("doctor.database.pending", ["path": path, "migrations": health.pendingMigrations.joined(separator: ", ")]),
+                              fix: StaffText.say("doctor.database.pending_fix"))
             }
-            return .ok("\(path): integrity ok, all \(Register.migrationNames.count) migrations applied")
+            return .ok(StaffText.say("doctor.database.ok", ["path": path, "count": Register.migrationNames.count]))
         }
     }
 
     /// A relay answers on its port with an SMTP `220` greeting (plain TCP, like a mail server's
     /// first probe; STARTTLS, the certificate and AUTH are for the transport's own checks).
     static func relay(_ url: String, timeout: Double) -> DoctorCheck {
-        DoctorCheck(name: "relay \(url)") {
+        DoctorCheck(name: StaffMessage("doctor.check.relay", ["url": url])) {
             guard let (scheme, host, port) = ServerGreeting.endpoint(url) else {
-                return .wrong("\"\(url)\" is not smtp://host[:port] or smtps://host[:port]", fix: "correct smtp.url")
+                return .wrong(StaffText.say("doctor.relay.bad_url", ["url": url]), fix: StaffText.say("doctor.relay.bad_url_fix"))
             }
             let line: String
             do { line = try ServerGreeting.read(host: host, port: port, timeout: timeout, goodbye: scheme == "smtp" ? "QUIT\r\n" : nil) } catch {
-                return .wrong("\(error)", fix: "start the relay or correct smtp.url; check the firewall")
+                return .wrong(StaffText.say("doctor.error", ["error": error]), fix: StaffText.say("doctor.relay.fix"))
             }
-            if scheme == "smtps" { return .ok("\(host):\(port) accepts connections (TLS from the start)") }
+            if scheme == "smtps" { return .ok(StaffText.say("doctor.relay.tls_ok", ["host": host, "port": port])) }
             guard line.hasPrefix("220") else {
-                return .wrong("\(host):\(port) greeted with \"\(line.prefix(120))\", not 220", fix: "the relay refuses us: see its log")
+                return .wrong(StaffText.say("doctor.relay.bad_greeting", ["host": host, "port": port, "greeting": line.prefix(120)]), fix: StaffText.say("doctor.relay.bad_greeting_fix"))
             }
-            return .ok("\(host):\(port) greets: \(line.prefix(120))")
+            return .ok(StaffText.say("doctor.relay.ok", ["host": host, "port": port, "greeting": line.prefix(120)]))
         }
     }
 }

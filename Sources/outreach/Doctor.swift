@@ -28,20 +28,25 @@ struct Doctor: AsyncParsableCommand {
                 lines.append(DoctorLine(check: check.name, ok: found.ok, detail: found.detail, fix: found.fix))
             }
         } catch {
-            lines.append(DoctorLine(check: "configuration", ok: false, detail: "\(error)",
-                                    fix: "correct the value named, in the file or its OUTREACH_ environment variable"))
+            lines.append(DoctorLine(check: StaffMessage("doctor.check.configuration"), ok: false, detail: "\(error)",
+                                    fix: StaffText.say("doctor.config.fix")))
         }
         if format == .json {
             struct Report: Encodable { let ok: Bool; let checks: [DoctorLine] }
             print(try jsonText(Report(ok: lines.allSatisfy(\.ok), checks: lines)))
         } else {
-            let width = min(40, lines.map(\.check.count).max() ?? 0)
-            for l in lines {
-                let name = l.check.padding(toLength: max(width, l.check.count), withPad: " ", startingAt: 0)
-                print("\(l.ok ? "ok  " : "FAIL")  \(name)  \(l.detail)\(l.fix.map { " — fix: \($0)" } ?? "")")
+            let names = lines.map(\.check.description)
+            let width = min(40, names.map(\.count).max() ?? 0)
+            let verdicts = [StaffText.say("doctor.ok"), StaffText.say("doctor.fail")]
+            let verdictWidth = verdicts.map(\.count).max() ?? 4
+            for (l, name) in zip(lines, names) {
+                let verdict = (l.ok ? verdicts[0] : verdicts[1]).padding(toLength: verdictWidth, withPad: " ", startingAt: 0)
+                let shown = name.padding(toLength: max(width, name.count), withPad: " ", startingAt: 0)
+                print("\(verdict)  \(shown)  \(l.detail)\(l.fix.map { StaffText.say("doctor.fix", ["fix": $0]) } ?? "")")
             }
             let failed = lines.filter { !$0.ok }.count
-            print(failed == 0 ? "All \(lines.count) checks passed." : "\(failed) of \(lines.count) checks failed.")
+            print(failed == 0 ? StaffText.say("doctor.all_passed", ["count": lines.count])
+                  : StaffText.say("doctor.some_failed", ["failed": failed, "count": lines.count]))
         }
         if !lines.allSatisfy(\.ok) { throw ExitCode.failure }
     }
@@ -59,71 +64,70 @@ struct Doctor: AsyncParsableCommand {
         if let url = settings.bouncesMailboxURL {
             checks.append(mailbox(url, settings))
         } else if let address = settings.bouncesAddress {
-            checks.append(DoctorCheck(name: "bounce mailbox") {
-                .wrong("bounces.address is \(address) but no bounces.mailbox_url: the relays' reports, complaints and mailto unsubscribes sent there are never read",
-                       fix: "set bounces.mailbox_url (and bounces.username, bounces.password_file) to the mailbox that receives \(address)")
+            checks.append(DoctorCheck(name: StaffMessage("doctor.check.bounce_mailbox")) {
+                .wrong(StaffText.say("doctor.mailbox.unread", ["address": address]),
+                       fix: StaffText.say("doctor.mailbox.unread_fix", ["address": address]))
             })
         }
         return checks
     }
 
     static func configFile(_ settings: Settings) -> DoctorCheck {
-        DoctorCheck(name: "configuration") {
+        DoctorCheck(name: StaffMessage("doctor.check.configuration")) {
             guard let file = settings.configFile else {
-                return .ok("no configuration file (looked in --config, OUTREACH_CONFIG, \(Settings.configSearchPath.joined(separator: ", "))): defaults and OUTREACH_* variables")
+                return .ok(StaffText.say("doctor.config.none", ["places": Settings.configSearchPath.joined(separator: ", ")]))
             }
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                return .wrong("cannot read \(file)", fix: "check the file's owner and mode")
+                return .wrong(StaffText.say("doctor.config.unreadable", ["file": file]), fix: StaffText.say("doctor.config.unreadable_fix"))
             }
             let unknown = ConfigKeys.read(text).filter { !ConfigKeys.isKnown($0.key) && !$0.value.isEmpty }
             guard unknown.isEmpty else {
-                return .wrong("\(file): unknown key\(unknown.count == 1 ? "" : "s") " + unknown.map {
-                    "\($0.key) (line \($0.line); did you mean \(ConfigKeys.nearest($0.key, in: ConfigKeys.known))?)"
-                }.joined(separator: ", "),
-                              fix: "correct the spelling; the keys are listed in README.md, Configuration")
+                return .wrong(StaffText.say("doctor.config.unknown_keys", ["file": file, "count": unknown.count,
+                                                           "keys": unknown.map { StaffText.say("doctor.key_on_line", ["key": $0.key, "line": $0.line, "nearest": ConfigKeys.nearest($0.key, in: ConfigKeys.known)]) }.joined(separator: ", ")]),
+                              fix: StaffText.say("doctor.config.unknown_keys_fix"))
             }
-            return .ok("\(file): every key known and valid")
+            return .ok(StaffText.say("doctor.config.ok", ["file": file]))
         }
     }
 
     static func templates(_ settings: Settings) -> DoctorCheck {
-        DoctorCheck(name: "templates") {
+        DoctorCheck(name: StaffMessage("doctor.check.templates")) {
             let root = settings.templatesPath
             let fm = FileManager.default
             guard fm.fileExists(atPath: root) else {
-                return .wrong("no templates folder at \(root)", fix: "set templates.path (relative to the config file) or OUTREACH_TEMPLATES_PATH")
+                return .wrong(StaffText.say("doctor.templates.no_folder", ["root": root]), fix: StaffText.say("doctor.templates.no_folder_fix"))
             }
             let names = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter { fm.fileExists(atPath: "\(root)/\($0)/template.yaml") }.sorted()
             do {
                 for name in names { _ = try InvitationTemplate.load(name: name, from: root) }
                 _ = try PageRenderer(root: root + "/pages")
             } catch {
-                return .wrong("\(error)", fix: "repair the template named (see Templates/README.md)")
+                return .wrong(StaffText.say("doctor.error", ["error": error]), fix: StaffText.say("doctor.templates.broken_fix"))
             }
-            return .ok("\(root): \(names.count) templates and the pages load")
+            return .ok(StaffText.say("doctor.templates.ok", ["root": root, "count": names.count]))
         }
     }
 
     static func events(_ settings: Settings) -> DoctorCheck {
-        DoctorCheck(name: "event files") {
+        DoctorCheck(name: StaffMessage("doctor.check.event_files")) {
             let folders = [settings.configFile.map { ($0 as NSString).deletingLastPathComponent + "/events" }, "Config/events"].compactMap { $0 }
             guard let folder = folders.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-                return .ok("no events folder next to the configuration")
+                return .ok(StaffText.say("doctor.events.no_folder"))
             }
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
             for file in files {
                 do { _ = try Event.load(path: "\(folder)/\(file)") } catch {
-                    return .wrong("\(error)", fix: "correct the field named in \(folder)/\(file)")
+                    return .wrong(StaffText.say("doctor.error", ["error": error]), fix: StaffText.say("doctor.events.broken_fix", ["folder": folder, "file": file]))
                 }
             }
-            return .ok("\(folder): \(files.count) event file\(files.count == 1 ? "" : "s") read")
+            return .ok(StaffText.say("doctor.events.ok", ["folder": folder, "count": files.count]))
         }
     }
 
     /// The bounce mailbox as the daemon reads it (TLS, certificate, login, the folder), changing
     /// nothing; and how the daemon's last reading went, when it left an error in the register.
     static func mailbox(_ url: String, _ settings: Settings) -> DoctorCheck {
-        DoctorCheck(name: "bounce mailbox \(url)") {
+        DoctorCheck(name: StaffMessage("doctor.check.bounce_mailbox_at", ["url": url])) {
             let checked: Result<String, any Error> = await withCheckedContinuation { done in
                 Thread {
                     done.resume(returning: Result {
@@ -132,13 +136,13 @@ struct Doctor: AsyncParsableCommand {
                 }.start()
             }
             switch checked {
-            case .failure(let error as MailboxError): return .wrong("\(error)", fix: error.fix.description)
-            case .failure(let error): return .wrong("\(error)", fix: "correct bounces.mailbox_url")
+            case .failure(let error as MailboxError): return .wrong(StaffText.say("doctor.error", ["error": error]), fix: error.fix.description)
+            case .failure(let error): return .wrong(StaffText.say("doctor.error", ["error": error]), fix: StaffText.say("doctor.mailbox.fix_url"))
             case .success(let summary):
                 if FileManager.default.fileExists(atPath: settings.databasePath),
                    let health = try? Register.mailboxHealth(path: settings.databasePath, url: url), let error = health.error {
-                    return .wrong("\(summary); but the daemon's last reading (\(health.polledAt ?? "?")) failed: \(error)",
-                                  fix: "see the daemon's log; the next reading retries")
+                    return .wrong(StaffText.say("doctor.mailbox.last_reading_failed", ["summary": summary, "time": health.polledAt ?? "?", "error": error]),
+                                  fix: StaffText.say("doctor.mailbox.last_reading_fix"))
                 }
                 return .ok(summary)
             }
@@ -148,7 +152,7 @@ struct Doctor: AsyncParsableCommand {
     /// A session with the relay as the daemon opens one (libcurl: STARTTLS and its certificate,
     /// the login), ended with NOOP: no mail is sent.
     static func relaySession(_ url: String, _ settings: Settings) -> DoctorCheck {
-        DoctorCheck(name: "relay session \(url)") {
+        DoctorCheck(name: StaffMessage("doctor.check.relay_session", ["url": url])) {
             let outcome: DeliveryOutcome = await withCheckedContinuation { done in
                 Thread {
                     do { done.resume(returning: try CurlSMTPTransport(.init(settings, relay: url)).checkSession()) } catch {
@@ -158,12 +162,13 @@ struct Doctor: AsyncParsableCommand {
             }
             switch outcome {
             case .sent:
-                let login = settings.smtpUsername.map { "login as \($0) accepted" } ?? "no login configured"
-                return .ok("EHLO, TLS (\(url.hasPrefix("smtps://") ? "from the start" : "STARTTLS when offered"), certificate verified) and \(login)")
+                let login = settings.smtpUsername.map { StaffText.say("doctor.login_accepted", ["user": $0]) } ?? StaffText.say("doctor.no_login")
+                let tls = StaffText.say(url.hasPrefix("smtps://") ? "doctor.tls_from_start" : "doctor.starttls_when_offered")
+                return .ok(StaffText.say("doctor.session.ok", ["tls": tls, "login": login]))
             case .relayFault(let reason, let fix):
                 return .wrong(reason, fix: fix)
             case .transient(let reason, _, _), .unknown(let reason), .permanent(let reason, _, _, _):
-                return .wrong(reason, fix: "start the relay or correct smtp.url; check the firewall")
+                return .wrong(reason, fix: StaffText.say("doctor.relay.fix"))
             }
         }
     }

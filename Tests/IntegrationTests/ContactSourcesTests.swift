@@ -293,8 +293,9 @@ import Testing
             END:VCARD
             """))
         #expect(r.stdout.contains("added                    1") && r.stdout.contains("duplicates               1"), "\(r.stdout)")
-        let anh = try #require(try contacts(w)["anh@example.vn"])
+        // The later card is taken whole (issue 24: no mixing of fields), its spelling of the address too.
+        let anh = try #require(try contacts(w)["ANH@example.vn"])
         #expect(anh["name"] as? String == "Hoàng Việt Anh")
-        #expect(anh["tags"] as? [String] == ["tết 2026", "yoga day"])
+        #expect(anh["tags"] as? [String] == ["yoga day"])
     }
 }

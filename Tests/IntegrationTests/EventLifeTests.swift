@@ -90,7 +90,7 @@ import Testing
         #expect(daemon.stop() == 0)
         #expect(try w.outreach("campaign", "create", "rem", "--reminder-of", "inv", "--template", "event-reminder", "--at", "event-8d").status == 0)
         let launched = try w.outreach("campaign", "launch", "rem")
-        #expect(launched.stdout.contains("scheduled from 2027-01-22T11:00:00Z"), "\(launched.stdout)")
+        #expect(launched.stdout.contains("scheduled from 2027-01-22 18:00 (+07:00)"), "\(launched.stdout)")
         let moved = try String(contentsOfFile: repositoryRoot.appendingPathComponent(Self.event).path, encoding: .utf8)
             .replacingOccurrences(of: "2027-01-30T18:00", with: "2027-02-02T17:30")
             .replacingOccurrences(of: "2027-01-30T21:00", with: "2027-02-02T20:30")
@@ -98,7 +98,7 @@ import Testing
         let notice = try w.outreach("campaign", "notice", "moved", "--of", "inv", "--event", try w.write("moved.yaml", moved))
         #expect(notice.status == 0, "\(notice.stderr)")
         #expect(notice.stdout.contains("venue (en): Sông Hậu Ballroom, Ninh Kiều Riverside Hotel → Hall A, Cần Thơ Convention Centre"), "\(notice.stdout)")
-        #expect((try w.status("rem")["scheduled_at"] as? String ?? "").hasPrefix("2027-01-25T10:30:00"))
+        #expect((try w.status("rem")["scheduled_at"] as? String ?? "").hasPrefix("2027-01-25T17:30:00+07:00"), "office time")
         let reminder = try calendars(w, "rem")["person-1@example.org"]
         #expect(reminder?["dtstart"] as? String == "2027-02-02T10:30:00Z")
         #expect((reminder?["text"] as? String)?.contains("Hall A, Cần Thơ Convention Centre") == true)
@@ -174,7 +174,8 @@ import Testing
         #expect(page.stdout.hasSuffix("\n200"))
         #expect(page.stdout.contains("cancelled") || page.stdout.contains("hủy"), "\(page.stdout)")
         #expect(try answer(yes, "yes", port: daemon.httpPort) == 410)
-        #expect(try w.outreach("campaign", "rsvps", "inv").stdout.split(separator: "\n").count == 1, "no answer recorded")
+        let answers = try w.outreach("campaign", "rsvps", "inv", "--format", "json").stdout
+        #expect(answers.contains("\"answer\" : \"none\"") && !answers.contains("\"answer\" : \"yes\""), "no answer recorded: \(answers)")
         #expect(try w.outreach("campaign", "create", "late", "--reminder-of", "inv", "--template", "event-reminder").status != 0)
         #expect(daemon.stop() == 0)
     }

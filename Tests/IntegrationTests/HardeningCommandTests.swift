@@ -109,6 +109,7 @@ import Testing
 
         #expect(try w.outreach("campaign", "create", "c1", "--template", "new-year-gathering",
                                "--event", "Config/events/new-year-gathering-2027.yaml").status == 0)
+        _ = try w.sql("INSERT INTO outbox (campaign_id, contact_id, queued_at_ms, updated_at_ms) SELECT 1, id, 0, 0 FROM contacts")
         _ = try w.sql("INSERT INTO rsvps (campaign_id, contact_id, answer, guests, answered_at) SELECT 1, id, 'yes', 1, '2026-12-01' FROM contacts")
         let rsvps = parseCSV(try w.outreach("campaign", "rsvps", "c1", "--format", "csv").stdout)
         #expect(rsvps.count == 5)

@@ -30,6 +30,9 @@ final class Workspace: @unchecked Sendable {
         environment = ProcessInfo.processInfo.environment
         environment["OUTREACH_LINKS_SECRET_FILE"] = folder.appendingPathComponent("link-secret").path
         environment["OUTREACH_HTTP_BASE_URL"] = "http://localhost:8080"
+        // Staff text is asserted in English unless a test asks for Vietnamese.
+        for name in ["LC_ALL", "LC_MESSAGES", "OUTREACH_UI_LANGUAGE"] { environment[name] = nil }
+        environment["LANG"] = "en_US.UTF-8"
         // Each daemon's staff listener on a port of its own: tests run side by side.
         environment["OUTREACH_STAFF_BIND"] = "127.0.0.1:\(freePort())"
     }
@@ -91,6 +94,7 @@ final class Workspace: @unchecked Sendable {
     /// `contacts list --format csv` as rows of fields (header first).
     func listCSV(_ segment: String = "") throws -> [[String]] {
         let r = try outreach("contacts", "list", "--segment", segment, "--format", "csv")
-        return r.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let text = r.stdout.hasPrefix("\u{FEFF}") ? String(r.stdout.dropFirst()) : r.stdout
+        return text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
 }
