@@ -19,13 +19,19 @@ public final class Register: Sendable {
     /// left more open by an older version are closed down. A data folder (or database) this
     /// process cannot write is refused with its own error, before anything else can misreport it.
     /// `busyTimeout`: how long a write waits for another process's write before failing as busy.
+    ///
+    /// Durability: every commit is synced before its verb returns (`synchronous = FULL`: the
+    /// WAL is fsynced at each commit), so a consent change, an RSVP or a delivery outcome that a
+    /// page or the next final "." tells of survives a power loss. The cost is one fsync per
+    /// transaction, which is why one-click unsubscribes (`UnsubscribeBatcher`) and delivery
+    /// outcomes (`OutcomeCommitter`) are committed in groups.
     public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10) throws {
         try RegisterFiles.prepare(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
             if let pageCacheKiB { try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)") }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
