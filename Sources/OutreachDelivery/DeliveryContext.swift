@@ -89,18 +89,28 @@ public final class DeliveryContext: Sendable {
     /// Called by the scheduler with the campaigns now running. A campaign that runs again after
     /// a pause gets its relays tried again. A campaign whose event a change notice moved since its
     /// composer was built (a new SEQUENCE) gets a new composer: the rest of its messages carry the
-    /// new details.
-    func setRunning(_ campaigns: [Campaign]) throws {
+    /// new details. A campaign whose composer cannot be built pauses with the error as its
+    /// reason; the others go on.
+    func setRunning(_ campaigns: [Campaign]) {
         let known = state.withLock { $0.composers.mapValues(\.eventSequence) }
         var new: [Int64: (composer: InvitationComposer, eventSequence: Int)] = [:]
+        var broken: Set<Int64> = []
         for c in campaigns where known[c.id!] != c.eventSequence {
-            new[c.id!] = (try InvitationComposer(campaign: c, sender: settings.sender, links: links, signer: signer), c.eventSequence)
+            do {
+                new[c.id!] = (try InvitationComposer(campaign: c, sender: settings.sender, links: links, signer: signer), c.eventSequence)
+            } catch {
+                broken.insert(c.id!)
+                let reason = "cannot compose its messages: \(error)"
+                logger.error("campaign paused", metadata: ["campaign.slug": "\(c.slug)", "reason": "\(reason)"])
+                // Not paused yet (a busy database): the next step tries again; meanwhile it sends nothing.
+                _ = try? register.pause(campaignID: c.id!, reason: reason)
+            }
         }
         let newcomers = state.withLock { s -> Bool in
             let was = Set(s.running)
             let ids = Set(campaigns.map { $0.id! })
             if s.pausedEverything && ids.isEmpty { s.pausedEverything = false }
-            s.pausedHere = s.pausedHere.intersection(ids)
+            s.pausedHere = s.pausedHere.union(broken).intersection(ids)
             s.running = s.pausedEverything ? [] : campaigns.map { $0.id! }.filter { !s.pausedHere.contains($0) }.shuffled()
             s.composers.merge(new) { _, newer in newer }
             return s.running.contains { !was.contains($0) }

@@ -67,7 +67,7 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
     /// Starts due campaigns, finishes complete ones, requeues expired leases, refreshes the workers' list.
     func tick(depth: Bool = true) async throws {
         let running = try await context.register.advanceCampaigns(nowMs: context.clock.nowMs())
-        try context.setRunning(running)
+        context.setRunning(running)
         if depth { DeliveryMetrics.queueDepth.record(try await context.register.queueDepth()) }
     }
 }

@@ -150,7 +150,7 @@ struct DeliveryBench {
 
     /// What the scheduler does every quarter second: start, finish, tell the workers what runs.
     func refresh() async throws {
-        try context.setRunning(try await register.advanceCampaigns(nowMs: clock.nowMs()))
+        context.setRunning(try await register.advanceCampaigns(nowMs: clock.nowMs()))
     }
 
     /// Runs one worker on a thread of its own until `until` holds of the campaign's status (or

@@ -57,3 +57,26 @@ import Testing
         #expect(try register.status("a").sent == 2)
     }
 }
+
+/// A cancel that comes while a message is being tried (issue 22, defect 9).
+@Suite struct OutboxCancelRaceTests {
+    @Test func aSoftRefusalThatRacedACancelLeavesTheRowCancelledNotWaiting() throws {
+        let register = try Register()
+        let t0: Int64 = 1_800_000_000_000
+        let rows = [try ImportedContact(row: 2, address: EmailAddress("p1@example.org"), consentGiven: true)]
+        _ = try register.importContacts(rows, run: ImportRun(fileName: "t.csv", fileSha256: "-", source: "t.csv", rowsRead: 1,
+                                                             duplicates: 0, rejected: 0, startedAt: "now"),
+                                        actor: "test", dryRun: false)
+        let c = try register.insert(Campaign(slug: "a", templateName: "t", purpose: .invitation, templateSnapshot: "{}", eventFile: nil,
+                                             eventSnapshot: nil, segment: "", subject: nil, createdAt: "now"))
+        try register.launch("a", now: Date(timeIntervalSince1970: Double(t0) / 1000))
+        let claims = try register.record([], thenClaim: 1, campaignIDs: [c.id!], nowMs: t0, leaseMs: 60_000)
+        _ = try register.control("a", .cancel)  // while the relay answers 451
+        let lost = try register.recordOutcomes([(claims[0], .retry(reason: "451 later", code: 451, nextAttemptMs: t0 + 60_000,
+                                                                    unknownOutcome: false))],
+                                               renewing: [], nowMs: t0 + 1, leaseMs: 60_000)
+        #expect(lost.isEmpty)
+        let status = try register.status("a")
+        #expect(status.cancelled == 1 && status.retry == 0, "nothing waits in a cancelled campaign")
+    }
+}
