@@ -90,6 +90,7 @@ extension Register {
         registerHardeningMigration(&migrator)
         registerBouncesMigration(&migrator)
         registerDeliveryMigration(&migrator)
+        registerBounceMailboxURLMigration(&migrator)
         registerRulesLeaseMigration(&migrator)
         return migrator
     }

@@ -68,7 +68,7 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Writes to standard error.
+/// Writes to standard error, cleaned of control characters (it quotes rows and cells of files).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((OutsideText.cleaned(text) + "\n").utf8))
 }
