@@ -25,8 +25,13 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
 
     public func run() async throws {
         let fd = open(lockPath, O_CREAT | O_RDWR, 0o600)
-        guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else { throw DeliveryFailure.alreadyRunning(lockPath) }
+        guard fd >= 0 else { throw DeliveryFailure.cannotOpenLock(lockPath, String(cString: strerror(errno))) }
         defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            // Only EWOULDBLOCK means another daemon holds it; anything else is this file's own trouble.
+            if errno == EWOULDBLOCK { throw DeliveryFailure.alreadyRunning(lockPath) }
+            throw DeliveryFailure.cannotOpenLock(lockPath, String(cString: strerror(errno)))
+        }
         let logger = context.logger
         // We are the only daemon: whatever is still `sending` was in flight when the last one died.
         let recovered = try await context.register.requeueEverythingInFlight()
@@ -74,9 +79,15 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
 
 /// Why the delivery service cannot start.
 public enum DeliveryFailure: Error, CustomStringConvertible {
+    /// Another daemon holds the lock file.
     case alreadyRunning(String)
+    /// The lock file cannot be opened or locked (permissions, a read-only folder): its path and why.
+    case cannotOpenLock(String, String)
     public var description: String {
-        switch self { case .alreadyRunning(let path): "another outreach serve is running on this database (lock \(path))" }
+        switch self {
+        case .alreadyRunning(let path): "another outreach serve is running on this database (lock \(path))"
+        case .cannotOpenLock(let path, let why): "cannot open the daemon's lock file \(path): \(why)"
+        }
     }
 }
 

@@ -31,10 +31,11 @@ public final class Register: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             if let pageCacheKiB { try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)") }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // On the writer, after GRDB's own WAL setup (which sets NORMAL); readers write nothing.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Register.migrator.migrate(pool)
         self.dbWriter = pool
     }

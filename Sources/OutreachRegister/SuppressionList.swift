@@ -26,8 +26,9 @@ public struct Suppression: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     }
 
     /// Whether the person put themselves on the list (an unsubscribe link, one-click): the only
-    /// suppression their own confirmed opt-in may lift. Staff unsubscribes are `staff`.
-    public var isOwnUnsubscribe: Bool { reason.isLiftedByOwnOptIn }
+    /// suppression their own confirmed opt-in may lift. Staff unsubscribes are `staff` (an older
+    /// version wrote them as `unsubscribed` with the detail `staff`: not the person's either).
+    public var isOwnUnsubscribe: Bool { reason.isLiftedByOwnOptIn && detail != "staff" }
 }
 
 /// The suppression list. Suppression wins over everything but the person's own confirmed opt-in.

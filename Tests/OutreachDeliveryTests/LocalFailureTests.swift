@@ -51,6 +51,20 @@ import Testing
     }
 }
 
+extension LocalFailureTests {
+    /// Defect 11: only a lock held by another daemon reads "another outreach serve is running".
+    @Test func aLockFileThatCannotBeOpenedSaysSoNotThatAnotherDaemonRuns() async throws {
+        let bench = try await DeliveryBench(people: people(1), settings: { $0.databasePath = "/nonexistent-\(UUID().uuidString)/outreach.sqlite" })
+        let service = DeliveryService(context: bench.context, clock: ContinuousClock())
+        await #expect {
+            try await service.run()
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("cannot open the daemon's lock file") && text.contains("No such file or directory")
+        }
+    }
+}
+
 /// A flag set once, from any thread.
 final class ManagedFlag: @unchecked Sendable {
     private let lock = NSLock()
