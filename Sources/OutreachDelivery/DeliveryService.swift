@@ -78,15 +78,15 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
 }
 
 /// Why the delivery service cannot start.
-public enum DeliveryFailure: Error, CustomStringConvertible {
+public enum DeliveryFailure: StaffFacingError {
     /// Another daemon holds the lock file.
     case alreadyRunning(String)
     /// The lock file cannot be opened or locked (permissions, a read-only folder): its path and why.
     case cannotOpenLock(String, String)
-    public var description: String {
+    public var message: StaffMessage {
         switch self {
-        case .alreadyRunning(let path): "another outreach serve is running on this database (lock \(path))"
-        case .cannotOpenLock(let path, let why): "cannot open the daemon's lock file \(path): \(why)"
+        case .alreadyRunning(let path): StaffMessage("delivery.already_running", ["path": path])
+        case .cannotOpenLock(let path, let why): StaffMessage("delivery.cannot_open_lock", ["path": path, "error": why])
         }
     }
 }
