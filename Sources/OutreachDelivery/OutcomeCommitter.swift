@@ -80,11 +80,11 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
             let result = write(batch, renewing: held)
             condition.lock()
             switch result {
-            case .success(let lostNow):
+            case .written(let lostNow):
                 // Only rows still to be sent are asked about; a lost outcome is reported already.
                 let heldRows = Set(held.map(\.row))
                 lost.formUnion(lostNow.map(\.row).filter(heldRows.contains))
-            case .failure(let fault): writeFault = writeFault ?? fault.text
+            case .fault(let text): writeFault = writeFault ?? text
             }
             writing = false
             committedBelow = upTo
@@ -107,16 +107,17 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
         return writeFault
     }
 
-    struct WriteFault: Error { let text: String }
+    /// What one write came to: the claims whose lease was lost, or the fault that stopped it.
+    enum WriteResult { case written(lost: [OutboxClaim]), fault(String) }
 
     /// Writes until it is written while the database is only busy; any other error is a fault.
-    private func write(_ batch: [(OutboxClaim, OutboxResult)], renewing held: [OutboxClaim]) -> Result<[OutboxClaim], WriteFault> {
+    private func write(_ batch: [(OutboxClaim, OutboxResult)], renewing held: [OutboxClaim]) -> WriteResult {
         var attempt = 0
         while true {
             do {
                 let lostNow = try register.recordOutcomes(batch, renewing: held, nowMs: clock.nowMs(), leaseMs: leaseMs)
                 for claim in lostNow { report(lost: claim, outcome: batch.first { $0.0.row == claim.row }?.1) }
-                return .success(lostNow)
+                return .written(lost: lostNow)
             } catch where Register.isBusy(error) && !(isStopping && attempt >= 20) {
                 attempt += 1
                 logger.warning("database busy; outcomes not recorded yet", metadata: [
@@ -126,7 +127,7 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
                 OutcomeCommitter.writeFaults.increment()
                 logger.critical("cannot record delivery outcomes; delivery stops until the daemon is restarted", metadata: [
                     "error": "\(error)", "outbox.rows": "\(batch.count)"])
-                return .failure(WriteFault(text: "\(error)"))
+                return .fault("\(error)")
             }
         }
     }

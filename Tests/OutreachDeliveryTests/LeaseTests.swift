@@ -14,7 +14,7 @@ import Testing
         bench.relay.replyDelayMs = 20_000
         let register = bench.register, clock = bench.clock
         bench.relay.whileReplying = { _ = try? blocking { try await register.advanceCampaigns(nowMs: clock.nowMs()) } }
-        let status = try await bench.run { $0.sent == 8 && $0.sending == 0 && $0.queued == 0 }
+        let status = try await bench.run(forAtMost: 120) { $0.sent == 8 && $0.sending == 0 && $0.queued == 0 }
         #expect(status.sent == 8)
         for address in people(8) {
             #expect(bench.relay.attempts(address) == 1, "\(address) was sent \(bench.relay.attempts(address)) times")
