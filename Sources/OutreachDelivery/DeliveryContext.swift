@@ -31,7 +31,9 @@ public final class DeliveryContext: Sendable {
     /// (Outcomes are committed one message at a time whatever the batch.)
     public let batchSize: Int
     public var firstBatchSize: Int { min(8, batchSize) }
-    let leaseMs: Int64 = 10 * 60 * 1000
+    /// How long a claim holds its rows; a worker renews the lease of the rows it still holds
+    /// when half of it has passed (a slow relay must not let the scheduler requeue them).
+    let leaseMs: Int64
     /// The same refusal after DATA this many times in a row pauses the campaign: a relay that
     /// refuses everything must not burn the list.
     static let refusalsBeforePause = 20
@@ -51,7 +53,7 @@ public final class DeliveryContext: Sendable {
     }
 
     public init(register: Register, settings: Settings, links: Links, logger: Logger, signer: DKIMSigner? = nil, batchSize: Int = 64,
-                clock: any DeliveryClock = SystemDeliveryClock(),
+                clock: any DeliveryClock = SystemDeliveryClock(), leaseMs: Int64 = 10 * 60 * 1000,
                 makeTransport: @escaping @Sendable (Settings, String, Logger) throws -> any MailTransport = { settings, relay, logger in
                     try CurlSMTPTransport(.init(settings, relay: relay), logger: logger)
                 }) {
@@ -65,7 +67,8 @@ public final class DeliveryContext: Sendable {
         self.retry = RetryPolicy(settings)
         self.logger = logger
         self.relays = RelayPool(urls: settings.relays, maxConnections: settings.maxConnections)
-        self.committer = OutcomeCommitter(register: register, clock: clock, logger: logger)
+        self.leaseMs = leaseMs
+        self.committer = OutcomeCommitter(register: register, clock: clock, logger: logger, leaseMs: leaseMs)
         let perWorkerSecond = settings.ratePerSecond / Double(settings.deliveryWorkers)
         self.batchSize = settings.ratePerSecond > 0 ? max(1, min(batchSize, Int(perWorkerSecond.rounded(.up)))) : batchSize
     }
@@ -74,24 +77,40 @@ public final class DeliveryContext: Sendable {
     public var workerCount: Int { min(settings.deliveryWorkers, settings.relays.count * settings.maxConnections) }
 
     public var isStopping: Bool { state.withLock { $0.stopping } }
-    public func stop() { state.withLock { $0.stopping = true } }
+    public func stop() {
+        state.withLock { $0.stopping = true }
+        committer.stop()
+    }
+    /// The write error that stopped delivery (not "busy"), if one did: shown by the log and
+    /// `/metrics` (`outreach_delivery_write_faults_total`); the workers claim nothing more.
+    public var writeFault: String? { committer.fault }
     var runningCampaigns: [Int64] { state.withLock { $0.running } }
 
     /// Called by the scheduler with the campaigns now running. A campaign that runs again after
     /// a pause gets its relays tried again. A campaign whose event a change notice moved since its
     /// composer was built (a new SEQUENCE) gets a new composer: the rest of its messages carry the
-    /// new details.
-    func setRunning(_ campaigns: [Campaign]) throws {
+    /// new details. A campaign whose composer cannot be built pauses with the error as its
+    /// reason; the others go on.
+    func setRunning(_ campaigns: [Campaign]) {
         let known = state.withLock { $0.composers.mapValues(\.eventSequence) }
         var new: [Int64: (composer: InvitationComposer, eventSequence: Int)] = [:]
+        var broken: Set<Int64> = []
         for c in campaigns where known[c.id!] != c.eventSequence {
-            new[c.id!] = (try InvitationComposer(campaign: c, sender: settings.sender, links: links, signer: signer), c.eventSequence)
+            do {
+                new[c.id!] = (try InvitationComposer(campaign: c, sender: settings.sender, links: links, signer: signer), c.eventSequence)
+            } catch {
+                broken.insert(c.id!)
+                let reason = "cannot compose its messages: \(error)"
+                logger.error("campaign paused", metadata: ["campaign.slug": "\(c.slug)", "reason": "\(reason)"])
+                // Not paused yet (a busy database): the next step tries again; meanwhile it sends nothing.
+                _ = try? register.pause(campaignID: c.id!, reason: reason)
+            }
         }
         let newcomers = state.withLock { s -> Bool in
             let was = Set(s.running)
             let ids = Set(campaigns.map { $0.id! })
             if s.pausedEverything && ids.isEmpty { s.pausedEverything = false }
-            s.pausedHere = s.pausedHere.intersection(ids)
+            s.pausedHere = s.pausedHere.union(broken).intersection(ids)
             s.running = s.pausedEverything ? [] : campaigns.map { $0.id! }.filter { !s.pausedHere.contains($0) }.shuffled()
             s.composers.merge(new) { _, newer in newer }
             return s.running.contains { !was.contains($0) }

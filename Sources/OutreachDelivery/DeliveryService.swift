@@ -27,8 +27,13 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
 
     public func run() async throws {
         let fd = open(lockPath, O_CREAT | O_RDWR, 0o600)
-        guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else { throw DeliveryFailure.alreadyRunning(lockPath) }
+        guard fd >= 0 else { throw DeliveryFailure.cannotOpenLock(lockPath, String(cString: strerror(errno))) }
         defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            // Only EWOULDBLOCK means another daemon holds it; anything else is this file's own trouble.
+            if errno == EWOULDBLOCK { throw DeliveryFailure.alreadyRunning(lockPath) }
+            throw DeliveryFailure.cannotOpenLock(lockPath, String(cString: strerror(errno)))
+        }
         let logger = context.logger
         // We are the only daemon: whatever is still `sending` was in flight when the last one died.
         let recovered = try await context.register.requeueEverythingInFlight()
@@ -69,7 +74,7 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
     /// Starts due campaigns, finishes complete ones, requeues expired leases, refreshes the workers' list.
     func tick(depth: Bool = true) async throws {
         let running = try await context.register.advanceCampaigns(nowMs: context.clock.nowMs())
-        try context.setRunning(running)
+        context.setRunning(running)
         let states = try await context.register.campaignStates()
         watch.withLock { $0.note(states, logger: context.logger) }
         if depth { DeliveryMetrics.queueDepth.record(try await context.register.queueDepth()) }
@@ -78,9 +83,15 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
 
 /// Why the delivery service cannot start.
 public enum DeliveryFailure: StaffFacingError {
+    /// Another daemon holds the lock file.
     case alreadyRunning(String)
+    /// The lock file cannot be opened or locked (permissions, a read-only folder): its path and why.
+    case cannotOpenLock(String, String)
     public var message: StaffMessage {
-        switch self { case .alreadyRunning(let path): StaffMessage("delivery.already_running", ["path": path]) }
+        switch self {
+        case .alreadyRunning(let path): StaffMessage("delivery.already_running", ["path": path])
+        case .cannotOpenLock(let path, let why): StaffMessage("delivery.cannot_open_lock", ["path": path, "error": why])
+        }
     }
 }
 

@@ -58,7 +58,7 @@ final class DeliveryWorker: @unchecked Sendable {
     func run() {
         defer { if let relay { context.relays.release(relay) } }
         defer { awaitCommitted() }
-        while !context.isStopping {
+        while !context.isStopping && context.writeFault == nil {
             let now = context.clock.nowMs()
             // Whatever this worker handed over is in the database before it claims more or waits.
             awaitCommitted()
@@ -106,15 +106,26 @@ final class DeliveryWorker: @unchecked Sendable {
     /// final "." waits until the one before is committed. What cannot go now (a stop, a pause, the
     /// relay gone) goes back to the queue untouched.
     private func deliver(_ claims: [OutboxClaim], read: BatchReading?, through relay: Int) {
+        var leaseUntilMs = claims.first?.lease.untilMs ?? 0
         for (i, claim) in claims.enumerated() {
             let now = context.clock.nowMs()
-            if context.isStopping || !context.relays.isAvailable(relay, nowMs: now) || !context.runningCampaigns.contains(claim.campaignID) {
+            if context.isStopping || context.writeFault != nil || !context.relays.isAvailable(relay, nowMs: now)
+                || !context.runningCampaigns.contains(claim.campaignID) {
                 ticket = context.committer.submit(claims[i...].map { ($0, .released(nextAttemptMs: now)) })
                 awaitCommitted()
                 return
             }
+            // The scheduler requeued it (its lease ran out) and another worker may hold it now.
+            if context.committer.takeLost(claim) { continue }
             let outcome = deliver(claim, read: read.flatMap { r in r.recipients[i].map { (r.version, $0) } }, through: relay)
-            ticket = context.committer.submit([(claim, outcome)])
+            // Half the lease gone (a slow relay): the rows still held are renewed with this outcome.
+            let after = context.clock.nowMs()
+            var renew: [OutboxClaim] = []
+            if after >= leaseUntilMs - context.leaseMs / 2, i + 1 < claims.count {
+                renew = Array(claims[(i + 1)...])
+                leaseUntilMs = after + context.leaseMs
+            }
+            ticket = context.committer.submit([(claim, outcome)], renewing: renew)
         }
     }
 

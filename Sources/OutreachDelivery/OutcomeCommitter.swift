@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import OutreachRegister
 
 /// Group commit of delivery outcomes. A worker hands over the outcome of the message it just sent
@@ -8,44 +9,83 @@ import OutreachRegister
 /// per worker, the one whose outcome was not yet written, while the commit overlaps the next
 /// message's MAIL, RCPT, DATA and body. The first worker that must wait writes everything handed
 /// over so far in one transaction (outcomes of several workers share it; none is held back).
+///
+/// The same transaction renews the leases of rows workers still hold, and learns which claims
+/// lost theirs (`takeLost`). A busy database is waited out; any other write error (a read-only
+/// file, a full disk) is a fault: it is reported once (`fault`), and delivery stops claiming
+/// instead of retrying for ever.
 final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condition`
     private let register: Register
     private let clock: any DeliveryClock
     private let logger: Logger
+    private let leaseMs: Int64
     private let condition = NSCondition()
     private var pending: [(OutboxClaim, OutboxResult)] = []
+    private var renewals: [OutboxClaim] = []
+    private var lost: Set<OutboxClaim.RowKey> = []
+    private var writeFault: String?
+    /// Whether the daemon is stopping: a busy database is then not waited out for ever.
+    private var stopping = false
     private var nextTicket = 0
     private var committedBelow = 0
     private var writing = false
 
-    init(register: Register, clock: any DeliveryClock, logger: Logger) {
+    static let leasesLost = Counter(label: "outreach_leases_lost_total")
+    static let writeFaults = Counter(label: "outreach_delivery_write_faults_total")
+
+    init(register: Register, clock: any DeliveryClock, logger: Logger, leaseMs: Int64) {
         self.register = register
         self.clock = clock
         self.logger = logger
+        self.leaseMs = leaseMs
     }
 
-    /// Hands `outcomes` over to be written; `wait` with the ticket returned blocks until they are.
-    func submit(_ outcomes: [(OutboxClaim, OutboxResult)]) -> Int {
+    /// The daemon is stopping: from now on a busy database is waited out only for a few seconds.
+    func stop() {
+        condition.lock()
+        defer { condition.unlock() }
+        stopping = true
+    }
+
+    private var isStopping: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopping
+    }
+
+    /// Hands `outcomes` over to be written, and `held` (rows still claimed, not yet sent) to have
+    /// their leases renewed in the same transaction; `wait` with the ticket returned blocks until
+    /// they are.
+    func submit(_ outcomes: [(OutboxClaim, OutboxResult)], renewing held: [OutboxClaim] = []) -> Int {
         condition.lock()
         defer { condition.unlock() }
         pending += outcomes
+        renewals += held
         nextTicket += 1
         return nextTicket - 1
     }
 
-    /// Returns once everything handed over up to `ticket` is committed, writing it if no other
-    /// worker is.
+    /// Returns once everything handed over up to `ticket` is committed (or could not be: see
+    /// `fault`), writing it if no other worker is.
     func wait(_ ticket: Int) {
         condition.lock()
         while committedBelow <= ticket {
             if writing { condition.wait(); continue }
             writing = true
-            let batch = pending
+            let batch = pending, held = renewals
             pending = []
+            renewals = []
             let upTo = nextTicket
             condition.unlock()
-            write(batch)
+            let result = write(batch, renewing: held)
             condition.lock()
+            switch result {
+            case .written(let lostNow):
+                // Only rows still to be sent are asked about; a lost outcome is reported already.
+                let heldRows = Set(held.map(\.row))
+                lost.formUnion(lostNow.map(\.row).filter(heldRows.contains))
+            case .fault(let text): writeFault = writeFault ?? text
+            }
             writing = false
             committedBelow = upTo
             condition.broadcast()
@@ -53,19 +93,53 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
         condition.unlock()
     }
 
-    /// Writes until it is written: a busy database is not a reason to lose an outcome.
-    private func write(_ batch: [(OutboxClaim, OutboxResult)]) {
+    /// Whether the lease of `claim`'s row was lost (forgets it: asked once, before its send).
+    func takeLost(_ claim: OutboxClaim) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return lost.remove(claim.row) != nil
+    }
+
+    /// The write error that stopped delivery, if one did (not "busy": that is waited out).
+    var fault: String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return writeFault
+    }
+
+    /// What one write came to: the claims whose lease was lost, or the fault that stopped it.
+    enum WriteResult { case written(lost: [OutboxClaim]), fault(String) }
+
+    /// Writes until it is written while the database is only busy; any other error is a fault.
+    private func write(_ batch: [(OutboxClaim, OutboxResult)], renewing held: [OutboxClaim]) -> WriteResult {
         var attempt = 0
         while true {
             do {
-                _ = try register.record(batch, thenClaim: 0, campaignIDs: [], nowMs: clock.nowMs(), leaseMs: 0)
-                return
-            } catch {
+                let lostNow = try register.recordOutcomes(batch, renewing: held, nowMs: clock.nowMs(), leaseMs: leaseMs)
+                for claim in lostNow { report(lost: claim, outcome: batch.first { $0.0.row == claim.row }?.1) }
+                return .written(lost: lostNow)
+            } catch where Register.isBusy(error) && !(isStopping && attempt >= 20) {
                 attempt += 1
-                logger.error("cannot record outcomes; retrying", metadata: ["error": "\(error)", "outbox.commit_attempt": "\(attempt)",
-                                                                             "outbox.rows": "\(batch.count)"])
+                logger.warning("database busy; outcomes not recorded yet", metadata: [
+                    "error": "\(error)", "outbox.commit_attempt": "\(attempt)", "outbox.rows": "\(batch.count)"])
                 clock.sleep(ms: min(1000, 50 * Int64(attempt)))
+            } catch {
+                OutcomeCommitter.writeFaults.increment()
+                logger.critical("cannot record delivery outcomes; delivery stops until the daemon is restarted", metadata: [
+                    "error": "\(error)", "outbox.rows": "\(batch.count)"])
+                return .fault("\(error)")
             }
+        }
+    }
+
+    private func report(lost claim: OutboxClaim, outcome: OutboxResult?) {
+        OutcomeCommitter.leasesLost.increment()
+        var metadata: Logger.Metadata = ["campaign.id": "\(claim.campaignID)", "contact.id": "\(claim.contactID)"]
+        if case .sent(let messageID, _, _, _) = outcome {
+            metadata["message.id"] = "\(messageID)"
+            logger.error("a message was sent after its lease ran out; another worker may send it too", metadata: metadata)
+        } else {
+            logger.warning("lease lost; the row is dropped by this worker", metadata: metadata)
         }
     }
 }

@@ -156,7 +156,6 @@ public struct ContactImporter: Sendable {
         let unreadable = try records(decoded.text, report: &report) { header, records in
             if columns == nil {
                 do throws(ColumnMapping.Failure) { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error) }
-                report.attributeColumns = columns!.attributes.map(\.name)
             }
             read += records.count
             let part = ContactImporter.validate(records, mapping: columns!, headerCount: header.count)
@@ -164,6 +163,7 @@ public struct ContactImporter: Sendable {
             rejections += part.rejected
         }
         report.rowsRead = read + unreadable.count
+        report.attributeColumns = columns?.attributes.map(\.name) ?? []
         if !unreadable.isEmpty { rejections = (unreadable + rejections).sorted { $0.row < $1.row } }
         stopwatch.lap("parse and validate")
         return (valid, rejections)

@@ -94,6 +94,7 @@ extension Register {
         registerSafeOpsMigration(&migrator)
         registerSignupMigration(&migrator)
         registerStaffMigration(&migrator)
+        registerRulesLeaseMigration(&migrator)
         return migrator
     }
 }

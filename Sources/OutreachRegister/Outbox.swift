@@ -48,10 +48,26 @@ public struct OutboxClaim: Sendable, Equatable {
     public let queuedAtMs: Int64
     /// How many earlier tries ended without a reply to the final "." (it may have arrived).
     public let unknownOutcomes: Int
-    public init(campaignID: Int64, contactID: Int64, attempts: Int, queuedAtMs: Int64, unknownOutcomes: Int = 0) {
+    /// The lease the row is held by: the token of the claim (one per claim) and until when it
+    /// was leased at the claim. Outcomes and renewals apply only while the row holds this token.
+    public let lease: Lease
+    public init(campaignID: Int64, contactID: Int64, attempts: Int, queuedAtMs: Int64, unknownOutcomes: Int = 0,
+                lease: Lease = Lease(token: 0, untilMs: 0)) {
         self.campaignID = campaignID; self.contactID = contactID; self.attempts = attempts; self.queuedAtMs = queuedAtMs
-        self.unknownOutcomes = unknownOutcomes
+        self.unknownOutcomes = unknownOutcomes; self.lease = lease
     }
+
+    /// A claim's hold on its rows.
+    public struct Lease: Sendable, Equatable, Hashable {
+        public let token: Int64
+        public let untilMs: Int64
+        public init(token: Int64, untilMs: Int64) { self.token = token; self.untilMs = untilMs }
+    }
+
+    /// The row's identity (campaign, contact), whoever holds it.
+    public var row: RowKey { RowKey(campaignID: campaignID, contactID: contactID) }
+    /// An outbox row's identity.
+    public struct RowKey: Sendable, Hashable { public let campaignID: Int64; public let contactID: Int64 }
 }
 
 /// What a worker learned about a claimed row, to be written back.
@@ -77,74 +93,98 @@ public enum Outbox {
     /// Claims up to `limit` due rows of running campaigns, oldest due first.
     static func claim(_ db: Database, limit: Int, nowMs: Int64, leaseMs: Int64, campaignIDs: [Int64]) throws -> [OutboxClaim] {
         var claims: [OutboxClaim] = []
+        let lease = OutboxClaim.Lease(token: Int64.random(in: 1...Int64.max), untilMs: nowMs + leaseMs)
         // One state at a time, so the (campaign, state, due) index gives rows in order without a sort.
         for campaignID in campaignIDs where claims.count < limit {
             for state in ["retry", "queued"] where claims.count < limit {
                 let statement = try db.cachedStatement(sql: """
-                    UPDATE outbox SET state = 'sending', lease_until_ms = ?, updated_at_ms = ?
+                    UPDATE outbox SET state = 'sending', lease_until_ms = ?, lease_token = ?, updated_at_ms = ?
                     WHERE campaign_id = ? AND contact_id IN (SELECT contact_id FROM outbox WHERE campaign_id = ? AND state = ?
                                  AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms LIMIT ?)
                     RETURNING campaign_id, contact_id, attempts, queued_at_ms, unknown_outcomes
                     """)
-                let rows = try Row.fetchAll(statement, arguments: [nowMs + leaseMs, nowMs, campaignID, campaignID, state, nowMs, limit - claims.count])
-                claims += rows.map { OutboxClaim(campaignID: $0[0], contactID: $0[1], attempts: $0[2], queuedAtMs: $0[3], unknownOutcomes: $0[4]) }
+                let rows = try Row.fetchAll(statement, arguments: [lease.untilMs, lease.token, nowMs, campaignID, campaignID, state, nowMs, limit - claims.count])
+                claims += rows.map { OutboxClaim(campaignID: $0[0], contactID: $0[1], attempts: $0[2], queuedAtMs: $0[3], unknownOutcomes: $0[4], lease: lease) }
             }
         }
         return claims
     }
 
-    /// Writes the outcomes of claimed rows (one transaction for the group).
-    static func record(_ db: Database, _ results: [(OutboxClaim, OutboxResult)], nowMs: Int64) throws {
-        let sent = try db.cachedStatement(sql: """
-            UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_code = ?, last_reply = ?, message_id = ?, relay = ?,
-                sent_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
-            """)
+    /// Writes the outcomes of claimed rows (one transaction for the group). An outcome lands
+    /// only on a row still held by its claim's lease; the claims whose lease was lost (the row
+    /// was requeued after the lease ran out, and perhaps claimed again) are returned, their
+    /// outcomes not written.
+    static func record(_ db: Database, _ results: [(OutboxClaim, OutboxResult)], nowMs: Int64) throws -> [OutboxClaim] {
+        var lost: [OutboxClaim] = []
+        /// Runs `sql` (its last two arguments are the row's key, then the lease token is added);
+        /// false when the row is no longer held by this claim.
+        func update(_ claim: OutboxClaim, _ sql: String, _ arguments: StatementArguments) throws -> Bool {
+            let statement = try db.cachedStatement(sql: sql + " WHERE campaign_id = ? AND contact_id = ? AND state = 'sending' AND lease_token = ?")
+            try statement.execute(arguments: arguments + [claim.campaignID, claim.contactID, claim.lease.token])
+            if db.changesCount == 0 { lost.append(claim); return false }
+            return true
+        }
+        func countUnknown(_ claim: OutboxClaim) throws {
+            try db.execute(sql: "UPDATE campaigns SET unknown_outcomes = unknown_outcomes + 1 WHERE id = ?", arguments: [claim.campaignID])
+        }
+        /// The state a row waiting for another try goes to: none for a cancelled campaign (a
+        /// cancel that raced the try must not leave it waiting for ever).
+        let retryState = "CASE WHEN (SELECT status FROM campaigns WHERE id = outbox.campaign_id) = 'cancelled' THEN 'cancelled' ELSE ? END"
         for (claim, result) in results {
             switch result {
             case .sent(let messageID, let code, let reply, let relay):
-                try sent.execute(arguments: [code, reply, messageID, relay, nowMs, nowMs, claim.campaignID, claim.contactID])
+                _ = try update(claim, """
+                    UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_code = ?, last_reply = ?, message_id = ?, relay = ?,
+                        sent_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
+                    """, [code, reply, messageID, relay, nowMs, nowMs])
             case .unconfirmed(let reason):
-                try db.execute(sql: """
+                if try update(claim, """
                     UPDATE outbox SET state = 'unconfirmed', attempts = attempts + 1, unknown_outcomes = unknown_outcomes + 1,
                         last_code = NULL, last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL
-                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
-                    """, arguments: [reason, nowMs, claim.campaignID, claim.contactID])
-                try db.execute(sql: "UPDATE campaigns SET unknown_outcomes = unknown_outcomes + 1 WHERE id = ?", arguments: [claim.campaignID])
+                    """, [reason, nowMs]) { try countUnknown(claim) }
             case .skipped(let reason):
-                try db.execute(sql: """
-                    UPDATE outbox SET state = 'skipped', last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL
-                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
-                    """, arguments: [reason, nowMs, claim.campaignID, claim.contactID])
+                _ = try update(claim, "UPDATE outbox SET state = 'skipped', last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL",
+                               [reason, nowMs])
             case .retry(let reason, let code, let next, let unknown):
-                try db.execute(sql: """
-                    UPDATE outbox SET state = ?, attempts = attempts + 1, unknown_outcomes = unknown_outcomes + ?,
+                if try update(claim, """
+                    UPDATE outbox SET state = \(retryState), attempts = attempts + 1, unknown_outcomes = unknown_outcomes + ?,
                         last_code = ?, last_reply = ?, next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
-                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
-                    """, arguments: [next == nil ? "failed" : "retry", unknown ? 1 : 0, code,
-                                     next == nil ? "gave up after the maximum age: \(reason)" : reason, next ?? nowMs, nowMs,
-                                     claim.campaignID, claim.contactID])
-                if unknown {
-                    try db.execute(sql: "UPDATE campaigns SET unknown_outcomes = unknown_outcomes + 1 WHERE id = ?", arguments: [claim.campaignID])
+                    """, [next == nil ? "failed" : "retry", unknown ? 1 : 0, code,
+                          next == nil ? "gave up after the maximum age: \(reason)" : reason, next ?? nowMs, nowMs]), unknown {
+                    try countUnknown(claim)
                 }
             case .failed(let reason, let code, let refusal):
-                try db.execute(sql: """
-                    UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_code = ?, last_reply = ?,
-                        updated_at_ms = ?, lease_until_ms = NULL WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
-                    """, arguments: [code, reason, nowMs, claim.campaignID, claim.contactID])
+                // The relay's refusal is a fact about the address whoever holds the row now.
                 if var bounce = refusal {
                     bounce.contactId = claim.contactID
                     bounce.campaignId = claim.campaignID
                     try Register.apply(db, &bounce)
                 }
+                _ = try update(claim, """
+                    UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_code = ?, last_reply = ?,
+                        updated_at_ms = ?, lease_until_ms = NULL
+                    """, [code, reason, nowMs])
             case .released(let next):
-                try db.execute(sql: """
+                _ = try update(claim, """
                     UPDATE outbox SET state = CASE
                             WHEN (SELECT status FROM campaigns WHERE id = outbox.campaign_id) = 'cancelled' THEN 'cancelled'
                             WHEN attempts = 0 THEN 'queued' ELSE 'retry' END,
                         next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
-                    WHERE campaign_id = ? AND contact_id = ? AND state = 'sending'
-                    """, arguments: [next, nowMs, claim.campaignID, claim.contactID])
+                    """, [next, nowMs])
             }
+        }
+        return lost
+    }
+
+    /// Extends the leases of rows a worker still holds to `untilMs`; returns the claims whose
+    /// lease was lost already (the worker must not send them).
+    static func renew(_ db: Database, _ claims: [OutboxClaim], untilMs: Int64) throws -> [OutboxClaim] {
+        let statement = try db.cachedStatement(sql: """
+            UPDATE outbox SET lease_until_ms = ? WHERE campaign_id = ? AND contact_id = ? AND state = 'sending' AND lease_token = ?
+            """)
+        return try claims.filter { claim in
+            try statement.execute(arguments: [untilMs, claim.campaignID, claim.contactID, claim.lease.token])
+            return db.changesCount == 0
         }
     }
 

@@ -7,14 +7,30 @@ import OutreachModel
 extension Register {
     /// Records `outcomes` and, unless `limit` is 0, claims up to `limit` due rows of
     /// `campaignIDs`, in one transaction (an outcome is in the database before anything else
-    /// happens). `nowMs` is the time of both (the workers' clock).
+    /// happens). `nowMs` is the time of both (the workers' clock). Outcomes of claims whose
+    /// lease was lost are not written (`recordOutcomes` says which they were).
     public func record(_ outcomes: [(OutboxClaim, OutboxResult)], thenClaim limit: Int, campaignIDs: [Int64],
                        nowMs: Int64, leaseMs: Int64) throws -> [OutboxClaim] {
         try dbWriter.write { db in
-            if !outcomes.isEmpty { try Outbox.record(db, outcomes, nowMs: nowMs) }
+            if !outcomes.isEmpty { _ = try Outbox.record(db, outcomes, nowMs: nowMs) }
             try eligibility.noteOtherConnections(db)
             guard limit > 0 else { return [] }
             return try Outbox.claim(db, limit: limit, nowMs: nowMs, leaseMs: leaseMs, campaignIDs: campaignIDs)
+        }
+    }
+
+    /// The delivery committer's verb, one transaction, synced before it returns: writes
+    /// `outcomes` of rows still held by their claims, and extends to `nowMs + leaseMs` the leases
+    /// of the rows in `held` (claimed, not yet sent). Returns the claims of both whose lease was
+    /// lost: their outcome was not written (a `.sent` among them went out while another worker
+    /// may hold the row), and a held one must not be sent.
+    public func recordOutcomes(_ outcomes: [(OutboxClaim, OutboxResult)], renewing held: [OutboxClaim],
+                               nowMs: Int64, leaseMs: Int64) throws -> [OutboxClaim] {
+        try dbWriter.write { db in
+            var lost = try Outbox.record(db, outcomes, nowMs: nowMs)
+            if !held.isEmpty { lost += try Outbox.renew(db, held, untilMs: nowMs + leaseMs) }
+            try eligibility.noteOtherConnections(db)
+            return lost
         }
     }
 

@@ -19,6 +19,13 @@ public final class Register: Sendable {
     /// left more open by an older version are closed down. A data folder (or database) this
     /// process cannot write is refused with its own error, before anything else can misreport it.
     /// `busyTimeout`: how long a write waits for another process's write before failing as busy.
+    ///
+    /// Durability: every commit is synced before its verb returns (`synchronous = FULL`: the
+    /// WAL is fsynced at each commit), so a consent change, an RSVP or a delivery outcome that a
+    /// page or the next final "." tells of survives a power loss. The cost is one fsync per
+    /// transaction, which is why one-click unsubscribes (`UnsubscribeBatcher`) and delivery
+    /// outcomes (`OutcomeCommitter`) are committed in groups.
+    ///
     /// A database with migrations this binary does not know is refused, changed in nothing; one
     /// that lacks some is first copied next to itself (`RegisterVersion`), `announce` saying where.
     public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10,
@@ -28,11 +35,12 @@ public final class Register: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
             if let pageCacheKiB { try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)") }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try RegisterVersion.prepare(pool, path: path, announce: announce)
+        // On the writer, after GRDB's own WAL setup (which sets NORMAL); readers write nothing.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Register.migrator.migrate(pool)
         self.dbWriter = pool
     }

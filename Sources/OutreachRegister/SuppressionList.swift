@@ -5,11 +5,8 @@ import OutreachModel
 /// An address that must never be mailed again. After an erasure only the hash is kept.
 public struct Suppression: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "suppressions"
-    public enum Reason: String, Codable, Sendable, CaseIterable {
-        case unsubscribed, hardBounce = "hard-bounce", complaint, erased, staff
-        /// Soft bounces in 3 of the contact's last 5 sends: the address no longer takes mail.
-        case unreachable
-    }
+    /// Why it is suppressed, in its order of precedence (`SuppressionReason`).
+    public typealias Reason = SuppressionReason
 
     public var id: Int64?
     public var addressHash: String
@@ -29,30 +26,34 @@ public struct Suppression: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     }
 
     /// Whether the person put themselves on the list (an unsubscribe link, one-click): the only
-    /// suppression their own confirmed opt-in may lift. Staff unsubscribes are `staff`.
-    public var isOwnUnsubscribe: Bool { reason == .unsubscribed && detail != "staff" }
+    /// suppression their own confirmed opt-in may lift. Staff unsubscribes are `staff` (an older
+    /// version wrote them as `unsubscribed` with the detail `staff`: not the person's either).
+    public var isOwnUnsubscribe: Bool { reason.isLiftedByOwnOptIn && detail != "staff" }
 }
 
 /// The suppression list. Suppression wins over everything but the person's own confirmed opt-in.
 public enum SuppressionList {
-    /// Puts `address` on the list; an address already there keeps its first reason, except that
-    /// a staff unsubscribe replaces the person's own (which their opt-in could lift; staff's cannot).
-    /// Returns whether it was added (false: it was already there).
+    /// Puts `address` on the list, or gives an address already there the stronger of its reason
+    /// and `reason` (`SuppressionReason`'s order: a complaint or a hard bounce after the person's
+    /// own unsubscribe replaces it, so their old confirm link cannot lift it). Returns whether
+    /// something changed (false: it was already there for as strong a reason).
     @discardableResult
     static func add(_ db: Database, _ address: EmailAddress, reason: Suppression.Reason, detail: String? = nil) throws -> Bool {
+        let current = try db.cachedStatement(sql: "SELECT reason FROM suppressions WHERE address_hash = ?")
+        if let stored = try String.fetchOne(current, arguments: [address.hash]) {
+            // A reason this binary does not know is left alone (a newer version wrote it).
+            guard let was = Suppression.Reason(rawValue: stored), was.isReplaced(by: reason) else { return false }
+            let replace = try db.cachedStatement(sql: "UPDATE suppressions SET reason = ?, detail = ? WHERE address_hash = ?")
+            try replace.execute(arguments: [reason.rawValue, detail, address.hash])
+            return true
+        }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO suppressions (address_hash, email, email_key, reason, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT(address_hash) DO NOTHING
             """)
         let erased = reason == .erased
         try insert.execute(arguments: [address.hash, erased ? nil : address.value, erased ? nil : address.key,
                                        reason.rawValue, detail, Timestamp.string()])
-        let added = db.changesCount > 0
-        if !added, reason == .staff {
-            try db.execute(sql: "UPDATE suppressions SET reason = 'staff', detail = ? WHERE address_hash = ? AND reason = 'unsubscribed'",
-                           arguments: [detail, address.hash])
-        }
-        return added
+        return true
     }
 
     /// The entry for `address`, if suppressed.

@@ -50,6 +50,10 @@ final class FakeRelay: @unchecked Sendable {
 
     /// Reads how many messages are recorded as sent, at each hand-over.
     var sentSoFar: @Sendable () -> Int = { 0 }
+    /// How long the relay takes to answer the final "." (the clock moves on by it).
+    var replyDelayMs: Int64 = 0
+    /// What the world does while the relay takes its time (e.g. the scheduler's step).
+    var whileReplying: @Sendable () -> Void = {}
 
     init(clock: FakeClock, stallFor: Set<String> = [], script: @escaping Script = { _, _, _ in .sent(nil) }) {
         self.clock = clock
@@ -84,6 +88,10 @@ final class FakeRelay: @unchecked Sendable {
         case .permanent(_, _, _, let stage) where stage == .endOfData || stage == .data: beforeEndOfData()
         default: break
         }
+        if replyDelayMs > 0 {
+            clock.sleep(ms: replyDelayMs)
+            whileReplying()
+        }
         let sentBefore = sentSoFar()
         state.withLock { s in
             s.handed.append(Handed(to: to.value, atMs: clock.nowMs(), bytes: message.count, relay: relay, sentBefore: sentBefore))
@@ -115,7 +123,7 @@ struct DeliveryBench {
     let context: DeliveryContext
     let slug = "tet"
 
-    init(people: [String], settings adjust: (inout Settings) -> Void = { _ in }, batchSize: Int = 8,
+    init(people: [String], settings adjust: (inout Settings) -> Void = { _ in }, batchSize: Int = 8, leaseMs: Int64 = 600_000,
          stallFor: Set<String> = [], path: String? = nil, script: @escaping FakeRelay.Script = { _, _, _ in .sent(nil) }) async throws {
         register = try path.map { try Register(path: $0) } ?? Register()
         var importer = ContactImporter()
@@ -132,7 +140,7 @@ struct DeliveryBench {
         self.relay = relay
         context = DeliveryContext(register: register, settings: settings,
                                   links: Links(baseURL: "https://invite.example.org", signer: LinkSigner(secrets: ["secret"])),
-                                  logger: Logger(label: "test"), batchSize: batchSize, clock: clock,
+                                  logger: Logger(label: "test"), batchSize: batchSize, clock: clock, leaseMs: leaseMs,
                                   makeTransport: { _, url, _ in FakeRelay.Connection(relay: url, fake: relay) })
         _ = try register.launch(slug, now: Date(timeIntervalSince1970: Double(clock.nowMs()) / 1000))
         let register = register, slug = slug
@@ -142,7 +150,7 @@ struct DeliveryBench {
 
     /// What the scheduler does every quarter second: start, finish, tell the workers what runs.
     func refresh() async throws {
-        try context.setRunning(try await register.advanceCampaigns(nowMs: clock.nowMs()))
+        context.setRunning(try await register.advanceCampaigns(nowMs: clock.nowMs()))
     }
 
     /// Runs one worker on a thread of its own until `until` holds of the campaign's status (or
@@ -167,3 +175,17 @@ func people(_ n: Int, at domain: String = "example.org") -> [String] { (1...n).m
 
 /// A reply line as a relay writes it.
 func reply(_ line: String) -> SMTPReply { SMTPReply(line: line)! }
+
+/// Runs `work` to its end from a thread that is not Swift's (a worker's, a relay's).
+func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    let result = Mutex<Result<T, any Error>?>(nil)
+    Task {
+        let r: Result<T, any Error>
+        do { r = .success(try await work()) } catch { r = .failure(error) }
+        result.withLock { $0 = r }
+        done.signal()
+    }
+    done.wait()
+    return try result.withLock { $0! }.get()
+}

@@ -91,7 +91,7 @@ extension DeliveryBench {
         let context = DeliveryContext(register: old.register, settings: old.context.settings, links: old.context.links,
                                       logger: old.context.logger, clock: old.clock,
                                       makeTransport: { _, url, _ in FakeRelay.Connection(relay: url, fake: relay) })
-        try context.setRunning(try await old.register.advanceCampaigns(nowMs: old.clock.nowMs()))
+        context.setRunning(try await old.register.advanceCampaigns(nowMs: old.clock.nowMs()))
         let worker = DeliveryWorker(number: 1, context: context)
         let finished = DispatchSemaphore(value: 0)
         Thread { worker.run(); finished.signal() }.start()

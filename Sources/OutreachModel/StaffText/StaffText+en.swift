@@ -212,6 +212,7 @@ extension StaffText {
         "relay.cannot_connect": "cannot connect to {host}:{port}: {reason}",
         // delivery
         "delivery.already_running": "another outreach serve is running on this database (lock {path})",
+        "delivery.cannot_open_lock": "cannot open the daemon's lock file {path}: {error}",
         // bounce
         "bounce.parse.empty": "message: it is empty",
         "bounce.parse.blank": "message: it holds only white space",

@@ -212,6 +212,7 @@ extension StaffText {
         "relay.cannot_connect": "không kết nối được tới {host}:{port}: {reason}",
         // delivery
         "delivery.already_running": "một tiến trình outreach serve khác đang chạy trên cơ sở dữ liệu này (khóa {path})",
+        "delivery.cannot_open_lock": "không mở được tệp khóa của tiến trình nền {path}: {error}",
         // bounce
         "bounce.parse.empty": "thư: không có nội dung",
         "bounce.parse.blank": "thư: chỉ có khoảng trắng",
