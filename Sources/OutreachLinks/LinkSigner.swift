@@ -4,6 +4,8 @@ import Foundation
 /// What a link lets its holder do.
 public enum LinkPurpose: UInt8, Sendable, CaseIterable {
     case unsubscribe = 1, confirm = 2, rsvp = 3
+    /// Taking a seat offered from the waitlist (`/s/{token}`).
+    case seat = 5
     /// The envelope sender of one message (VERP): a delivery report about it names the campaign and contact.
     case bounce = 4
 }
@@ -65,6 +67,9 @@ public struct LinkSigner: Sendable {
     public static func load(secretFile path: String) throws -> LinkSigner {
         LinkSigner(secrets: try LinkSecretFile.secrets(at: path))
     }
+
+    /// The installation's ticket signer: its Ed25519 key is derived from the current secret.
+    public var tickets: TicketSigner { TicketSigner(seed: current.mac(Array("outreach ticket key".utf8))) }
 
     /// The token for a claim.
     public func token(_ claim: LinkClaim) -> String {

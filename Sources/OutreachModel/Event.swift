@@ -17,12 +17,14 @@ public struct Event: Codable, Sendable, Equatable {
     public var organizerName: [String: String]
     public var organizerEmail: String
     public var phone: String?
+    /// Seats at the event, guests included (`capacity`); nil: no limit, every yes is confirmed.
+    public var capacity: Int?
     /// The instants and day names worked out when the event was read (absent in campaigns created
     /// before it existed: they are then worked out again on use).
     public var schedule: Schedule?
 
     enum CodingKeys: String, CodingKey {
-        case title, description, start, end, venue, address, phone, schedule
+        case title, description, start, end, venue, address, phone, schedule, capacity
         case timeZone = "time_zone", mapURL = "map_url", dressCode = "dress_code", rsvpDeadline = "rsvp_deadline"
         case organizerName = "organizer_name", organizerEmail = "organizer_email"
     }
@@ -131,6 +133,7 @@ public struct Event: Codable, Sendable, Equatable {
         if let url = mapURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
             throw Failure(file: file, field: "map_url", problem: "\"\(url)\" is not an http(s) URL")
         }
+        if let capacity, capacity < 1 { throw Failure(file: file, field: "capacity", problem: "\(capacity) is not a number of seats (1 or more)") }
     }
 
     /// `2027-01-30T18:00` (or with seconds) in the zone.

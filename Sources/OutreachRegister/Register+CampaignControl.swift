@@ -62,7 +62,16 @@ public struct RelayReport: Sendable, Encodable, Equatable {
 public struct RSVPEntry: Sendable, Encodable {
     public let email, name, answer: String
     public let guests: Int
+    /// `confirmed`, `waitlisted` or `offered` at an event with a capacity; nil otherwise.
+    public let seat: String?
     public let answeredAt: String
+
+    enum CodingKeys: String, CodingKey { case email, name, answer, guests, seat, answeredAt }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(email, forKey: .email); try c.encode(name, forKey: .name); try c.encode(answer, forKey: .answer)
+        try c.encode(guests, forKey: .guests); try c.encode(seat, forKey: .seat); try c.encode(answeredAt, forKey: .answeredAt)
+    }
 }
 
 extension Register {
@@ -141,9 +150,9 @@ extension Register {
         try dbWriter.read { db in
             let c = try Campaign.named(slug, db)
             return try Row.fetchAll(db, sql: """
-                SELECT k.email, k.name, r.answer, r.guests, r.answered_at FROM rsvps r JOIN contacts k ON k.id = r.contact_id
+                SELECT k.email, k.name, r.answer, r.guests, r.answered_at, r.seat FROM rsvps r JOIN contacts k ON k.id = r.contact_id
                 WHERE r.campaign_id = ? ORDER BY k.email_key
-                """, arguments: [c.id]).map { RSVPEntry(email: $0[0], name: $0[1], answer: $0[2], guests: $0[3], answeredAt: $0[4]) }
+                """, arguments: [c.id]).map { RSVPEntry(email: $0[0], name: $0[1], answer: $0[2], guests: $0[3], seat: $0[5], answeredAt: $0[4]) }
         }
     }
 

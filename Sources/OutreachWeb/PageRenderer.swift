@@ -10,6 +10,8 @@ public struct PageRenderer: Sendable {
         case unsubscribe, unsubscribed, confirm, confirmed, confirmRefused = "confirm-refused", confirmExpired = "confirm-expired"
         case rsvp, rsvpRecorded = "rsvp-recorded", rsvpClosed = "rsvp-closed", notFound = "not-found"
         case rsvpCancelled = "rsvp-cancelled"
+        /// Taking a seat offered from the waitlist (`/s/{token}`).
+        case seat
     }
 
     /// Loads `root/layout.html.mustache` (one layout for every language) and each language's
@@ -29,7 +31,7 @@ public struct PageRenderer: Sendable {
             guard fm.fileExists(atPath: "\(folder)/site-name.html.mustache") else { continue }
             var library = MustacheLibrary()
             library.register(layout, named: "layout")
-            for page in ["site-name"] + Page.allCases.map(\.rawValue) {
+            for page in ["site-name", "seat-status"] + Page.allCases.map(\.rawValue) {
                 library.register(try template("\(folder)/\(page).html.mustache"), named: page)
             }
             libraries[lang] = library

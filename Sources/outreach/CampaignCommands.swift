@@ -254,8 +254,8 @@ struct CampaignCommand: AsyncParsableCommand {
             let (_, register) = try await global.register()
             let list = try register.rsvps(slug)
             if format == .json { print(try jsonText(list)); return }
-            print("email,name,answer,guests,answered_at")
-            for r in list { print([r.email, r.name, r.answer, "\(r.guests)", r.answeredAt].map(csvField).joined(separator: ",")) }
+            print("email,name,answer,guests,seat,answered_at")
+            for r in list { print([r.email, r.name, r.answer, "\(r.guests)", r.seat ?? "", r.answeredAt].map(csvField).joined(separator: ",")) }
         }
     }
 }
