@@ -101,6 +101,8 @@ public enum TicketAlphabet {
             buffer = (buffer << 5 | Int(v)) & 0xffff; bits += 5
             if bits >= 8 { bits -= 8; out.append(UInt8((buffer >> bits) & 0xff)) }
         }
+        // One spelling per code: the padding bits of the last character must be zero.
+        guard bits < 5, buffer & ((1 << bits) - 1) == 0 else { return nil }
         return out
     }
 }
