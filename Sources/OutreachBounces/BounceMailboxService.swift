@@ -19,6 +19,8 @@ public final class BounceMailboxService<C: Clock<Duration>>: Service, Sendable {
     let clock: C
     let interval: Duration
     let makeMailbox: @Sendable () throws -> any BounceMailbox
+    /// Messages that could not be fetched, counted across readings (see `MailboxPoll.fetchAttempts`).
+    let fetchFailures = FetchFailures()
 
     public init(settings: Settings, register: Register, links: Links, logger: Logger, clock: C,
                 makeMailbox: (@Sendable () throws -> any BounceMailbox)? = nil) throws {
@@ -40,7 +42,8 @@ public final class BounceMailboxService<C: Clock<Duration>>: Service, Sendable {
         var recover = true
         func read() async {
             do {
-                let current = try poll ?? MailboxPoll(mailbox: makeMailbox(), url: url, register: register, verdicts: verdicts, logger: logger)
+                let current = try poll ?? MailboxPoll(mailbox: makeMailbox(), url: url, register: register, verdicts: verdicts, logger: logger,
+                                                          fetchFailures: fetchFailures)
                 poll = current
                 let again = recover
                 let summary = try await Self.onThread { try current.run(recover: again) }
@@ -51,6 +54,8 @@ public final class BounceMailboxService<C: Clock<Duration>>: Service, Sendable {
                 }
             } catch {
                 poll = nil
+                // The next reading, on a new connection, looks again at messages recorded but not yet flagged.
+                recover = true
                 Self.pollErrors.increment()
                 logger.error("bounce mailbox reading failed", metadata: ["mailbox.url": "\(url)", "error": "\(error)"])
                 try? register.recordMailboxPoll(url: url, uidValidity: nil, error: "\(error)")

@@ -15,6 +15,7 @@ public final class MailboxPoll: @unchecked Sendable {  // one reading at a time,
     let register: Register
     let verdicts: BounceVerdicts
     let logger: Logger
+    let fetchFailures: FetchFailures
 
     /// What one reading did.
     public struct Summary: Sendable, Equatable {
@@ -25,7 +26,11 @@ public final class MailboxPoll: @unchecked Sendable {  // one reading at a time,
         public var kinds: [Bounce.Kind: Int] = [:]
     }
 
-    public init(mailbox: any BounceMailbox, url: String, register: Register, verdicts: BounceVerdicts, logger: Logger) {
+    /// `fetchFailures`: kept by the caller across readings (a reading that fails is started
+    /// again on a new connection, with a new `MailboxPoll`).
+    public init(mailbox: any BounceMailbox, url: String, register: Register, verdicts: BounceVerdicts, logger: Logger,
+                fetchFailures: FetchFailures = FetchFailures()) {
+        self.fetchFailures = fetchFailures
         self.mailbox = mailbox
         self.url = url
         self.register = register
@@ -58,10 +63,22 @@ public final class MailboxPoll: @unchecked Sendable {  // one reading at a time,
             done = []
         }
         for uid in uids {
-            let bytes = try mailbox.fetch(uid: uid, uidValidity: uidValidity)
             var found: [Bounce]
-            do { found = verdicts.verdicts(try BounceReport(parsing: bytes)) } catch let error as BounceParseError {
-                found = [Bounce(source: .mailbox, kind: .unreadable, diagnostic: "\(error)")]
+            do {
+                let bytes = try mailbox.fetch(uid: uid, uidValidity: uidValidity)
+                fetchFailures.clear(uidValidity: uidValidity, uid: uid)
+                do { found = verdicts.verdicts(try BounceReport(parsing: bytes)) } catch let error as BounceParseError {
+                    found = [Bounce(source: .mailbox, kind: .unreadable, diagnostic: "\(error)")]
+                }
+            } catch {
+                // Recorded already (the first reading after a start looks again): passed, it stays for staff.
+                if uid <= last { continue }
+                let failures = fetchFailures.add(uidValidity: uidValidity, uid: uid)
+                guard failures >= Self.fetchAttempts else { throw error }
+                fetchFailures.clear(uidValidity: uidValidity, uid: uid)
+                logger.error("bounce mailbox message cannot be fetched: recorded unreadable and passed", metadata: [
+                    "mailbox.uid": "\(uid)", "mailbox.fetch_attempts": "\(failures)", "error": "\(error)"])
+                found = [Bounce(source: .mailbox, kind: .unreadable, diagnostic: "cannot be fetched (\(failures) attempts): \(error)")]
             }
             let stored = try register.record(found, mailbox: url, uidValidity: uidValidity, uid: uid)
             let fresh = uid > last
@@ -87,6 +104,9 @@ public final class MailboxPoll: @unchecked Sendable {  // one reading at a time,
         try register.recordMailboxPoll(url: url, uidValidity: uidValidity, error: nil)
         return summary
     }
+
+    /// How many readings may fail on the same message before it is recorded `unreadable` and passed.
+    public static let fetchAttempts = 3
 
     /// How many recorded messages are flagged handled together.
     static let handledGroup = 200

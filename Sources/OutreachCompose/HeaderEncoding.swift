@@ -60,7 +60,11 @@ public enum HeaderEncoding {
         if display.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) && !display.contains("=?") {
             let quoted = "\"" + display.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
             let line = prefix + quoted + " <" + address + ">"
-            return (line.utf8.count <= 76 ? line : prefix + quoted + "\r\n <" + address + ">") + "\r\n"
+            if line.utf8.count <= 76 { return line + "\r\n" }
+            // No header line may pass 998 bytes (RFC 5322), whatever the name: a long quoted name
+            // folds at its spaces; one with a run too long for a line goes as encoded words.
+            let folded = fold(prefix + quoted)
+            if folded.split(separator: "\r\n").allSatisfy({ $0.utf8.count <= 78 }) { return folded + "\r\n <" + address + ">\r\n" }
         }
         var words = encodedWords(display, firstLineUsed: prefix.utf8.count)
         let last = words.removeLast()

@@ -122,7 +122,7 @@ public struct InvitationComposer: Sendable {
         let calendar = calendars[language].map { $0[0] + uid(contact.id) + attendee(contact) + $0[1] + ICalendar.utc(date) + $0[2] }
         let message = MIMEMessage(
             fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,
-            toAddress: contact.email, replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
+            toAddress: EmailAddress.withASCIIDomain(contact.email), replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
             listID: listID, unsubscribeURL: values[PersonalField.unsubscribeURL.rawValue],
             unsubscribeMailto: links.returnAddress?.unsubscribeMailto(contactID: contact.id, campaignID: campaignID) ?? unsubscribeMailto,
             text: text, html: html, calendar: calendar, calendarMethod: calendarMethod, contentLanguage: language, fromHeader: fromHeader,

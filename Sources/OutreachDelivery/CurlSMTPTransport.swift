@@ -79,12 +79,6 @@ public final class CurlSMTPTransport: MailTransport {
         return scheme + rest.prefix { $0 != "/" } + "/" + ehlo
     }
 
-    /// Loopback relays (a local test server) may be plain; any other `smtp://` relay must STARTTLS.
-    static func isLoopback(_ url: String) -> Bool {
-        let host = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != ":" && $0 != "/" }
-        return host == "localhost" || host.hasPrefix("127.") || host == "[::1]"
-    }
-
     private func configure() throws {
         func check(_ code: CURLcode, _ name: String) throws {
             guard code == CURLE_OK else { throw CurlError.option(name, Int(code.rawValue)) }
@@ -94,7 +88,7 @@ public final class CurlSMTPTransport: MailTransport {
         if url.hasPrefix("smtp://") {
             // STARTTLS is required off this machine; on loopback it is still used whenever the
             // relay offers it (a local submission port offers AUTH only after it).
-            let level = CurlSMTPTransport.isLoopback(url) ? CURLUSESSL_TRY : CURLUSESSL_ALL
+            let level = Loopback.isLoopback(url: url) ? CURLUSESSL_TRY : CURLUSESSL_ALL
             try check(outreach_curl_set_long(handle, CURLOPT_USE_SSL, Int(level.rawValue)), "use_ssl")
         }
         if let caFile = options.caFile {
@@ -147,7 +141,8 @@ public final class CurlSMTPTransport: MailTransport {
         transfer.stage = .connection
         transfer.errorText[0] = 0
         if let recipients { curl_slist_free_all(recipients) }
-        recipients = curl_slist_append(nil, "<\(to.value)>")
+        // An IDN domain goes as its A-labels: understood with or without SMTPUTF8.
+        recipients = curl_slist_append(nil, "<\(EmailAddress.withASCIIDomain(to.value))>")
         _ = outreach_curl_set_slist(handle, CURLOPT_MAIL_RCPT, recipients)
         _ = outreach_curl_set_string(handle, CURLOPT_MAIL_FROM, "<\(from)>")
         _ = outreach_curl_set_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))

@@ -41,6 +41,14 @@ extension ImportedContact {
         if f.count > headerCount, f[headerCount...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw Rejection(row: row, reason: "\(f.count) fields, the header has \(headerCount)", fields: f)
         }
+        for field in ContactField.allCases where field != .email {
+            if let i = mapping.column(field), i < f.count {
+                try FieldLimits.check(f[i], limit: FieldLimits.limit(field), name: field.rawValue, record: record)
+            }
+        }
+        for (index, attributeName) in mapping.attributes where index < f.count {
+            try FieldLimits.check(f[index], limit: FieldLimits.long, name: "attribute \"\(attributeName)\"", record: record)
+        }
         let rawEmail = mapping.column(.email).flatMap { $0 < f.count ? f[$0] : nil } ?? ""
         let address: EmailAddress
         do { address = try EmailAddress(rawEmail) } catch {

@@ -4,11 +4,15 @@ import Foundation
 /// The installation's link secret on disk (`links.secret_file`). Created once, atomically, with
 /// mode 0600 from the start: the secret is written to a private temporary file that is then
 /// hard-linked to its name, which fails rather than overwrite, so of processes started together
-/// one wins and the others read its secret. A file that others may read, or a secret shorter
-/// than 32 bytes, is refused with an error that says how to fix it.
+/// one wins and the others read its secret. A file that others may read or another user owns,
+/// a secret shorter than 32 bytes, or one too regular to be random (one byte repeated), is
+/// refused with an error that says how to fix it.
 public enum LinkSecretFile {
     /// The fewest bytes a secret may have.
     public static let minimumLength = 32
+    /// The fewest bits a secret's own letters must carry (their Shannon entropy times its length):
+    /// 32 random bytes in base64 carry about 210, `openssl rand -hex 16` about 115, a byte repeated 0.
+    public static let minimumEntropyBits = 96.0
 
     /// Why the secret file cannot be used, in words that say what to do.
     public struct Failure: Error, CustomStringConvertible {
@@ -23,6 +27,10 @@ public enum LinkSecretFile {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw Failure(description: "links.secret_file \(path): cannot read it (\(String(cString: strerror(errno))))") }
+        if info.st_uid != geteuid(), info.st_uid != 0 {
+            throw Failure(description: "links.secret_file \(path) belongs to another user (uid \(info.st_uid)), who could replace it: "
+                          + "chown \(geteuid()) \(path)")
+        }
         if info.st_mode & 0o077 != 0 {
             throw Failure(description: "links.secret_file \(path) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 600 \(path)")
         }
@@ -44,7 +52,23 @@ public enum LinkSecretFile {
             throw Failure(description: "links.secret_file \(path): secret \(i + 1) is \(secret.utf8.count) bytes, at least \(minimumLength) are needed "
                           + "(make one with: openssl rand -base64 32)")
         }
+        for (i, secret) in secrets.enumerated() where entropyBits(secret) < minimumEntropyBits {
+            throw Failure(description: "links.secret_file \(path): secret \(i + 1) is too regular to be random "
+                          + "(\(Int(entropyBits(secret))) bits, at least \(Int(minimumEntropyBits)) are needed; "
+                          + "make one with: openssl rand -base64 32)")
+        }
         return secrets
+    }
+
+    /// The information in `secret` judged by its own bytes: their Shannon entropy times its length.
+    static func entropyBits(_ secret: String) -> Double {
+        var counts: [UInt8: Int] = [:]
+        for byte in secret.utf8 { counts[byte, default: 0] += 1 }
+        let n = Double(secret.utf8.count)
+        return counts.values.reduce(0) { bits, count in
+            let p = Double(count) / n
+            return bits - Double(count) * log2(p)
+        }
     }
 
     /// Writes a new random secret under `path` unless a file is there already (then it is kept).

@@ -63,6 +63,9 @@ public struct Bounce: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     public var matchedBy: String?
     /// What recording it changed, in words (`suppressed`, `unreachable after 3 of 5`, …).
     public var outcome: String
+    /// The mailbox the report was read from (`bounces.mailbox_url`), its UIDVALIDITY and the
+    /// message's UID there: together, which mailbox message it was (nil: a refusal while sending).
+    public var mailboxUrl: String?
     public var mailboxUidValidity: Int64?
     public var mailboxUid: Int64?
 

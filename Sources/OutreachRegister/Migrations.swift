@@ -90,6 +90,7 @@ extension Register {
         registerHardeningMigration(&migrator)
         registerBouncesMigration(&migrator)
         registerDeliveryMigration(&migrator)
+        registerBounceMailboxURLMigration(&migrator)
         registerEventDayMigration(&migrator)
         return migrator
     }

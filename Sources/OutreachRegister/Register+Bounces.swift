@@ -8,14 +8,18 @@ extension Register {
     /// Records the verdicts on mailbox message `uid` and applies their consequences, in one
     /// transaction, and moves the mailbox's read mark past it. A message already recorded (the
     /// daemon stopped before flagging it handled) is not recorded twice: its first verdicts are
-    /// returned. Returns the verdicts as stored (with `outcome`).
+    /// returned. A message is known by the mailbox's URL, UIDVALIDITY and its UID. Returns the verdicts as stored (with `outcome`).
     public func record(_ bounces: [Bounce], mailbox url: String, uidValidity: UInt32, uid: UInt32) throws -> [Bounce] {
         try dbWriter.write { db in
-            let earlier = try Bounce.fetchAll(db, sql: "SELECT * FROM bounces WHERE mailbox_uid_validity = ? AND mailbox_uid = ?",
-                                              arguments: [Int64(uidValidity), Int64(uid)])
+            // A message is known by its mailbox too: after bounces.mailbox_url changes, the new
+            // mailbox's UIDs (under a UIDVALIDITY that may be the same) are other messages.
+            let earlier = try Bounce.fetchAll(db, sql: """
+                SELECT * FROM bounces WHERE mailbox_url = ? AND mailbox_uid_validity = ? AND mailbox_uid = ?
+                """, arguments: [url, Int64(uidValidity), Int64(uid)])
             if !earlier.isEmpty { return earlier }
             var stored: [Bounce] = []
             for var bounce in bounces {
+                bounce.mailboxUrl = url
                 bounce.mailboxUidValidity = Int64(uidValidity)
                 bounce.mailboxUid = Int64(uid)
                 try Register.apply(db, &bounce)

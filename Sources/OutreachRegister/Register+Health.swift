@@ -21,11 +21,7 @@ extension Register {
     /// Opens the database at `path` read-only and checks it: integrity, migrations, mode.
     /// Changes nothing (no migration, no file created).
     public static func health(path: String) throws -> DatabaseHealth {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(5)
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        return try queue.read { db in
+        try readOnly(path).read { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             let applied = try db.tableExists("grdb_migrations")
                 ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
@@ -35,5 +31,33 @@ extension Register {
                                   unknownMigrations: applied.subtracting(known).sorted(),
                                   mode: (attributes[.posixPermissions] as? Int) ?? 0)
         }
+    }
+
+    /// How the daemon's last reading of the mailbox at `url` went, read from the database at
+    /// `path` without changing it (nil: never read, or a database without the table yet).
+    public static func mailboxHealth(path: String, url: String) throws -> (polledAt: String?, error: String?)? {
+        try readOnly(path).read { db in
+            guard try db.tableExists("mailboxes") else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT polled_at, error FROM mailboxes WHERE url = ?", arguments: [url]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// A connection that reads the database at `path` and leaves its files as they are: no
+    /// migration, no chmod, and no -wal or -shm file created (SQLite's read-only mode still
+    /// creates them when they are missing, owned by whoever runs the check). When neither
+    /// exists no process has the database open, every commit is in the file itself, and it is
+    /// read as immutable; otherwise through the files that are there.
+    static func readOnly(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let idle = !FileManager.default.fileExists(atPath: path + "-wal") && !FileManager.default.fileExists(atPath: path + "-shm")
+        guard idle else { return try DatabaseQueue(path: path, configuration: configuration) }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw RegisterFileError(description: "cannot read \(path) (\(RegisterFiles.reason(errno: errno)))")
+        }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let encoded = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) ?? absolute
+        return try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: configuration)
     }
 }

@@ -126,8 +126,7 @@ extension Settings {
 public func checkBaseURL(_ url: String) throws {
     let lower = url.lowercased()
     if lower.hasPrefix("https://") { return }
-    let host = lower.dropFirst("http://".count).prefix { $0 != ":" && $0 != "/" }
-    guard lower.hasPrefix("http://"), host == "localhost" || host.hasPrefix("127.") || host == "[::1]" else {
+    guard lower.hasPrefix("http://"), Loopback.isLoopback(url: lower) else {
         throw Settings.Failure(key: "http.base_url", problem: "\"\(url)\" must be https (plain http only for localhost)")
     }
 }

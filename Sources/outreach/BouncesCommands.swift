@@ -39,11 +39,7 @@ struct BouncesCommand: AsyncParsableCommand {
             if format == .json { print(try jsonText(list)); return }
             guard !list.isEmpty else { print("No bounces recorded."); return }
             // Reports are written by strangers: no control character of theirs reaches the terminal.
-            func shown(_ text: String?, _ width: Int = 60) -> String {
-                String(String(String.UnicodeScalarView((text ?? "-").unicodeScalars.map {
-                    $0.properties.generalCategory == .control ? " " : $0
-                })).prefix(width))
-            }
+            func shown(_ text: String?, _ width: Int = 60) -> String { String(OutsideText.cleaned(text ?? "-").prefix(width)) }
             print(table(["received", "contact", "campaign", "kind", "status", "diagnostic", "outcome"], list.map { b in
                 [b.receivedAt, shown(b.contact), b.campaign ?? "-", b.kind, shown(b.status, 12), shown(b.diagnostic), b.outcome]
             }))
@@ -65,7 +61,7 @@ struct BouncesCommand: AsyncParsableCommand {
             let mailbox = try CurlIMAPMailbox(settings: settings)
             let verdicts = BounceVerdicts(returnAddress: returnAddress)
             // Only what staff must see (messages kept for them), on standard error.
-            var logger = Logger(label: "outreach") { StreamLogHandler.standardError(label: $0) }
+            var logger = Logger(label: "outreach") { CleanedLogHandler(inner: StreamLogHandler.standardError(label: $0)) }
             logger.logLevel = .warning
             let started = Date()
             let summary = try MailboxPoll(mailbox: mailbox, url: url, register: register, verdicts: verdicts, logger: logger)

@@ -109,7 +109,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 let message = composer.compose(c)
                 byLanguage[message.language, default: 0] += 1
                 let name = String(c.email.map { $0 == "/" ? "_" : $0 })
-                try PreviewFile.write(message.bytes, to: "\(out)/\(name).eml")
+                try PrivateFile.write(message.bytes, to: "\(out)/\(name).eml")
                 if i % 500 == 0 { bar.update(i, of: recipients.count) }
             }
             bar.finish()
@@ -185,7 +185,7 @@ struct CampaignCommand: AsyncParsableCommand {
             let s = try register.status(slug)
             if format == .json { print(try jsonText(s)); return }
             print("""
-                \(s.slug): \(s.status)\(s.reason.map { "\n  reason: \($0)" } ?? "")
+                \(s.slug): \(s.status)\(s.reason.map { "\n  reason: \(OutsideText.cleaned($0))" } ?? "")
                   queued \(s.queued)  sending \(s.sending)  sent \(s.sent)  retry \(s.retry)  failed \(s.failed)  skipped \(s.skipped)  cancelled \(s.cancelled)  unconfirmed \(s.unconfirmed)  (of \(s.total))
                   rate \(String(format: "%.1f", s.rate))/s  ETA \(s.etaSeconds.map { "\($0)s" } ?? "unknown")  unknown outcomes \(s.unknownOutcomes)  tests \(s.tests)
                   RSVP yes \(s.rsvp.yes) (+\(s.rsvp.guests) guests)  no \(s.rsvp.no)
@@ -193,7 +193,7 @@ struct CampaignCommand: AsyncParsableCommand {
             for r in s.relays {
                 // The daemon writes a relay's state only when it changes (cooling, faulted, up again).
                 let state = r.state ?? (r.sent > 0 ? "no fault seen" : "not used yet")
-                print("  relay \(r.url): \(state)\(r.reason.map { " (\($0))" } ?? "")  sent \(r.sent)")
+                print("  relay \(r.url): \(state)\(r.reason.map { " (\(OutsideText.cleaned($0)))" } ?? "")  sent \(r.sent)")
             }
         }
     }
@@ -260,10 +260,11 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 }
 
-/// One previewed message on disk, readable by its owner only. Written plainly, without the sync per file that
-/// `Data.write` does: a preview is for reading, not a record, and syncing made writing ten
-/// thousand of them take seconds.
-enum PreviewFile {
+/// A file of personal data or live links (a previewed message, the rejected rows of an import),
+/// readable by its owner only, whatever the umask, even when it replaces an older file. Written
+/// plainly, without the sync per file that `Data.write` does: it is for reading, not a record,
+/// and syncing made writing ten thousand previews take seconds.
+enum PrivateFile {
     struct Failure: Error, CustomStringConvertible {
         let path: String
         let code: Int32
@@ -271,7 +272,7 @@ enum PreviewFile {
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {
-        // 0600: a preview carries live links (unsubscribe, confirm, RSVP) for a real person.
+        // 0600: a preview carries live links (unsubscribe, confirm, RSVP) for a real person; rejected rows, names and addresses.
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(path: path, code: errno) }
         defer { close(fd) }

@@ -101,13 +101,13 @@ struct Contacts: AsyncParsableCommand {
             }
         }
 
-        /// UTF-8 with BOM so Excel opens it with the right characters.
+        /// UTF-8 with BOM so Excel opens it with the right characters; 0600, it holds personal data.
         func writeRejects(_ report: ImportReport, to path: String) throws {
             var text = "\u{FEFF}\(report.recordName),reason,fields\r\n"
             for r in report.rejections {
                 text += "\(r.row),\(csvField(r.reason)),\(csvField(r.fields.joined(separator: " | ")))\r\n"
             }
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            try PrivateFile.write(Array(text.utf8), to: path)
         }
     }
 

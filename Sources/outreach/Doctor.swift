@@ -134,7 +134,7 @@ struct Doctor: AsyncParsableCommand {
             case .failure(let error): return .wrong("\(error)", fix: "correct bounces.mailbox_url")
             case .success(let summary):
                 if FileManager.default.fileExists(atPath: settings.databasePath),
-                   let health = try? Register(path: settings.databasePath).mailboxHealth(url: url), let error = health.error {
+                   let health = try? Register.mailboxHealth(path: settings.databasePath, url: url), let error = health.error {
                     return .wrong("\(summary); but the daemon's last reading (\(health.polledAt ?? "?")) failed: \(error)",
                                   fix: "see the daemon's log; the next reading retries")
                 }

@@ -20,7 +20,7 @@ struct Outreach: AsyncParsableCommand {
             --database PATH   SQLite database (wins over database.path and OUTREACH_DATABASE_PATH)
             Every configuration key can be overridden by OUTREACH_<KEY> (smtp.url -> OUTREACH_SMTP_URL).
             """,
-        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, Serve.self]
+        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, Checkin.self, Serve.self]
     )
 
     /// `outreach [--config PATH] [--database PATH] <command>`: the global options may come before
@@ -68,7 +68,7 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Writes to standard error.
+/// Writes to standard error, cleaned of control characters (it quotes rows and cells of files).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((OutsideText.cleaned(text) + "\n").utf8))
 }

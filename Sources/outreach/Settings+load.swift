@@ -49,7 +49,7 @@ extension Settings {
         }
         let folder = found.map { URL(fileURLWithPath: $0).deletingLastPathComponent().standardizedFileURL.path }
         var settings = try Settings(reader: ConfigReader(providers: providers)) { key, value in
-            guard !value.hasPrefix("/"), let folder, let fileReader,
+            guard Settings.pathKeys.contains(key), !value.hasPrefix("/"), let folder, let fileReader,
                   environment["OUTREACH_" + key.uppercased().replacingOccurrences(of: ".", with: "_")] == nil,
                   fileReader.string(forKey: ConfigKey(key)) != nil else { return value }
             return folder + "/" + value
@@ -70,6 +70,7 @@ extension Settings {
         func string(_ key: String, _ fallback: String) -> String { config.string(forKey: ConfigKey(key), default: fallback) }
         func optional(_ key: String) -> String? { config.string(forKey: ConfigKey(key)).flatMap { $0.isEmpty ? nil : $0 } }
         func path(_ key: String, _ fallback: String) -> String { config.string(forKey: ConfigKey(key)).map { resolve(key, $0) } ?? fallback }
+        func optionalPath(_ key: String) -> String? { optional(key).map { resolve(key, $0) } }
         func number(_ key: String, _ fallback: Double) throws -> Double {
             guard let text = config.string(forKey: ConfigKey(key)) else { return fallback }
             guard let v = Double(text), v >= 0 else { throw Failure(key: key, problem: "\"\(text)\" is not a non-negative number") }
@@ -88,18 +89,15 @@ extension Settings {
         for relay in relays where !(relay.hasPrefix("smtp://") || relay.hasPrefix("smtps://")) {
             throw Failure(key: "smtp.url", problem: "\"\(relay)\" must start with smtp:// or smtps://")
         }
-        smtpCAFile = optional("smtp.ca_file")
+        smtpCAFile = optionalPath("smtp.ca_file")
         if let file = smtpCAFile, !FileManager.default.isReadableFile(atPath: file) {
             throw Failure(key: "smtp.ca_file", problem: "cannot read \(file)")
         }
         smtpUsername = optional("smtp.username")
         func secret(_ key: String) throws -> String? {
             if let value = config.string(forKey: ConfigKey(key), isSecret: true) { return value }
-            guard let file = optional(key + "_file").map({ resolve(key + "_file", $0) }) else { return nil }
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw Failure(key: key + "_file", problem: "cannot read \(file)")
-            }
-            return text.trimmingCharacters(in: .newlines)
+            guard let file = optionalPath(key + "_file") else { return nil }
+            return try SecretFile.read(file, key: key + "_file")
         }
         smtpPassword = try secret("smtp.password")
         smtpEHLO = string("smtp.ehlo", smtpEHLO)
@@ -143,9 +141,9 @@ extension Settings {
         }
         dkimDomain = optional("dkim.domain")
         dkimSelector = optional("dkim.selector")
-        dkimKeyFile = optional("dkim.key_file")
+        dkimKeyFile = optionalPath("dkim.key_file")
         dkimEd25519Selector = optional("dkim.ed25519_selector")
-        dkimEd25519KeyFile = optional("dkim.ed25519_key_file")
+        dkimEd25519KeyFile = optionalPath("dkim.ed25519_key_file")
         try checkDKIM()
         bouncesAddress = optional("bounces.address")
         if let a = bouncesAddress {

@@ -1,4 +1,5 @@
 import Foundation
+import OutreachModel
 
 /// Progress on a terminal, silence when piped.
 struct ProgressBar: Sendable {
@@ -21,8 +22,10 @@ struct ProgressBar: Sendable {
     }
 }
 
-/// Left-aligned text columns for `table` output (widths in characters).
+/// Left-aligned text columns for `table` output (widths in characters). Cells hold names,
+/// relay replies and report texts: they are cleaned of control characters first.
 func table(_ header: [String], _ rows: [[String]]) -> String {
+    let rows = rows.map { $0.map(OutsideText.cleaned) }
     var widths = header.map(\.count)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     func line(_ cells: [String]) -> String {

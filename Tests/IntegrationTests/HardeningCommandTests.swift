@@ -50,7 +50,7 @@ import Testing
         #expect(short.status != 0)
         #expect(short.stderr.contains(path) && short.stderr.contains("at least 32"), "\(short.stderr)")
 
-        try Data((String(repeating: "k", count: 44) + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        try Data((Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString() + "\n").utf8).write(to: URL(fileURLWithPath: path))
         chmod(path, 0o644)
         let open = try w.outreach("campaign", "preview", "c1", "--out", w.path("eml"))
         #expect(open.status != 0)

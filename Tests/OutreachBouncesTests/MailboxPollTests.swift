@@ -14,12 +14,15 @@ final class FakeMailbox: BounceMailbox, @unchecked Sendable {
     var nextUID: UInt32 = 1
     var handled: [UInt32] = []
     var failHandling = false
+    /// Messages whose fetch fails, as a server does on a message it cannot send whole.
+    var unfetchable: Set<UInt32> = []
 
     func add(_ text: String) { messages[nextUID] = Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8); nextUID += 1 }
     func open() throws -> (uidValidity: UInt32, messages: Int) { (uidValidity, messages.count) }
     func uids(after uid: UInt32) throws -> [UInt32] { messages.keys.filter { $0 > uid }.sorted() }
     func fetch(uid: UInt32, uidValidity: UInt32) throws -> [UInt8] {
         guard uidValidity == self.uidValidity else { throw MailboxError.uidValidityChanged }
+        if unfetchable.contains(uid) { throw MailboxError.connection("connection dropped while fetching UID \(uid)") }
         return messages[uid]!
     }
     func markHandled(uids: [UInt32]) throws {
@@ -55,10 +58,11 @@ final class FakeMailbox: BounceMailbox, @unchecked Sendable {
         john = try register.contact(email: "john@example.com")!
     }
 
-    func poll(recover: Bool = false) throws -> MailboxPoll.Summary {
+    func poll(recover: Bool = false, mailbox: FakeMailbox? = nil, url: String = "imap://test/INBOX",
+              fetchFailures: FetchFailures = FetchFailures()) throws -> MailboxPoll.Summary {
         let verdicts = BounceVerdicts(returnAddress: returnAddress)
-        return try MailboxPoll(mailbox: mailbox, url: "imap://test/INBOX", register: register, verdicts: verdicts,
-                               logger: Logger(label: "test")).run(recover: recover)
+        return try MailboxPoll(mailbox: mailbox ?? self.mailbox, url: url, register: register, verdicts: verdicts,
+                               logger: Logger(label: "test"), fetchFailures: fetchFailures).run(recover: recover)
     }
 
     /// A Postfix-style report that `to` failed with `status`, sent to `envelope`.
@@ -152,6 +156,40 @@ final class FakeMailbox: BounceMailbox, @unchecked Sendable {
         #expect(recovered.read == 0 && recovered.handled == 1)
         #expect(mailbox.messages.isEmpty)
         #expect(try register.bounces().count == 1, "one soft bounce, counted once")
+    }
+
+    @Test func aMessageThatCannotBeFetchedIsRecordedUnreadableAfterThreeReadingsAndTheRestIsRead() throws {
+        mailbox.add("From: someone@example.org\nSubject: too big to fetch\n\nx\n")
+        mailbox.add(report(to: lan.email, status: "5.1.1", envelope: returnAddress.envelopeSender(contactID: lan.id!, campaignID: campaignID)))
+        mailbox.unfetchable = [1]
+        let failures = FetchFailures()
+        for _ in 1..<MailboxPoll.fetchAttempts {
+            #expect(throws: MailboxError.self) { try poll(fetchFailures: failures) }
+        }
+        #expect(try register.bounces().isEmpty && suppression(lan) == nil, "nothing recorded while the message may still come")
+        let summary = try poll(fetchFailures: failures)
+        #expect(summary.read == 2 && summary.kinds == [.unreadable: 1, .hard: 1], "\(summary)")
+        #expect(try suppression(lan) == "hard-bounce", "the message after it was read")
+        let unreadable = try #require(try register.bounces().first { $0.kind == "unreadable" })
+        #expect(unreadable.diagnostic?.contains("cannot be fetched (3 attempts)") == true, "\(unreadable)")
+        #expect(mailbox.messages.keys.sorted() == [1], "the unreadable message stays in the mailbox for staff")
+        // Passed for good: the next readings, and the first one after a restart, do not stop on it.
+        #expect(try poll(fetchFailures: failures).read == 0)
+        #expect(try poll(recover: true).read == 0)
+    }
+
+    @Test func anotherMailboxWithTheSameUIDValidityIsNotTakenAsAlreadyRecorded() throws {
+        mailbox.add(report(to: lan.email, status: "5.1.1", envelope: returnAddress.envelopeSender(contactID: lan.id!, campaignID: campaignID)))
+        mailbox.failHandling = true
+        #expect(throws: MailboxError.self) { try poll() }
+        // bounces.mailbox_url now names another server, whose folder has the same UIDVALIDITY and UIDs.
+        let other = FakeMailbox()
+        other.add(report(to: john.email, status: "5.1.1", envelope: returnAddress.envelopeSender(contactID: john.id!, campaignID: campaignID)))
+        let summary = try poll(mailbox: other, url: "imaps://mail.cantho.gov.vn/INBOX")
+        #expect(summary.read == 1 && summary.kinds == [.hard: 1], "\(summary)")
+        #expect(try suppression(john) == "hard-bounce", "the new mailbox's report is recorded, not deleted unread")
+        #expect(other.messages.isEmpty)
+        #expect(try register.bounces().count == 2)
     }
 
     @Test func aRenumberedMailboxIsReadAgainFromTheStart() throws {

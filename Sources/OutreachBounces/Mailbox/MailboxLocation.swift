@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import OutreachModel
 
 /// Where the bounce mailbox is: `bounces.mailbox_url` taken apart, and the URLs libcurl is given.
 struct MailboxLocation: Equatable {
@@ -63,17 +64,8 @@ struct MailboxLocation: Equatable {
         }
     }
 
-    /// Whether the host is this machine: `localhost`, 127.0.0.0/8 or ::1 (as addresses, not names that start with 127.).
-    var isLoopback: Bool {
-        if host.lowercased() == "localhost" { return true }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, host, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { $0.dropLast().allSatisfy { $0 == 0 } && $0.last == 1 }
-        }
-        return false
-    }
+    /// Whether the host is this machine (`Loopback`, the rule every plain-text connection follows).
+    var isLoopback: Bool { Loopback.isLoopback(host: host) }
 
     /// The server without a folder: custom commands that name their folder themselves.
     var serverURL: String { "\(scheme)://\(authority)/" }
