@@ -20,6 +20,9 @@ extension Register {
                                segment: String, subject: String?) throws -> (Campaign, RecipientSummary) {
         try Campaign.checkSlug(slug)
         let parsedSegment = try Segment(segment)
+        if parsedSegment.needsInvitation {
+            throw CampaignError.noRecipient("rsvp= and attended= speak of an invitation: use them with --reminder-of")
+        }
         let template = try InvitationTemplate.load(name: templateName, from: templatesRoot)
         let event = try eventFile.map { try Event.load(path: $0) }
         if template.purpose == .consentRequest, parsedSegment.terms.contains(where: { $0.key == .consent && $0.values != ["pending"] }) {

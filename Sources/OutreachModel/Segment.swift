@@ -4,7 +4,15 @@ import Foundation
 /// term, over `kind`, `country`, `language`, `city`, `tag` and `consent`.
 /// Example: `kind=overseas_vietnamese country=DE,FR consent=granted`.
 public struct Segment: Sendable, Equatable, CustomStringConvertible {
-    public enum Key: String, Sendable, CaseIterable { case kind, country, language, city, tag, consent }
+    public enum Key: String, Sendable, CaseIterable {
+        case kind, country, language, city, tag, consent
+        /// For a follow-up of an invitation only: the person's answer to it (`yes`, `no`, `none`,
+        /// `waitlisted`) and whether they were checked in at its door (`yes`, `no`).
+        case rsvp, attended
+    }
+
+    /// Whether the segment has terms that speak of an invitation (`rsvp`, `attended`).
+    public var needsInvitation: Bool { terms.contains { $0.key == .rsvp || $0.key == .attended } }
 
     /// A term that cannot be read, quoted as written.
     public struct Failure: Error, CustomStringConvertible {
@@ -42,6 +50,12 @@ public struct Segment: Sendable, Equatable, CustomStringConvertible {
                 for v in values where v.count != 2 || !v.allSatisfy(\.isLetter) {
                     throw Failure(term: term, problem: "\"\(v)\" is not an ISO 3166 alpha-2 code")
                 }
+            case .rsvp:
+                for v in values where !["yes", "no", "none", "waitlisted"].contains(v) {
+                    throw Failure(term: term, problem: "\"\(v)\" is not one of yes, no, none, waitlisted")
+                }
+            case .attended:
+                for v in values where v != "yes" && v != "no" { throw Failure(term: term, problem: "\"\(v)\" is not one of yes, no") }
             case .language, .city, .tag: break
             }
             terms.append((key, values))

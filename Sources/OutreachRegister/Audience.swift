@@ -8,7 +8,7 @@ import OutreachModel
 enum Audience {
     /// SQL over the contact aliased `c`: in the segment, with the consent the purpose needs, not suppressed.
     static func condition(segment: Segment, purpose: CampaignPurpose) -> (String, StatementArguments) {
-        let (condition, arguments) = segment.sql
+        let (condition, arguments) = segment.sql(invitationID: nil)
         return ("(\(condition)) AND \(ConsentLedger.currentStatusSQL) = '\(purpose.requiredConsent.rawValue)' AND NOT \(SuppressionList.suppressedSQL)",
                 arguments)
     }
@@ -16,7 +16,11 @@ enum Audience {
     /// The condition for `campaign`: its segment's, or for a reminder or notice, its parent's
     /// recipients whose invitation was sent and who have not declined it (`followUpCondition`).
     static func condition(for campaign: Campaign) throws -> (String, StatementArguments) {
-        if let parent = campaign.parentId { return followUpCondition(parentID: parent, purpose: campaign.purpose) }
+        if let parent = campaign.parentId {
+            let (followUp, arguments) = followUpCondition(parentID: parent, purpose: campaign.purpose)
+            let (segment, more) = try Segment(campaign.segment).sql(invitationID: parent)
+            return ("(\(followUp)) AND (\(segment))", arguments + more)
+        }
         return condition(segment: try Segment(campaign.segment), purpose: campaign.purpose)
     }
 
@@ -43,8 +47,9 @@ enum Audience {
 }
 
 extension Segment {
-    /// SQL condition over the contact aliased `c` (always true for an empty segment).
-    var sql: (condition: String, arguments: StatementArguments) {
+    /// SQL condition over the contact aliased `c` (always true for an empty segment). `rsvp` and
+    /// `attended` speak of the invitation `invitationID`; without one they select nobody.
+    func sql(invitationID: Int64?) -> (condition: String, arguments: StatementArguments) {
         var parts: [String] = []
         var arguments = StatementArguments()
         func marks(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
@@ -68,6 +73,24 @@ extension Segment {
                 var alternatives: [String] = []
                 if !named.isEmpty { alternatives.append("\(ConsentLedger.currentStatusSQL) IN (\(marks(named.count)))"); arguments += StatementArguments(named) }
                 if values.contains("none") { alternatives.append("\(ConsentLedger.currentStatusSQL) IS NULL") }
+                parts.append("(" + alternatives.joined(separator: " OR ") + ")")
+            case .rsvp:
+                let answered = "SELECT 1 FROM rsvps r WHERE r.campaign_id = ? AND r.contact_id = c.id"
+                let alternatives = values.map { v -> String in
+                    arguments += [invitationID ?? -1]
+                    switch v {
+                    case "none": return "NOT EXISTS (\(answered))"
+                    case "waitlisted": return "EXISTS (\(answered) AND r.seat = 'waitlisted')"
+                    default: arguments += [v]; return "EXISTS (\(answered) AND r.answer = ?)"
+                    }
+                }
+                parts.append("(" + alternatives.joined(separator: " OR ") + ")")
+            case .attended:
+                let came = "EXISTS (SELECT 1 FROM checkins k WHERE k.campaign_id = ? AND k.contact_id = c.id AND k.guest = 0)"
+                let alternatives = values.map { v -> String in
+                    arguments += [invitationID ?? -1]
+                    return v == "yes" ? came : "NOT \(came)"
+                }
                 parts.append("(" + alternatives.joined(separator: " OR ") + ")")
             }
         }

@@ -22,7 +22,8 @@ struct CampaignCommand: AsyncParsableCommand {
         @Argument(help: "Short name, e.g. tet-2027.") var slug: String
         @Option(help: "Template folder name under Templates/.") var template: String
         @Option(help: "Event file (YAML), e.g. Config/events/new-year-gathering-2027.yaml.") var event: String?
-        @Option(help: "Segment expression.") var segment: String = ""
+        @Option(help: "Segment expression (with --reminder-of also rsvp=yes|no|none|waitlisted and attended=yes|no).") var segment: String = ""
+        @Option(help: "With --reminder-of: unanswered (those who have not answered; the same as --segment rsvp=none).") var to: String?
         @Option(help: "Subject for every language instead of the template's.") var subject: String?
         @Option(name: .customLong("reminder-of"), help: "Make a reminder of this invitation campaign: its recipients who were sent it and have not declined.")
         var reminderOf: String?
@@ -34,16 +35,18 @@ struct CampaignCommand: AsyncParsableCommand {
                 throw ValidationError("--at \(at) is not event-2d, event-36h, event-1w or an ISO 8601 time like 2027-01-28T09:00:00+07:00")
             }
             if at != nil, reminderOf == nil { throw ValidationError("--at goes with --reminder-of (an invitation is timed by campaign launch --at)") }
-            if reminderOf != nil, event != nil || !segment.isEmpty {
-                throw ValidationError("a reminder has its invitation's event and recipients: drop --event and --segment")
+            if reminderOf != nil, event != nil {
+                throw ValidationError("a reminder has its invitation's event: drop --event")
             }
+            if let to, to != "unanswered" { throw ValidationError("--to \(to) is not unanswered") }
+            if to != nil, reminderOf == nil { throw ValidationError("--to goes with --reminder-of") }
         }
 
         func run() async throws {
             let (settings, register) = try await global.register()
             let (campaign, summary) = try reminderOf.map {
                 try register.createReminder(slug: slug, of: $0, templateName: template, templatesRoot: settings.templatesPath,
-                                            at: at.flatMap(ReminderTime.init))
+                                            at: at.flatMap(ReminderTime.init), segment: to == "unanswered" ? "\(segment) rsvp=none" : segment)
             } ?? register.createCampaign(
                 slug: slug, templateName: template, templatesRoot: settings.templatesPath, eventFile: event,
                 segment: segment, subject: subject)

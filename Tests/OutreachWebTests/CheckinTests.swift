@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import OutreachCampaigns
 import HummingbirdTesting
 import OutreachLinks
 import OutreachModel
@@ -50,5 +52,37 @@ import Testing
         #expect(try await desk.scan(tickets.code(Ticket(campaignID: campaign, contactID: a.id!, guest: 0)), campaignID: campaign, place: "door") == .revoked)
         // The roster holds exactly the codes honoured now: b's own.
         #expect(try await desk.roster(campaignID: campaign) == [TicketVerifier.hash(tickets.code(Ticket(campaignID: campaign, contactID: b.id!, guest: 0)))])
+    }
+}
+
+@Suite struct AttendedSegmentTests {
+    @Test func attendedYesSelectsExactlyThoseCheckedInAndNoTheOthers() async throws {
+        let e = try SeatedEvent(capacity: 50, people: 6)
+        let register = e.fixture.register, campaign = e.fixture.campaign.id!
+        _ = try register.launch("tet")
+        // The invitation went out to everyone (as the daemon would record it).
+        let db = try DatabaseQueue(path: register.path!)
+        try await db.write { try $0.execute(sql: "UPDATE outbox SET state = 'sent', sent_at_ms = 1") }
+        try await e.fixture.test { client in
+            for p in e.people.prefix(4) { _ = try await e.answer(client, p, "answer=yes&guests=1") }
+        }
+        let desk = TicketDesk(register: register, tickets: e.fixture.links.tickets)
+        let came = [e.people[0], e.people[2]]
+        for p in came { _ = try await desk.scan(e.fixture.links.tickets.code(Ticket(campaignID: campaign, contactID: p.id!, guest: 0)), campaignID: campaign, place: "door") }
+        // A guest of people[1] came without them: that is not people[1] attending.
+        _ = try await desk.scan(e.fixture.links.tickets.code(Ticket(campaignID: campaign, contactID: e.people[1].id!, guest: 1)), campaignID: campaign, place: "door")
+        func recipients(_ slug: String, _ segment: String) async throws -> Set<String> {
+            _ = try register.createReminder(slug: slug, of: "tet", templateName: "event-reminder", templatesRoot: "\(root)/Templates", at: nil, segment: segment)
+            _ = try register.launch(slug)
+            return Set(try await db.read { try String.fetchAll($0, sql: """
+                SELECT k.email FROM outbox o JOIN contacts k ON k.id = o.contact_id JOIN campaigns c ON c.id = o.campaign_id WHERE c.slug = ?
+                """, arguments: [slug]) })
+        }
+        #expect(try await recipients("thanks", "attended=yes") == Set(came.map(\.email)))
+        #expect(try await recipients("missed", "rsvp=yes attended=no") == Set([e.people[1].email, e.people[3].email]))
+        let unanswered = try await recipients("nudge", "rsvp=none")
+        #expect(unanswered.isSuperset(of: [e.people[4].email, e.people[5].email]) && unanswered.isDisjoint(with: e.people.prefix(4).map(\.email)))
+        #expect(throws: (any Error).self) { try register.createCampaign(slug: "bad", templateName: "new-year-gathering", templatesRoot: "\(root)/Templates",
+                                                                 eventFile: nil, segment: "attended=yes", subject: nil) }
     }
 }
