@@ -25,7 +25,9 @@ public struct CampaignStatus: Sendable, Encodable {
     public var of: String? = nil
     public var kind: String = "invitation"
 
-    public struct RSVPCounts: Sendable, Encodable { public let yes, no, guests: Int }
+    /// Answers, and at an event with a capacity the seats: people confirmed, waitlisted, offered,
+    /// and tickets checked in at the door (people and guests).
+    public struct RSVPCounts: Sendable, Encodable { public let yes, no, guests, confirmed, waitlisted, offered, checkedIn: Int }
     public var done: Int { sent + failed + skipped + cancelled + unconfirmed }
 
     enum CodingKeys: String, CodingKey {
@@ -87,8 +89,11 @@ extension Register {
             let startedMs = c.scheduledAtMs ?? Timestamp.milliseconds(now)
             let elapsed = max(1, Double(Timestamp.milliseconds(now) - startedMs) / 1000)
             let r = try Row.fetchOne(db, sql: """
-                SELECT coalesce(sum(answer = 'yes'), 0), coalesce(sum(answer = 'no'), 0), coalesce(sum(guests), 0) FROM rsvps WHERE campaign_id = ?
-                """, arguments: [c.id])!
+                SELECT coalesce(sum(answer = 'yes'), 0), coalesce(sum(answer = 'no'), 0), coalesce(sum(guests), 0),
+                    coalesce(sum(seat = 'confirmed'), 0), coalesce(sum(seat = 'waitlisted'), 0), coalesce(sum(seat = 'offered'), 0),
+                    (SELECT count(*) FROM checkins WHERE campaign_id = ?)
+                FROM rsvps WHERE campaign_id = ?
+                """, arguments: [c.id, c.id])!
             let tests = try Int.fetchOne(db, sql: "SELECT count(*) FROM test_sends WHERE campaign_id = ?", arguments: [c.id]) ?? 0
             let left = counts["queued", default: 0] + counts["retry", default: 0] + counts["sending", default: 0]
             let rate = c.status == .running || c.status == .finished ? Double(counts["sent", default: 0]) / elapsed : 0
@@ -106,7 +111,7 @@ extension Register {
                 unconfirmed: counts["unconfirmed", default: 0], total: counts.values.reduce(0, +),
                 relays: relays.sorted { $0.key < $1.key }.map { RelayReport(url: $0.key, state: $0.value.state, reason: $0.value.reason, sent: $0.value.sent) },
                 rate: rate, etaSeconds: left == 0 ? 0 : rate > 0 ? Int(Double(left) / rate) : nil, unknownOutcomes: unknown,
-                rsvp: .init(yes: r[0], no: r[1], guests: r[2]), tests: tests,
+                rsvp: .init(yes: r[0], no: r[1], guests: r[2], confirmed: r[3], waitlisted: r[4], offered: r[5], checkedIn: r[6]), tests: tests,
                 scheduledAt: c.scheduledAtMs.map { Timestamp.string(Date(timeIntervalSince1970: Double($0) / 1000)) },
                 of: c.parentSlug, kind: c.kind.rawValue)
         }

@@ -191,7 +191,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 \(s.slug): \(s.status)\(s.reason.map { "\n  reason: \(OutsideText.cleaned($0))" } ?? "")
                   queued \(s.queued)  sending \(s.sending)  sent \(s.sent)  retry \(s.retry)  failed \(s.failed)  skipped \(s.skipped)  cancelled \(s.cancelled)  unconfirmed \(s.unconfirmed)  (of \(s.total))
                   rate \(String(format: "%.1f", s.rate))/s  ETA \(s.etaSeconds.map { "\($0)s" } ?? "unknown")  unknown outcomes \(s.unknownOutcomes)  tests \(s.tests)
-                  RSVP yes \(s.rsvp.yes) (+\(s.rsvp.guests) guests)  no \(s.rsvp.no)
+                  RSVP yes \(s.rsvp.yes) (+\(s.rsvp.guests) guests)  no \(s.rsvp.no)  confirmed \(s.rsvp.confirmed)  waitlisted \(s.rsvp.waitlisted)  offered \(s.rsvp.offered)  checked in \(s.rsvp.checkedIn)
                 """)
             for r in s.relays {
                 // The daemon writes a relay's state only when it changes (cooling, faulted, up again).

@@ -69,6 +69,8 @@ import Testing
         let desk = TicketDesk(register: register, tickets: e.fixture.links.tickets)
         let came = [e.people[0], e.people[2]]
         for p in came { _ = try await desk.scan(e.fixture.links.tickets.code(Ticket(campaignID: campaign, contactID: p.id!, guest: 0)), campaignID: campaign, place: "door") }
+        let status = try register.status("tet")
+        #expect(status.rsvp.confirmed == 4 && status.rsvp.waitlisted == 0 && status.rsvp.checkedIn == 2, "campaign status counts the door")
         // A guest of people[1] came without them: that is not people[1] attending.
         _ = try await desk.scan(e.fixture.links.tickets.code(Ticket(campaignID: campaign, contactID: e.people[1].id!, guest: 1)), campaignID: campaign, place: "door")
         func recipients(_ slug: String, _ segment: String) async throws -> Set<String> {
