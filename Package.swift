@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
@@ -77,6 +78,7 @@ let package = Package(
             "OutreachModel", "OutreachRegister", "OutreachCompose", "OutreachLinks",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -123,6 +125,7 @@ let package = Package(
         .testTarget(name: "OutreachWebTests", dependencies: [
             "OutreachWeb", "OutreachCampaigns", "OutreachImport", "OutreachRegister", "OutreachCompose", "OutreachLinks", "OutreachModel",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             // Only to hold the register's write lock from outside, as another process would.
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

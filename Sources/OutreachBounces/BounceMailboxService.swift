@@ -25,7 +25,7 @@ public final class BounceMailboxService<C: Clock<Duration>>: Service, Sendable {
     public init(settings: Settings, register: Register, links: Links, logger: Logger, clock: C,
                 makeMailbox: (@Sendable () throws -> any BounceMailbox)? = nil) throws {
         guard let url = settings.bouncesMailboxURL, let returnAddress = links.returnAddress else {
-            throw Settings.Failure(key: "bounces.mailbox_url", problem: "the bounce mailbox needs bounces.address and bounces.mailbox_url")
+            throw Settings.Failure(key: "bounces.mailbox_url", problem: StaffMessage("config.no_mailbox"))
         }
         self.url = url
         self.register = register

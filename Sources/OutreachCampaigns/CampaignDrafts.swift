@@ -26,7 +26,7 @@ extension Register {
         let template = try InvitationTemplate.load(name: templateName, from: templatesRoot)
         let event = try eventFile.map { try Event.load(path: $0) }
         if template.purpose == .consentRequest, parsedSegment.terms.contains(where: { $0.key == .consent && $0.values != ["pending"] }) {
-            throw CampaignError.noRecipient("a consent request goes only to contacts whose consent is pending; drop the consent term")
+            throw CampaignError.consentTermInConsentRequest
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -56,7 +56,7 @@ extension Event {
     public static func load(path: String) throws -> Event {
         let name = (path as NSString).lastPathComponent
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw Failure(file: name, field: "", problem: "cannot read \(path)")
+            throw Failure(file: name, field: "", problem: StaffMessage("event.cannot_read", ["path": path]))
         }
         return try parse(text, file: name)
     }

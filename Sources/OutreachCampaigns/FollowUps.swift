@@ -43,7 +43,7 @@ extension Register {
                 differences.append(EventDifference(field: field, old: before[field] ?? "", new: after[field] ?? ""))
             }
             guard !differences.isEmpty else {
-                throw CampaignError.noRecipient("\(eventFile) has the same title, date, time, venue and address as \(parent)'s event: nothing to announce")
+                throw CampaignError.nothingChanged(eventFile: eventFile, parent: parent)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
@@ -60,7 +60,7 @@ extension Register {
         try Campaign.checkSlug(slug)
         let template = try InvitationTemplate.load(name: templateName, from: templatesRoot)
         guard template.purpose == .invitation else {
-            throw CampaignError.noRecipient("template \(templateName) is a \(template.purpose.rawValue): reminders and notices use an invitation template (event-reminder, event-update, event-cancelled)")
+            throw CampaignError.notAnInvitationTemplate(templateName, template.purpose)
         }
         var draft = Campaign(slug: slug, templateName: templateName, purpose: template.purpose, templateSnapshot: try template.snapshot,
                              eventFile: nil, eventSnapshot: nil, segment: "", subject: nil, createdAt: Timestamp.string())

@@ -150,7 +150,7 @@ public struct DKIMKey: Sendable {
 }
 
 /// Why a DKIM key could not be used, naming the file and what to do.
-public enum DKIMKeyError: Error, CustomStringConvertible, Equatable {
+public enum DKIMKeyError: StaffFacingError, Equatable {
     /// The file is missing or cannot be read.
     case unreadable(file: String, reason: String)
     /// Group or others may read the private key (`mode` is its permission bits).
@@ -168,24 +168,19 @@ public enum DKIMKeyError: Error, CustomStringConvertible, Equatable {
     /// A `d=` domain that is not a DNS name.
     case badDomain(String)
 
-    public var description: String {
+    public var message: StaffMessage {
         switch self {
-        case .unreadable(let file, let reason):
-            "cannot read the DKIM key file \(file): \(reason)"
-        case .tooOpen(let file, let mode):
-            "the DKIM key file \(file) is readable by group or others (mode \(String(mode, radix: 8))): run chmod 600 \(file)"
+        case .unreadable(let file, let reason): StaffMessage("dkim.unreadable", ["file": file, "reason": reason])
+        case .tooOpen(let file, let mode): StaffMessage("dkim.too_open", ["file": file, "mode": String(mode, radix: 8)])
         case .notAKey(let file, let expected):
-            "\(file) holds no \(expected == .rsa ? "RSA (2048 bits or more)" : "Ed25519") private key in PEM: make one with outreach dkim keygen --algorithm \(expected.rawValue)"
+            StaffMessage(expected == .rsa ? "dkim.not_rsa_key" : "dkim.not_ed25519_key", ["file": file, "algorithm": expected.rawValue])
         case .wrongAlgorithm(let file, let expected, let found):
-            "\(file) holds an \(found == .rsa ? "RSA" : "Ed25519") key where an \(expected == .rsa ? "RSA" : "Ed25519") key is expected (dkim.\(expected == .rsa ? "" : "ed25519_")key_file)"
-        case .exists(let file):
-            "\(file) already exists: choose another --out, or remove it first (a published key must not be overwritten by mistake)"
-        case .cannotWrite(let file, let reason):
-            "cannot write \(file): \(reason)"
-        case .badSelector(let s):
-            "\"\(s)\" is not a DKIM selector (letters, digits, '-', '_' and dots)"
-        case .badDomain(let d):
-            "\"\(d)\" is not a domain name"
+            StaffMessage("dkim.wrong_algorithm", ["file": file, "found": found == .rsa ? "RSA" : "Ed25519", "expected": expected == .rsa ? "RSA" : "Ed25519",
+                                                  "key": expected == .rsa ? "dkim.key_file" : "dkim.ed25519_key_file"])
+        case .exists(let file): StaffMessage("dkim.exists", ["file": file])
+        case .cannotWrite(let file, let reason): StaffMessage("dkim.cannot_write", ["file": file, "reason": reason])
+        case .badSelector(let s): StaffMessage("dkim.bad_selector", ["text": s])
+        case .badDomain(let d): StaffMessage("dkim.bad_domain", ["text": d])
         }
     }
 }

@@ -24,9 +24,9 @@ public struct InvitationTemplate: Codable, Sendable, Equatable {
     public var purpose: Purpose
     public var languages: [String: Texts]
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-        public init(description: String) { self.description = description }
+    public struct Failure: StaffFacingError {
+        public let message: StaffMessage
+        public init(_ message: StaffMessage) { self.message = message }
     }
 
     /// Loads `Templates/<name>/` with the shared partials of `Templates/partials/`.
@@ -37,22 +37,22 @@ public struct InvitationTemplate: Codable, Sendable, Equatable {
               fm.fileExists(atPath: "\(folder)/template.yaml") else {
             let known = ((try? fm.contentsOfDirectory(atPath: root)) ?? [])
                 .filter { fm.fileExists(atPath: "\(root)/\($0)/template.yaml") }.sorted()
-            throw Failure(description: "unknown template \"\(name)\" (templates in \(root): \(known.joined(separator: ", ")))")
+            throw Failure(StaffMessage("template.unknown", ["name": name, "root": root, "known": known.joined(separator: ", ")]))
         }
         struct Manifest: Decodable { var default_language: String; var purpose: String? }
         let manifest: Manifest
         do { manifest = try YAMLDecoder().decode(Manifest.self, from: try String(contentsOfFile: "\(folder)/template.yaml", encoding: .utf8)) } catch {
-            throw Failure(description: "\(folder)/template.yaml: \(error)")
+            throw Failure(StaffMessage("template.bad_manifest", ["file": "\(folder)/template.yaml", "error": "\(error)"]))
         }
         guard let purpose = Purpose(rawValue: manifest.purpose ?? "invitation") else {
-            throw Failure(description: "\(folder)/template.yaml: purpose \"\(manifest.purpose!)\" is not invitation or consent-request")
+            throw Failure(StaffMessage("template.bad_purpose", ["file": "\(folder)/template.yaml", "purpose": manifest.purpose!]))
         }
         var languages: [String: Texts] = [:]
         for lang in ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).sorted() {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: "\(folder)/\(lang)", isDirectory: &isDir), isDir.boolValue else { continue }
             func read(_ path: String) throws -> String {
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw Failure(description: "missing \(path)") }
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw Failure(StaffMessage("template.missing_file", ["path": path])) }
                 return text.precomposedStringWithCanonicalMapping
             }
             let partials = "\(root)/partials/\(lang)"
@@ -66,7 +66,7 @@ public struct InvitationTemplate: Codable, Sendable, Equatable {
                 footerText: try read("\(partials)/footer.txt.mustache"))
         }
         guard languages[manifest.default_language] != nil else {
-            throw Failure(description: "\(folder): the default language \(manifest.default_language) has no folder")
+            throw Failure(StaffMessage("template.no_default_language", ["folder": folder, "language": manifest.default_language]))
         }
         let template = InvitationTemplate(name: name, defaultLanguage: manifest.default_language, purpose: purpose, languages: languages)
         _ = try template.compiled()
@@ -117,7 +117,7 @@ public struct CompiledTemplate: Sendable {
                     let source = escaped ? HTMLEscaping.mustacheSource(body) : "{{%CONTENT_TYPE: TEXT}}" + body
                     library.register(try MustacheTemplate(string: source), named: name)
                 } catch {
-                    throw InvitationTemplate.Failure(description: "template \(source.name), \(lang), \(name): \(error)")
+                    throw InvitationTemplate.Failure(StaffMessage("template.bad_part", ["template": source.name, "language": lang, "part": name, "error": "\(error)"]))
                 }
             }
             try add(t.html, "body", to: &html, escaped: true)

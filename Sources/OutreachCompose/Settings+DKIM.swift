@@ -10,12 +10,12 @@ extension Settings {
         ] {
             guard file != nil else { continue }
             guard let selector else {
-                throw Failure(key: selectorKey, problem: "is required with \(fileKey) (the name the public key is published under: SELECTOR._domainkey.DOMAIN)")
+                throw Failure(key: selectorKey, problem: StaffMessage("config.dkim_selector_required", ["file_key": fileKey]))
             }
-            guard DKIMKey.isDNSName(selector) else { throw Failure(key: selectorKey, problem: DKIMKeyError.badSelector(selector).description) }
+            guard DKIMKey.isDNSName(selector) else { throw Failure(key: selectorKey, problem: DKIMKeyError.badSelector(selector).message) }
         }
         if let domain = dkimDomain, !DKIMKey.isDNSName(domain) || !domain.contains(".") {
-            throw Failure(key: "dkim.domain", problem: DKIMKeyError.badDomain(domain).description)
+            throw Failure(key: "dkim.domain", problem: DKIMKeyError.badDomain(domain).message)
         }
     }
 
@@ -33,12 +33,12 @@ extension Settings {
         ] {
             guard let file, let selector else { continue }
             do { keys.append(try DKIMKey.load(selector: selector, file: file, algorithm: algorithm)) } catch let error as DKIMKeyError {
-                throw Failure(key: fileKey, problem: error.description)
+                throw Failure(key: fileKey, problem: error.message)
             }
         }
         guard !keys.isEmpty else { return nil }
         do { return try DKIMSigner(domain: dkimSigningDomain, keys: keys) } catch let error as DKIMKeyError {
-            throw Failure(key: "dkim.domain", problem: error.description)
+            throw Failure(key: "dkim.domain", problem: error.message)
         }
     }
 }

@@ -69,7 +69,15 @@ public final class CurlSMTPTransport: MailTransport {
         if let recipients { curl_slist_free_all(recipients) }
     }
 
-    enum CurlError: Error { case initFailed, option(String, Int) }
+    enum CurlError: StaffFacingError {
+        case initFailed, option(String, Int)
+        var message: StaffMessage {
+            switch self {
+            case .initFailed: StaffMessage("curl.init_failed")
+            case .option(let name, let code): StaffMessage("curl.option", ["option": name, "code": code])
+            }
+        }
+    }
 
     /// The URL with the EHLO name as its path (curl sends the path as the EHLO name).
     static func url(_ url: String, ehlo: String) -> String {

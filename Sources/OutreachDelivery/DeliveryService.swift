@@ -73,10 +73,10 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
 }
 
 /// Why the delivery service cannot start.
-public enum DeliveryFailure: Error, CustomStringConvertible {
+public enum DeliveryFailure: StaffFacingError {
     case alreadyRunning(String)
-    public var description: String {
-        switch self { case .alreadyRunning(let path): "another outreach serve is running on this database (lock \(path))" }
+    public var message: StaffMessage {
+        switch self { case .alreadyRunning(let path): StaffMessage("delivery.already_running", ["path": path]) }
     }
 }
 

@@ -1,3 +1,5 @@
+import OutreachModel
+
 /// An RFC 4180 reader: quoted delimiters, doubled quotes, line breaks inside quotes, CRLF or LF.
 /// It works on UTF-8 bytes; fields come back as Strings.
 public struct CSVReader {
@@ -8,13 +10,13 @@ public struct CSVReader {
         public let fields: [String]
     }
 
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: StaffFacingError {
         case unclosedQuote(row: Int)
         case empty
-        public var description: String {
+        public var message: StaffMessage {
             switch self {
-            case .unclosedQuote(let row): "row \(row): a quoted field is never closed"
-            case .empty: "the file is empty"
+            case .unclosedQuote(let row): StaffMessage("import.unclosed_quote", ["row": row])
+            case .empty: StaffMessage("import.empty_file")
             }
         }
     }

@@ -28,22 +28,22 @@ public enum ContactField: String, Sendable, CaseIterable {
 
 /// Which column of a file fills which field; columns that match no field become attributes.
 public struct ColumnMapping: Sendable {
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: StaffFacingError {
         case noEmailColumn(headers: [String])
         case twoColumnsForOneField(ContactField, String, String)
         case badMapOption(String)
         case unknownField(String, option: String)
         case mappedHeaderMissing(String)
-        public var description: String {
+        public var message: StaffMessage {
             switch self {
             case .noEmailColumn(let headers):
-                "no email column: none of the headers \(headers.map { "\"\($0)\"" }.joined(separator: ", ")) is an email header; name it with --map \"HEADER=email\""
+                StaffMessage("import.no_email_column", ["headers": headers.map { "\"\($0)\"" }.joined(separator: ", ")])
             case .twoColumnsForOneField(let field, let a, let b):
-                "headers \"\(a)\" and \"\(b)\" both map to the field \(field.rawValue); drop one with --map \"\(b)=ignore\""
-            case .badMapOption(let option): "--map \"\(option)\" is not HEADER=field"
+                StaffMessage("import.two_columns", ["first": a, "second": b, "field": field.rawValue])
+            case .badMapOption(let option): StaffMessage("import.bad_map", ["option": option])
             case .unknownField(let field, let option):
-                "--map \"\(option)\": \"\(field)\" is not a field (one of \(ContactField.allCases.map(\.rawValue).joined(separator: ", ")), ignore)"
-            case .mappedHeaderMissing(let header): "--map names the header \"\(header)\", which the file does not have"
+                StaffMessage("import.unknown_field", ["option": option, "field": field, "fields": ContactField.allCases.map(\.rawValue).joined(separator: ", ")])
+            case .mappedHeaderMissing(let header): StaffMessage("import.mapped_header_missing", ["header": header])
             }
         }
     }

@@ -12,7 +12,7 @@ extension ContactImporter {
         let delimiter = self.delimiter ?? CSVReader.sniffDelimiter(text)
         report.delimiter = delimiter == 0x09 ? "tab" : String(UnicodeScalar(delimiter))
         let records: [CSVReader.Record]
-        do { records = try CSVReader(delimiter: delimiter).records(text) } catch { throw Failure.unparsable(error.description) }
+        do { records = try CSVReader(delimiter: delimiter).records(text) } catch { throw Failure.unparsable(error) }
         let header = records[0].fields
         guard let export = KnownExport(headers: header), !export.isOverridden(by: mapping) else {
             return (header, records.dropFirst(), [])
@@ -34,7 +34,7 @@ extension ContactImporter {
     private func cards(_ text: String, report: inout ImportReport) throws
         -> (header: [String], records: ArraySlice<CSVReader.Record>, refused: [ContactRow.Rejection]) {
         let cards: VCardReader.Cards
-        do { cards = try VCardReader().cards(text) } catch { throw Failure.unparsable(error.description) }
+        do { cards = try VCardReader().cards(text) } catch { throw Failure.unparsable(error) }
         report.recordName = "card"
         report.delimiter = ""
         report.format = "vCard" + (cards.versions.isEmpty ? "" : " " + cards.versions.sorted().joined(separator: ", "))

@@ -37,15 +37,17 @@ public struct ImportReport: Sendable, Codable {
 /// Imports a contact file into the register: decode, parse, validate, merge, all in one transaction.
 public struct ContactImporter: Sendable {
     /// A file that cannot be imported at all; nothing was written.
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: StaffFacingError {
         case unreadable(String, String)
-        case undecodable(String)
-        case unparsable(String)
-        case badHeader(String)
-        public var description: String {
+        case undecodable(TextDecoder.Failure)
+        case unparsable(any StaffFacingError)
+        case badHeader(ColumnMapping.Failure)
+        public var message: StaffMessage {
             switch self {
-            case .unreadable(let path, let why): "cannot read \(path): \(why)"
-            case .undecodable(let why), .unparsable(let why), .badHeader(let why): why
+            case .unreadable(let path, let why): StaffMessage("import.unreadable", ["path": path, "reason": why])
+            case .undecodable(let why): why.message
+            case .unparsable(let why): why.message
+            case .badHeader(let why): why.message
             }
         }
     }
@@ -103,21 +105,21 @@ public struct ContactImporter: Sendable {
     /// are freed on return, before the register's pages need the memory.)
     private func readRows(_ bytes: [UInt8], report: inout ImportReport, stopwatch: Stopwatch) throws -> [ContactRow] {
         let decoded: (text: String, encoding: String)
-        do { decoded = try TextDecoder.decode(bytes, as: encoding) } catch { throw Failure.undecodable(error.description) }
+        do { decoded = try TextDecoder.decode(bytes, as: encoding) } catch { throw Failure.undecodable(error) }
         report.encoding = decoded.encoding
         stopwatch.lap("decode")
         // A CSV file, a recognized export or vCards: records under one header either way.
         let (header, records, unreadable) = try self.records(decoded.text, report: &report)
         stopwatch.lap("parse")
         let columns: ColumnMapping
-        do { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error.description) }
+        do { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error) }
         report.rowsRead = records.count + unreadable.count
 
         var (valid, rejections) = ContactImporter.validate(records, mapping: columns, headerCount: header.count)
         if !unreadable.isEmpty { rejections = (unreadable + rejections).sorted { $0.row < $1.row } }
         if consentGranted { grantConsent(&valid) }
-        for row in valid { for w in row.warnings { report.warnings.append(.init(row: row.row, message: w)) } }
-        for r in rejections { report.rejections.append(.init(row: r.row, reason: r.reason, fields: r.fields)) }
+        for row in valid { for w in row.warnings { report.warnings.append(.init(row: row.row, message: w.description)) } }
+        for r in rejections { report.rejections.append(.init(row: r.row, reason: r.reason.description, fields: r.fields)) }
         report.rejected = rejections.count
         stopwatch.lap("validate")
 

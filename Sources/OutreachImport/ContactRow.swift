@@ -7,10 +7,11 @@ public typealias ContactRow = ImportedContact
 
 extension ImportedContact {
     /// Why a row was not imported.
-    public struct Rejection: Error, Sendable {
+    public struct Rejection: StaffFacingError {
         public let row: Int
-        public let reason: String
+        public let reason: StaffMessage
         public let fields: [String]
+        public var message: StaffMessage { StaffMessage("import.rejected_row", ["row": row, "reason": reason]) }
     }
 
     /// Readings of repeated values (kinds, countries, languages, consent words), so each distinct
@@ -29,17 +30,17 @@ extension ImportedContact {
     /// Validates the fields of one record under `mapping`.
     init(record: CSVReader.Record, mapping: ColumnMapping, headerCount: Int, readings: Readings = Readings()) throws(Rejection) {
         let f = record.fields
-        var notes: [String] = []
+        var notes: [StaffMessage] = []
         /// The field's text on one line, nil when empty; a warning when that changed it.
         func value(_ field: ContactField, warn: Bool = false) -> String? {
             guard let i = mapping.column(field), i < f.count, !f[i].isEmpty else { return nil }
             let (text, changed) = ContactRow.singleLine(f[i])
-            if warn && changed { notes.append("\(field.rawValue): line breaks or control characters replaced by a space") }
+            if warn && changed { notes.append(StaffMessage("import.warn_line_breaks", ["field": field.rawValue])) }
             return text.isEmpty ? nil : text
         }
         let row = record.row
         if f.count > headerCount, f[headerCount...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            throw Rejection(row: row, reason: "\(f.count) fields, the header has \(headerCount)", fields: f)
+            throw Rejection(row: row, reason: StaffMessage("import.field_count", ["count": f.count, "header": headerCount]), fields: f)
         }
         for field in ContactField.allCases where field != .email {
             if let i = mapping.column(field), i < f.count {
@@ -53,7 +54,7 @@ extension ImportedContact {
         let address: EmailAddress
         do { address = try EmailAddress(rawEmail) } catch {
             let shown = ContactRow.singleLine(rawEmail).text
-            throw Rejection(row: row, reason: shown.isEmpty ? "email is empty" : "email \"\(shown)\" \(error)", fields: f)
+            throw Rejection(row: row, reason: shown.isEmpty ? StaffMessage("import.email_empty") : StaffMessage("import.email_bad", ["text": shown, "problem": error]), fields: f)
         }
         self.init(row: row, address: address)
         name = value(.name, warn: true)
@@ -64,15 +65,15 @@ extension ImportedContact {
         evidence = value(.evidence)
         kind = nil
         if let text = value(.kind) {
-            if let k = readings.kind(text) { kind = k } else { notes.append("kind \"\(text)\" is not known; stored as other"); kind = .other }
+            if let k = readings.kind(text) { kind = k } else { notes.append(StaffMessage("import.warn_kind", ["text": text])); kind = .other }
         }
         country = nil
         if let text = value(.country) {
-            if let c = readings.country(text) { country = c } else { notes.append("country \"\(text)\" is not an ISO 3166 code; left empty") }
+            if let c = readings.country(text) { country = c } else { notes.append(StaffMessage("import.warn_country", ["text": text])) }
         }
         language = nil
         if let text = value(.language) {
-            if let l = readings.language(text) { language = l } else { notes.append("language \"\(text)\" is not a BCP 47 tag; left empty") }
+            if let l = readings.language(text) { language = l } else { notes.append(StaffMessage("import.warn_language", ["text": text])) }
         }
         tags = value(.tags).map(ContactRow.tags) ?? []
         consentGiven = false
@@ -81,7 +82,7 @@ extension ImportedContact {
             switch readings.consent(text) {
             case .some(true): consentGiven = true; consentStated = true
             case .some(false): consentStated = true
-            case nil: notes.append("consent \"\(text)\" is neither yes nor no; recorded as pending")
+            case nil: notes.append(StaffMessage("import.warn_consent", ["text": text]))
             }
         }
         attributes = [:]

@@ -1,3 +1,5 @@
+import OutreachModel
+
 /// How long a field of a contact file may be, in characters: a name longer than a person's is not
 /// a name, and a 50 MB cell would otherwise travel into every message to that person. A row with
 /// a longer field is rejected, naming the field; nothing of it is stored.
@@ -23,7 +25,7 @@ public enum FieldLimits {
         guard text.utf8.count > limit else { return }
         let length = text.count
         guard length > limit else { return }
-        throw ContactRow.Rejection(row: record.row, reason: "\(name) is \(length) characters long; at most \(limit) are kept",
+        throw ContactRow.Rejection(row: record.row, reason: StaffMessage("import.field_too_long", ["field": name, "length": length, "limit": limit]),
                                    fields: record.fields.map { $0.count > quoted ? String($0.prefix(quoted)) + "…" : $0 })
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OutreachModel
 
 /// The text encodings a contact file may come in.
 public enum TextEncoding: String, Sendable, CaseIterable {
@@ -11,34 +12,34 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 /// Turns the bytes of a contact file into NFC text: by BOM, then strict UTF-8, then Windows-1258.
 public enum TextDecoder {
     /// A file that cannot be read as text in the encoding asked for (or any, for `auto`).
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    public struct Failure: StaffFacingError {
+        public let message: StaffMessage
     }
 
     /// The decoded text (NFC, without BOM) and the encoding it was read in.
     public static func decode(_ bytes: [UInt8], as encoding: TextEncoding = .auto) throws(Failure) -> (text: String, encoding: String) {
         switch encoding {
         case .utf8:
-            guard let text = utf8(bytes) else { throw Failure(description: "the file is not valid UTF-8 (\(firstInvalidUTF8(bytes)))") }
+            guard let text = utf8(bytes) else { throw Failure(message: StaffMessage("import.not_utf8", ["where": firstInvalidUTF8(bytes)])) }
             return (nfc(text), "utf-8")
         case .utf16:
-            guard let (text, name) = utf16(bytes, requireBOM: false) else { throw Failure(description: "the file is not valid UTF-16") }
+            guard let (text, name) = utf16(bytes, requireBOM: false) else { throw Failure(message: StaffMessage("import.not_utf16")) }
             return (nfc(text), name)
         case .windows1258:
-            guard let text = windows1258(bytes) else { throw Failure(description: "the file is not valid Windows-1258") }
+            guard let text = windows1258(bytes) else { throw Failure(message: StaffMessage("import.not_windows1258")) }
             return (nfc(text), "windows-1258")
         case .auto:
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-                guard let text = utf8(bytes) else { throw Failure(description: "the file starts with a UTF-8 BOM but is not valid UTF-8 (\(firstInvalidUTF8(bytes)))") }
+                guard let text = utf8(bytes) else { throw Failure(message: StaffMessage("import.bom_not_utf8", ["where": firstInvalidUTF8(bytes)])) }
                 return (nfc(text), "utf-8")
             }
             if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || looksLikeUTF16(bytes) {
-                guard let (text, name) = utf16(bytes, requireBOM: false) else { throw Failure(description: "the file looks like UTF-16 but is not valid UTF-16") }
+                guard let (text, name) = utf16(bytes, requireBOM: false) else { throw Failure(message: StaffMessage("import.looks_utf16")) }
                 return (nfc(text), name)
             }
             if let text = utf8(bytes) { return (nfc(text), "utf-8") }
             if let text = windows1258(bytes) { return (nfc(text), "windows-1258") }
-            throw Failure(description: "the file is neither UTF-8 (\(firstInvalidUTF8(bytes))) nor Windows-1258; name the encoding with --encoding")
+            throw Failure(message: StaffMessage("import.unknown_encoding", ["where": firstInvalidUTF8(bytes)]))
         }
     }
 
@@ -71,7 +72,7 @@ public enum TextDecoder {
         return String(validating: body, as: UTF8.self)
     }
 
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> String {
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> StaffMessage {
         var line = 1
         var i = 0
         while i < bytes.count {
@@ -80,11 +81,11 @@ public enum TextDecoder {
             let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
             if length == 0 || i + length > bytes.count
                 || String(validating: bytes[i..<i + length], as: UTF8.self) == nil {
-                return "byte 0x\(String(b, radix: 16, uppercase: true)) on line \(line)"
+                return StaffMessage("import.bad_byte", ["byte": String(b, radix: 16, uppercase: true), "line": line])
             }
             i += length
         }
-        return "truncated"
+        return StaffMessage("import.truncated")
     }
 
     /// No BOM, but every other byte is NUL in the first line: Excel's "Unicode Text" without BOM.

@@ -17,8 +17,8 @@ struct VCardProperty {
     private(set) var rank = 100
 
     /// Why a value cannot be read as text.
-    struct Unreadable: Error, CustomStringConvertible {
-        let description: String
+    struct Unreadable: StaffFacingError {
+        let message: StaffMessage
     }
 
     /// Nil for a line that is no property (no colon: a blank line, a stray base64 line).
@@ -82,7 +82,7 @@ struct VCardProperty {
             bytes = VCardProperty.quotedPrintableDecoded(raw)
         } else if base64 {
             guard let data = Data(base64Encoded: Data(raw), options: .ignoreUnknownCharacters) else {
-                return .failure(Unreadable(description: "the base64 value cannot be decoded"))
+                return .failure(Unreadable(message: StaffMessage("import.card_base64")))
             }
             bytes = [UInt8](data)
         } else {
@@ -96,10 +96,10 @@ struct VCardProperty {
         case "WINDOWS-1258", "CP1258": text = TextDecoder.windows1258(bytes)
         case "SHIFT_JIS", "SHIFT-JIS", "SJIS": text = String(bytes: bytes, encoding: .shiftJIS)
         case let other?:
-            return .failure(Unreadable(description: "CHARSET=\(other) is not one the importer reads (UTF-8, ISO-8859-1, Windows-1252, Windows-1258, Shift_JIS)"))
+            return .failure(Unreadable(message: StaffMessage("import.card_charset", ["charset": other])))
         }
         guard let text else {
-            return .failure(Unreadable(description: "the \(quotedPrintable ? "quoted-printable" : "base64") value is not valid \(charset ?? "UTF-8")"))
+            return .failure(Unreadable(message: StaffMessage("import.card_bad_value", ["encoding": quotedPrintable ? "quoted-printable" : "base64", "charset": charset ?? "UTF-8"])))
         }
         return .success(Array(TextDecoder.nfc(text).utf8))
     }

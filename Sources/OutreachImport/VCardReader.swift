@@ -9,16 +9,16 @@ import Foundation
 /// in file order, as rejections name them.
 public struct VCardReader: Sendable {
     /// A file that cannot be read as vCards at all; nothing is imported from it.
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: StaffFacingError {
         /// A card that the file ends inside of (a truncated export).
         case unclosedCard(card: Int, line: Int)
         /// Nothing between BEGIN:VCARD and END:VCARD.
         case noCards
         /// The message for staff, naming the card and line.
-        public var description: String {
+        public var message: StaffMessage {
             switch self {
-            case .unclosedCard(let card, let line): "card \(card): BEGIN:VCARD on line \(line) is never closed by END:VCARD"
-            case .noCards: "the file has no BEGIN:VCARD … END:VCARD card"
+            case .unclosedCard(let card, let line): StaffMessage("import.unclosed_card", ["card": card, "line": line])
+            case .noCards: StaffMessage("import.no_cards")
             }
         }
     }
@@ -136,7 +136,7 @@ public struct VCardReader: Sendable {
         case .success(let bytes): value = bytes
         case .failure(let why):
             if card.unreadable == nil {
-                card.unreadable = ContactRow.Rejection(row: card.number, reason: "\(property.name): \(why)",
+                card.unreadable = ContactRow.Rejection(row: card.number, reason: StaffMessage("import.card_property", ["property": property.name, "problem": why]),
                                                        fields: [String(decoding: property.line, as: UTF8.self)])
             }
             return
@@ -180,7 +180,7 @@ public struct VCardReader: Sendable {
         if contact.emails.allSatisfy({ SourceContact.trimmed($0).isEmpty }) {
             let who = contact.fullName ?? contact.name.fullName(language: nil, country: nil) ?? ""
             result.rejections.append(ContactRow.Rejection(
-                row: card.number, reason: who.isEmpty ? "no EMAIL: the card has no email address" : "no EMAIL: \"\(who)\" has no email address",
+                row: card.number, reason: who.isEmpty ? StaffMessage("import.card_no_email") : StaffMessage("import.card_no_email_named", ["name": who]),
                 fields: [who, contact.organization ?? ""].filter { !$0.isEmpty }))
             return
         }

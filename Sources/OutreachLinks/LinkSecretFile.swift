@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OutreachModel
 
 /// The installation's link secret on disk (`links.secret_file`). Created once, atomically, with
 /// mode 0600 from the start: the secret is written to a private temporary file that is then
@@ -15,30 +16,29 @@ public enum LinkSecretFile {
     public static let minimumEntropyBits = 96.0
 
     /// Why the secret file cannot be used, in words that say what to do.
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    public struct Failure: StaffFacingError {
+        public let message: StaffMessage
     }
 
     /// The secrets in the file at `path` (current first), creating it when it does not exist.
     public static func secrets(at path: String) throws -> [String] {
         if !FileManager.default.fileExists(atPath: path) { try create(path) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(description: "links.secret_file \(path): cannot read it (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else { throw Failure(message: StaffMessage("secret.cannot_read", ["path": path, "reason": String(cString: strerror(errno))])) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw Failure(description: "links.secret_file \(path): cannot read it (\(String(cString: strerror(errno))))") }
+        guard fstat(fd, &info) == 0 else { throw Failure(message: StaffMessage("secret.cannot_read", ["path": path, "reason": String(cString: strerror(errno))])) }
         if info.st_uid != geteuid(), info.st_uid != 0 {
-            throw Failure(description: "links.secret_file \(path) belongs to another user (uid \(info.st_uid)), who could replace it: "
-                          + "chown \(geteuid()) \(path)")
+            throw Failure(message: StaffMessage("secret.foreign_owner", ["path": path, "uid": info.st_uid, "me": geteuid()]))
         }
         if info.st_mode & 0o077 != 0 {
-            throw Failure(description: "links.secret_file \(path) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 600 \(path)")
+            throw Failure(message: StaffMessage("secret.too_open", ["path": path, "mode": String(info.st_mode & 0o777, radix: 8)]))
         }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = read(fd, &chunk, chunk.count)
-            if n < 0 { if errno == EINTR { continue }; throw Failure(description: "links.secret_file \(path): cannot read it (\(String(cString: strerror(errno))))") }
+            if n < 0 { if errno == EINTR { continue }; throw Failure(message: StaffMessage("secret.cannot_read", ["path": path, "reason": String(cString: strerror(errno))])) }
             if n == 0 { break }
             bytes += chunk[0..<n]
         }
@@ -46,16 +46,15 @@ public enum LinkSecretFile {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         let secrets = lines.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard !secrets.isEmpty else {
-            throw Failure(description: "links.secret_file \(path) holds no secret: remove it and a new one is made on the next start")
+            throw Failure(message: StaffMessage("secret.empty", ["path": path]))
         }
         for (i, secret) in secrets.enumerated() where secret.utf8.count < minimumLength {
-            throw Failure(description: "links.secret_file \(path): secret \(i + 1) is \(secret.utf8.count) bytes, at least \(minimumLength) are needed "
-                          + "(make one with: openssl rand -base64 32)")
+            throw Failure(message: StaffMessage("secret.too_short", ["path": path, "number": i + 1, "bytes": secret.utf8.count,
+                                                                "minimum": minimumLength]))
         }
         for (i, secret) in secrets.enumerated() where entropyBits(secret) < minimumEntropyBits {
-            throw Failure(description: "links.secret_file \(path): secret \(i + 1) is too regular to be random "
-                          + "(\(Int(entropyBits(secret))) bits, at least \(Int(minimumEntropyBits)) are needed; "
-                          + "make one with: openssl rand -base64 32)")
+            throw Failure(message: StaffMessage("secret.too_regular", ["path": path, "number": i + 1,
+                                                                  "bits": Int(entropyBits(secret)), "minimum": Int(minimumEntropyBits)]))
         }
         return secrets
     }
@@ -78,17 +77,17 @@ public enum LinkSecretFile {
         let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
         let temporary = (folder.isEmpty ? "." : folder) + "/.link-secret-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(description: "links.secret_file \(path): cannot create it (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else { throw Failure(message: StaffMessage("secret.cannot_create", ["path": path, "reason": String(cString: strerror(errno))])) }
         defer { unlink(temporary) }
         let written = Array(secret.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         let synced = fsync(fd) == 0
         close(fd)
         guard written == secret.utf8.count, synced else {
-            throw Failure(description: "links.secret_file \(path): cannot write it (\(String(cString: strerror(errno))))")
+            throw Failure(message: StaffMessage("secret.cannot_write", ["path": path, "reason": String(cString: strerror(errno))]))
         }
         // link(2) never replaces an existing file: the first process to get here wins.
         if link(temporary, path) != 0, errno != EEXIST {
-            throw Failure(description: "links.secret_file \(path): cannot create it (\(String(cString: strerror(errno))))")
+            throw Failure(message: StaffMessage("secret.cannot_create", ["path": path, "reason": String(cString: strerror(errno))]))
         }
     }
 }

@@ -24,19 +24,36 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Why a text is not an address.
-    public enum Problem: Error, Equatable, CustomStringConvertible {
+    public enum Problem: StaffFacingError, Equatable {
         case empty, noAt, severalAt, emptyLocalPart, localPartTooLong, badLocalPart(Character)
-        case space, badDomain(String)
-        public var description: String {
+        case space, badDomain(DomainProblem)
+        public var message: StaffMessage {
             switch self {
-            case .empty: "is empty"
-            case .noAt: "has no @"
-            case .severalAt: "has more than one @"
-            case .emptyLocalPart: "has nothing before the @"
-            case .localPartTooLong: "has more than 64 characters before the @"
-            case .badLocalPart(let c): "has \"\(c)\" before the @"
-            case .space: "contains a space"
-            case .badDomain(let why): "has a bad domain (\(why))"
+            case .empty: StaffMessage("address.empty")
+            case .noAt: StaffMessage("address.no_at")
+            case .severalAt: StaffMessage("address.several_at")
+            case .emptyLocalPart: StaffMessage("address.empty_local_part")
+            case .localPartTooLong: StaffMessage("address.local_part_too_long")
+            case .badLocalPart(let c): StaffMessage("address.bad_local_part", ["character": String(c)])
+            case .space: StaffMessage("address.space")
+            case .badDomain(let why): StaffMessage("address.bad_domain", ["why": why.message])
+            }
+        }
+    }
+
+    /// What is wrong with the part after the @.
+    public enum DomainProblem: Equatable, Sendable {
+        case empty, tooLong, noDot, emptyLabel, longLabel, hyphenAtEdge, numericTopLevel, notAllowed(String)
+        var message: StaffMessage {
+            switch self {
+            case .empty: StaffMessage("address.domain.empty")
+            case .tooLong: StaffMessage("address.domain.too_long")
+            case .noDot: StaffMessage("address.domain.no_dot")
+            case .emptyLabel: StaffMessage("address.domain.empty_label")
+            case .longLabel: StaffMessage("address.domain.long_label")
+            case .hyphenAtEdge: StaffMessage("address.domain.hyphen")
+            case .numericTopLevel: StaffMessage("address.domain.numeric_tld")
+            case .notAllowed(let text): StaffMessage("address.domain.not_allowed", ["text": text])
             }
         }
     }
@@ -164,23 +181,23 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     package static let zeroWidth: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD]
 
     static func checkDomain(_ domain: String) throws(Problem) {
-        guard !domain.isEmpty else { throw .badDomain("empty") }
-        guard domain.utf8.count <= 253 else { throw .badDomain("too long") }
+        guard !domain.isEmpty else { throw .badDomain(.empty) }
+        guard domain.utf8.count <= 253 else { throw .badDomain(.tooLong) }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { throw .badDomain("no dot") }
+        guard labels.count >= 2 else { throw .badDomain(.noDot) }
         for label in labels {
-            guard !label.isEmpty else { throw .badDomain("empty label") }
-            guard label.utf8.count <= 63 else { throw .badDomain("label longer than 63") }
-            guard !label.hasPrefix("-"), !label.hasSuffix("-") else { throw .badDomain("label starts or ends with -") }
+            guard !label.isEmpty else { throw .badDomain(.emptyLabel) }
+            guard label.utf8.count <= 63 else { throw .badDomain(.longLabel) }
+            guard !label.hasPrefix("-"), !label.hasSuffix("-") else { throw .badDomain(.hyphenAtEdge) }
             var previous: Unicode.Scalar?
             for c in label.unicodeScalars {
                 defer { previous = c }
                 if c == "-" || isLetterOrDigit(c) { continue }
                 if isMark(c), let previous, isLetterOrDigit(previous) || isMark(previous) { continue }
-                throw .badDomain("\"\(previous.map { String(String.UnicodeScalarView([$0, c])) } ?? String(c))\" is not allowed")
+                throw .badDomain(.notAllowed(previous.map { String(String.UnicodeScalarView([$0, c])) } ?? String(c)))
             }
         }
-        if labels.last!.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) { throw .badDomain("numeric top-level domain") }
+        if labels.last!.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) { throw .badDomain(.numericTopLevel) }
     }
 }
 

@@ -30,12 +30,15 @@ public struct Event: Codable, Sendable, Equatable {
     }
 
     /// An event file that cannot be used, with the field at fault.
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: StaffFacingError {
         public let file: String
         public let field: String
-        public let problem: String
-        public init(file: String, field: String, problem: String) { self.file = file; self.field = field; self.problem = problem }
-        public var description: String { "\(file): \(field.isEmpty ? "" : "field \(field): ")\(problem)" }
+        public let problem: StaffMessage
+        public init(file: String, field: String, problem: StaffMessage) { self.file = file; self.field = field; self.problem = problem }
+        public var message: StaffMessage {
+            field.isEmpty ? StaffMessage("event.file_problem", ["file": file, "problem": problem])
+                : StaffMessage("event.field_problem", ["file": file, "field": field, "problem": problem])
+        }
     }
 
     /// When answers close, if the event has an RSVP deadline.
@@ -78,16 +81,16 @@ public struct Event: Codable, Sendable, Equatable {
     /// the times on the way (`file` names the event file in the errors).
     public func makeSchedule(languages: [String], file: String = "") throws -> Schedule {
         guard let zone = TimeZone(identifier: timeZone) else {
-            throw Failure(file: file, field: "time_zone", problem: "\"\(timeZone)\" is not a time zone")
+            throw Failure(file: file, field: "time_zone", problem: StaffMessage("event.not_time_zone", ["zone": timeZone]))
         }
         func moment(_ text: String, _ field: String, like example: String) throws -> Schedule.Moment {
             guard let d = Event.parseLocal(text, zone) else {
-                throw Failure(file: file, field: field, problem: "\"\(text)\" is not a date and time like \(example)")
+                throw Failure(file: file, field: field, problem: StaffMessage("event.not_date_time", ["text": text, "example": example]))
             }
             return .init(unix: Int64(d.timeIntervalSince1970.rounded(.down)), offset: zone.secondsFromGMT(for: d))
         }
         let start = try moment(start, "start", like: "2027-01-30T18:00"), end = try moment(end, "end", like: "2027-01-30T21:00")
-        guard end.unix > start.unix else { throw Failure(file: file, field: "end", problem: "is not after start") }
+        guard end.unix > start.unix else { throw Failure(file: file, field: "end", problem: StaffMessage("event.end_not_after_start")) }
         let deadline = try rsvpDeadline.map { try moment($0, "rsvp_deadline", like: "2027-01-23T17:00") }
         var startDay: [String: String] = [:], deadlineDay: [String: String] = [:]
         for language in Set(languages) {
@@ -108,7 +111,7 @@ public struct Event: Codable, Sendable, Equatable {
         var event: Event
         do {
             let node = try Yams.compose(yaml: text)
-            guard var mapping = node?.mapping else { throw Failure(file: file, field: "", problem: "is not a YAML mapping") }
+            guard var mapping = node?.mapping else { throw Failure(file: file, field: "", problem: StaffMessage("event.not_mapping")) }
             if mapping["time_zone"] == nil { mapping["time_zone"] = "Asia/Ho_Chi_Minh" }
             event = try YAMLDecoder().decode(Event.self, from: Node.mapping(mapping))
         } catch let failure as Failure {
@@ -116,7 +119,7 @@ public struct Event: Codable, Sendable, Equatable {
         } catch let error as DecodingError {
             throw Failure(file: file, field: error.fieldPath, problem: error.problem)
         } catch {
-            throw Failure(file: file, field: "", problem: "is not valid YAML: \(error)")
+            throw Failure(file: file, field: "", problem: StaffMessage("event.not_yaml", ["error": "\(error)"]))
         }
         event.title = event.title.normalized
         let languages = [event.title, event.description, event.venue, event.address, event.organizerName, event.dressCode]
@@ -128,10 +131,10 @@ public struct Event: Codable, Sendable, Equatable {
 
     /// The checks besides the zone and the times (`makeSchedule` makes those).
     func check(file: String) throws {
-        guard !title.isEmpty else { throw Failure(file: file, field: "title", problem: "needs at least one language") }
-        guard (try? EmailAddress(organizerEmail)) != nil else { throw Failure(file: file, field: "organizer_email", problem: "\"\(organizerEmail)\" is not an email address") }
+        guard !title.isEmpty else { throw Failure(file: file, field: "title", problem: StaffMessage("event.title_no_language")) }
+        guard (try? EmailAddress(organizerEmail)) != nil else { throw Failure(file: file, field: "organizer_email", problem: StaffMessage("event.not_email", ["text": organizerEmail])) }
         if let url = mapURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
-            throw Failure(file: file, field: "map_url", problem: "\"\(url)\" is not an http(s) URL")
+            throw Failure(file: file, field: "map_url", problem: StaffMessage("event.not_url", ["text": url]))
         }
         if let capacity, capacity < 1 { throw Failure(file: file, field: "capacity", problem: "\(capacity) is not a number of seats (1 or more)") }
     }
@@ -172,13 +175,16 @@ extension DecodingError {
         }
         return path.map(\.stringValue).joined(separator: ".")
     }
-    var problem: String {
+    var problem: StaffMessage {
         switch self {
-        case .keyNotFound: "is missing"
-        case .typeMismatch(let type, _): "has the wrong type (expected \(type == String.self ? "text" : type == [String: String].self ? "a map of language: text" : "\(type)"))"
-        case .valueNotFound: "is empty"
-        case .dataCorrupted(let c): c.debugDescription
-        @unknown default: "is not valid"
+        case .keyNotFound: StaffMessage("event.field_missing")
+        case .typeMismatch(let type, _):
+            type == String.self ? StaffMessage("event.expected_text")
+                : type == [String: String].self ? StaffMessage("event.expected_language_map")
+                : StaffMessage("event.expected_type", ["type": "\(type)"])
+        case .valueNotFound: StaffMessage("event.field_empty")
+        case .dataCorrupted(let c): StaffMessage("event.field_unreadable", ["detail": c.debugDescription])
+        @unknown default: StaffMessage("event.field_invalid")
         }
     }
 }

@@ -15,10 +15,10 @@ public struct Segment: Sendable, Equatable, CustomStringConvertible {
     public var needsInvitation: Bool { terms.contains { $0.key == .rsvp || $0.key == .attended } }
 
     /// A term that cannot be read, quoted as written.
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: StaffFacingError {
         public let term: String
-        public let problem: String
-        public var description: String { "segment term \"\(term)\": \(problem)" }
+        public let problem: StaffMessage
+        public var message: StaffMessage { StaffMessage("segment.bad_term", ["term": term, "problem": problem]) }
     }
 
     public let terms: [(key: Key, values: [String])]
@@ -30,25 +30,25 @@ public struct Segment: Sendable, Equatable, CustomStringConvertible {
         var terms: [(Key, [String])] = []
         for raw in expression.split(whereSeparator: \.isWhitespace) {
             let term = String(raw)
-            guard let eq = term.firstIndex(of: "=") else { throw Failure(term: term, problem: "is not key=value") }
+            guard let eq = term.firstIndex(of: "=") else { throw Failure(term: term, problem: StaffMessage("segment.not_key_value")) }
             let keyText = term[..<eq].lowercased()
             guard let key = Key(rawValue: keyText) else {
-                throw Failure(term: term, problem: "\"\(keyText)\" is not one of \(Key.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Failure(term: term, problem: StaffMessage("segment.unknown_key", ["key": keyText, "keys": Key.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
             let values = term[term.index(after: eq)...].split(separator: ",").map(String.init).filter { !$0.isEmpty }
-            guard !values.isEmpty else { throw Failure(term: term, problem: "has no value") }
+            guard !values.isEmpty else { throw Failure(term: term, problem: StaffMessage("segment.no_value")) }
             switch key {
             case .kind:
                 for v in values where ContactKind(rawValue: v) == nil {
-                    throw Failure(term: term, problem: "\"\(v)\" is not one of \(ContactKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw Failure(term: term, problem: StaffMessage("segment.not_one_of", ["value": v, "choices": ContactKind.allCases.map(\.rawValue).joined(separator: ", ")]))
                 }
             case .consent:
                 for v in values where ConsentStatus(rawValue: v) == nil && v != "none" {
-                    throw Failure(term: term, problem: "\"\(v)\" is not one of granted, pending, withdrawn, none")
+                    throw Failure(term: term, problem: StaffMessage("segment.not_one_of", ["value": v, "choices": "granted, pending, withdrawn, none"]))
                 }
             case .country:
                 for v in values where v.count != 2 || !v.allSatisfy(\.isLetter) {
-                    throw Failure(term: term, problem: "\"\(v)\" is not an ISO 3166 alpha-2 code")
+                    throw Failure(term: term, problem: StaffMessage("segment.not_country", ["value": v]))
                 }
             case .rsvp:
                 for v in values where !["yes", "no", "none", "waitlisted"].contains(v) {

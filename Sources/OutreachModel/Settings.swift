@@ -60,6 +60,14 @@ public struct Settings: Sendable {
     public var bouncesPollInterval: Duration = .seconds(60)
     /// `bounces.handled_folder`: where handled messages are moved (nil: deleted once recorded).
     public var bouncesHandledFolder: String?
+    /// `ui.language`: the language staff read (nil: from the locale, `StaffLanguage.fromLocale`).
+    public var uiLanguage: StaffLanguage?
+    /// `office.time_zone`: every time shown to staff is in it, and `--at` without an offset means it.
+    public var officeTimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+    /// `staff.bind`: the staff listener (staff pages, check-in, `/metrics`), never the public one.
+    public var staffBind = "127.0.0.1:8081"
+    /// The bcrypt hash read from `staff.password_file` (nil: no password, allowed on loopback only).
+    public var staffPasswordHash: String?
     /// The configuration file these settings were read from (nil: defaults and environment only).
     public var configFile: String?
 
@@ -71,11 +79,11 @@ public struct Settings: Sendable {
     }
 
     /// A configuration value that cannot be used, named by its key.
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: StaffFacingError {
         public let key: String
-        public let problem: String
-        public init(key: String, problem: String) { self.key = key; self.problem = problem }
-        public var description: String { "configuration \(key): \(problem)" }
+        public let problem: StaffMessage
+        public init(key: String, problem: StaffMessage) { self.key = key; self.problem = problem }
+        public var message: StaffMessage { StaffMessage("config.problem", ["key": key, "problem": problem]) }
     }
 
     /// `90s`, `5m`, `1h`, `3d`, `250ms` or a bare number of seconds.

@@ -97,25 +97,45 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
 }
 
 /// What a campaign command could not do, in words staff can act on.
-public enum CampaignError: Error, CustomStringConvertible {
+public enum CampaignError: StaffFacingError {
     case unknownCampaign(String)
     case slugTaken(String)
     case badSlug(String)
-    case badState(String, Campaign.Status, String)
-    case noRecipient(String)
+    case badState(String, Campaign.Status, CampaignAction)
+    /// `campaign preview --contact`: that person would not get the campaign.
+    case notARecipient(contact: String, slug: String)
+    /// `campaign test`: the relay did not take the test message.
+    case testNotSent(to: String, reply: String)
+    /// A change notice whose event file changes nothing.
+    case nothingChanged(eventFile: String, parent: String)
+    /// A reminder or notice made from a template that is not an invitation's.
+    case notAnInvitationTemplate(String, CampaignPurpose)
+    /// A consent request whose segment names consent.
+    case consentTermInConsentRequest
     case notAnInvitation(String, Campaign.Kind)
     case eventCancelled(String)
     case noEvent(String)
-    public var description: String {
+    public var message: StaffMessage {
         switch self {
-        case .unknownCampaign(let slug): "no campaign \"\(slug)\""
-        case .slugTaken(let slug): "a campaign \"\(slug)\" already exists"
-        case .badSlug(let slug): "\"\(slug)\" is not a slug (lower-case letters, digits and -)"
-        case .badState(let slug, let status, let action): "campaign \(slug) is \(status.rawValue): cannot \(action)"
-        case .noRecipient(let what): what
-        case .notAnInvitation(let slug, let kind): "campaign \(slug) is a \(kind.rawValue): reminders and notices follow an invitation (give the invitation's slug)"
-        case .eventCancelled(let slug): "the event of \(slug) is cancelled: nothing more can be sent about it but the cancellation"
-        case .noEvent(let slug): "campaign \(slug) has no event (create it with --event FILE)"
+        case .unknownCampaign(let slug): StaffMessage("campaign.unknown", ["slug": slug])
+        case .slugTaken(let slug): StaffMessage("campaign.slug_taken", ["slug": slug])
+        case .badSlug(let slug): StaffMessage("campaign.bad_slug", ["slug": slug])
+        case .badState(let slug, let status, let action):
+            StaffMessage("campaign.bad_state", ["slug": slug, "status": StaffMessage("campaign.status." + status.rawValue), "action": action.message])
+        case .notARecipient(let contact, let slug): StaffMessage("campaign.not_a_recipient", ["contact": contact, "slug": slug])
+        case .testNotSent(let to, let reply): StaffMessage("campaign.test_not_sent", ["to": to, "reply": reply])
+        case .nothingChanged(let file, let parent): StaffMessage("campaign.nothing_changed", ["file": file, "parent": parent])
+        case .notAnInvitationTemplate(let name, let purpose): StaffMessage("campaign.not_invitation_template", ["template": name, "purpose": purpose.rawValue])
+        case .consentTermInConsentRequest: StaffMessage("campaign.consent_term")
+        case .notAnInvitation(let slug, let kind): StaffMessage("campaign.not_an_invitation", ["slug": slug, "kind": StaffMessage("campaign.kind." + kind.rawValue)])
+        case .eventCancelled(let slug): StaffMessage("campaign.event_cancelled", ["slug": slug])
+        case .noEvent(let slug): StaffMessage("campaign.no_event", ["slug": slug])
         }
     }
+}
+
+/// What staff asked of a campaign that its state refused.
+public enum CampaignAction: String, Sendable {
+    case launch, pause, resume, cancel, retry
+    var message: StaffMessage { StaffMessage("campaign.action." + rawValue) }
 }

@@ -128,17 +128,17 @@ extension Register {
             var changed = 0
             switch action {
             case .pause:
-                guard [.running, .scheduled, .paused].contains(c.status) else { throw CampaignError.badState(slug, c.status, "pause") }
+                guard [.running, .scheduled, .paused].contains(c.status) else { throw CampaignError.badState(slug, c.status, .pause) }
                 if c.status != .paused { c.pauseReason = nil }
                 c.status = .paused
             case .resume:
-                guard c.status == .paused || c.status == .running else { throw CampaignError.badState(slug, c.status, "resume") }
+                guard c.status == .paused || c.status == .running else { throw CampaignError.badState(slug, c.status, .resume) }
                 c.status = (c.scheduledAtMs ?? 0) > Timestamp.milliseconds() ? .scheduled : .running
                 c.pauseReason = nil
                 // The relays get another chance: the daemon tries them again.
                 try db.execute(sql: "DELETE FROM relays WHERE state = 'faulted'")
             case .cancel:
-                guard c.status != .finished && c.status != .cancelled else { throw CampaignError.badState(slug, c.status, "cancel") }
+                guard c.status != .finished && c.status != .cancelled else { throw CampaignError.badState(slug, c.status, .cancel) }
                 try db.execute(sql: """
                     UPDATE outbox SET state = 'cancelled', updated_at_ms = ? WHERE campaign_id = ? AND state IN ('queued','retry')
                     """, arguments: [Timestamp.milliseconds(), c.id])

@@ -78,7 +78,7 @@ extension Register {
             try db.inTransaction(.immediate) {
                 var campaign = try Campaign.named(slug, db)
                 guard [.draft, .scheduled, .running, .paused, .finished].contains(campaign.status) else {
-                    throw CampaignError.badState(slug, campaign.status, "launch")
+                    throw CampaignError.badState(slug, campaign.status, .launch)
                 }
                 let (condition, arguments) = try Audience.condition(for: campaign)
                 let nowMs = Timestamp.milliseconds(now)

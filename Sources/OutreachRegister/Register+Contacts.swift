@@ -49,13 +49,13 @@ public struct ContactProfile: Codable, Sendable {
 }
 
 /// What a contact command could not do.
-public enum ContactCommandError: Error, CustomStringConvertible {
+public enum ContactCommandError: StaffFacingError {
     case notFound(String)
     case badAddress(String, EmailAddress.Problem)
-    public var description: String {
+    public var message: StaffMessage {
         switch self {
-        case .notFound(let email): "no contact with the address \(email)"
-        case .badAddress(let text, let problem): "\"\(text)\" \(problem)"
+        case .notFound(let email): StaffMessage("contact.not_found", ["email": email])
+        case .badAddress(let text, let problem): StaffMessage("contact.bad_address", ["text": text, "problem": problem])
         }
     }
 }

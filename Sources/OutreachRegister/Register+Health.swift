@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OutreachModel
 
 /// What `outreach doctor` learns of a database file without changing it.
 public struct DatabaseHealth: Sendable {
@@ -54,7 +55,7 @@ extension Register {
         let idle = !FileManager.default.fileExists(atPath: path + "-wal") && !FileManager.default.fileExists(atPath: path + "-shm")
         guard idle else { return try DatabaseQueue(path: path, configuration: configuration) }
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw RegisterFileError(description: "cannot read \(path) (\(RegisterFiles.reason(errno: errno)))")
+            throw RegisterFileError(message: StaffMessage("register.cannot_read", ["path": path, "reason": RegisterFiles.reason(errno: errno)]))
         }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         let encoded = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) ?? absolute

@@ -21,12 +21,12 @@ public struct ImportedContact: Sendable {
     /// True when the file says yes or no to consent for this row (not when it says nothing).
     public var consentStated = false
     public var evidence: String?
-    public var warnings: [String]
+    public var warnings: [StaffMessage]
 
     public init(row: Int, address: EmailAddress, name: String? = nil, addressedAs: String? = nil, honorific: String? = nil,
                 kind: ContactKind? = nil, country: String? = nil, city: String? = nil, language: String? = nil,
                 organization: String? = nil, tags: [String] = [], attributes: [String: String] = [:],
-                consentGiven: Bool = false, evidence: String? = nil, warnings: [String] = []) {
+                consentGiven: Bool = false, evidence: String? = nil, warnings: [StaffMessage] = []) {
         self.row = row; self.address = address; self.name = name; self.addressedAs = addressedAs; self.honorific = honorific
         self.kind = kind; self.country = country; self.city = city; self.language = language; self.organization = organization
         self.tags = tags; self.attributes = attributes; self.consentGiven = consentGiven; self.evidence = evidence

@@ -46,7 +46,7 @@ extension Register {
     public func retry(_ slug: String, unconfirmed: Bool, now: Date = Date()) throws -> Int {
         try dbWriter.write { db in
             var c = try Campaign.named(slug, db)
-            guard c.status != .cancelled && c.status != .draft else { throw CampaignError.badState(slug, c.status, "retry") }
+            guard c.status != .cancelled && c.status != .draft else { throw CampaignError.badState(slug, c.status, .retry) }
             let nowMs = Timestamp.milliseconds(now)
             try db.execute(sql: """
                 UPDATE outbox SET state = 'queued', next_attempt_at_ms = ?, queued_at_ms = ?, updated_at_ms = ?

@@ -1,8 +1,9 @@
 import Foundation
+import OutreachModel
 
 /// Why the register's files cannot be used, in words that say what to do.
-public struct RegisterFileError: Error, CustomStringConvertible {
-    public let description: String
+public struct RegisterFileError: StaffFacingError {
+    public let message: StaffMessage
 }
 
 /// The database file and its -wal and -shm companions: a folder we can write, mode 0600.
@@ -14,25 +15,23 @@ enum RegisterFiles {
         let shown = folder.isEmpty ? "." : folder
         if !folder.isEmpty {
             do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-                throw RegisterFileError(description: "cannot create the data folder \(folder): \(reason(errno: (error as NSError).underlyingErrorCode))")
+                throw RegisterFileError(message: StaffMessage("register.cannot_create_folder", ["folder": folder, "reason": reason(errno: (error as NSError).underlyingErrorCode)]))
             }
         }
         // SQLite writes its -wal and -shm files next to the database: the folder must be writable.
         if access(shown, W_OK) != 0 {
-            throw RegisterFileError(description: "the data folder \(shown) is read-only (\(reason(errno: errno))): the register writes "
-                                    + "\((path as NSString).lastPathComponent) and its -wal and -shm files there; make it writable "
-                                    + "for this user or set database.path to a writable folder")
+            throw RegisterFileError(message: StaffMessage("register.folder_read_only", ["folder": shown, "reason": reason(errno: errno),
+                                                                                    "file": (path as NSString).lastPathComponent]))
         }
         if FileManager.default.fileExists(atPath: path) {
             if access(path, W_OK) != 0 {
-                throw RegisterFileError(description: "the database \(path) is read-only (\(reason(errno: errno))): chmod 600 \(path) "
-                                        + "as its owner")
+                throw RegisterFileError(message: StaffMessage("register.database_read_only", ["path": path, "reason": reason(errno: errno)]))
             }
         } else {
             // An empty file is an empty database; created here so that it is 0600 from the start.
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             if fd >= 0 { close(fd) } else if errno != EEXIST {
-                throw RegisterFileError(description: "cannot create the database \(path): \(reason(errno: errno))")
+                throw RegisterFileError(message: StaffMessage("register.cannot_create_database", ["path": path, "reason": reason(errno: errno)]))
             }
         }
         // Files an older version left readable by others: the register is nobody else's to read.

@@ -79,7 +79,8 @@ final class CampaignFacts: Sendable {
     }
 }
 
-/// The routes of DESIGN.md, and nothing else. Every GET route answers HEAD too (the same
+/// The public routes of DESIGN.md, and nothing else (`/metrics` and the staff pages are on the
+/// staff listener: `buildStaffRouter`). Every GET route answers HEAD too (the same
 /// headers, no body, nothing changed).
 public func buildRouter(_ web: WebContext) -> Router<OutreachRequestContext> {
     let router = Router(context: OutreachRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -92,10 +93,6 @@ public func buildRouter(_ web: WebContext) -> Router<OutreachRequestContext> {
             return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
         }
     }
-    router.get("/metrics") { _, _ -> Response in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: web.metrics.emitToBuffer())))
-    }
     RecipientRoutes(web: web).add(to: router)
     return router
 }
@@ -103,11 +100,7 @@ public func buildRouter(_ web: WebContext) -> Router<OutreachRequestContext> {
 /// The daemon's HTTP server on `http.bind`, under `http.read_timeout`, `http.idle_timeout` and
 /// `http.max_connections`.
 public func buildApplication(_ web: WebContext, logger: Logger) throws -> some ApplicationProtocol {
-    let bind = web.settings.httpBind
-    guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]) else {
-        throw Settings.Failure(key: "http.bind", problem: "\"\(bind)\" is not HOST:PORT")
-    }
-    let host = String(bind[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+    let (host, port) = try ListenAddress.parse(web.settings.httpBind, key: "http.bind")
     return Application(
         router: buildRouter(web),
         server: .guardedHTTP1(web.settings.connectionLimits, logger: logger),
@@ -127,6 +120,6 @@ public func checkBaseURL(_ url: String) throws {
     let lower = url.lowercased()
     if lower.hasPrefix("https://") { return }
     guard lower.hasPrefix("http://"), Loopback.isLoopback(url: lower) else {
-        throw Settings.Failure(key: "http.base_url", problem: "\"\(url)\" must be https (plain http only for localhost)")
+        throw Settings.Failure(key: "http.base_url", problem: StaffMessage("config.not_https", ["text": url]))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OutreachModel
 import Mustache
 import OutreachCompose
 
@@ -21,7 +22,7 @@ public struct PageRenderer: Sendable {
         let fm = FileManager.default
         func template(_ path: String) throws -> MustacheTemplate {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw InvitationTemplate.Failure(description: "missing page \(path)")
+                throw InvitationTemplate.Failure(StaffMessage("template.missing_page", ["path": path]))
             }
             return try MustacheTemplate(string: HTMLEscaping.mustacheSource(text.precomposedStringWithCanonicalMapping))
         }
@@ -36,7 +37,7 @@ public struct PageRenderer: Sendable {
             }
             libraries[lang] = library
         }
-        guard libraries["en"] != nil else { throw InvitationTemplate.Failure(description: "\(root) has no en pages") }
+        guard libraries["en"] != nil else { throw InvitationTemplate.Failure(StaffMessage("template.no_english_pages", ["root": root])) }
         self.libraries = libraries
     }
 

@@ -9,6 +9,8 @@ import OutreachRegister
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Seconds a client is asked to wait when the database is busy.
     static var retryAfterSeconds: Int { 5 }
+    /// The Content-Security-Policy of this listener's answers.
+    var policy = SecurityHeaders.publicPolicy
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -24,7 +26,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
             response = Self.plain(.internalServerError, "Something went wrong on our side. Please try again later.\n")
         }
-        SecurityHeaders.stamp(&response.headers)
+        SecurityHeaders.stamp(&response.headers, policy: policy)
         return response
     }
 

@@ -8,26 +8,21 @@ import OutreachRegister
 
 /// `outreach bounces …`: what the bounce mailbox said.
 struct BouncesCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "bounces",
-        abstract: "What the bounce mailbox said: delivery reports, complaints, mailto unsubscribes.",
+        abstract: StaffText.say("help.bouncescommand.abstract"),
         subcommands: [List.self, Poll.self]
-    )
+    ) }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "list",
-            abstract: "List bounces, complaints and mailto unsubscribes, newest first.",
-            discussion: """
-                One line each: when it was recorded, the contact and campaign it is about, its kind \
-                (hard, soft, policy, complaint, auto-reply, unsubscribe, other, unmatched, unreadable), \
-                the status code, the remote server's words and what it changed. Refusals of a \
-                recipient while sending (source smtp) are listed with the mailbox's reports.
-                """)
+            abstract: StaffText.say("help.bouncescommand.list.abstract"),
+            discussion: StaffText.say("help.bouncescommand.list.discussion")) }
         @OptionGroup var global: GlobalOptions
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-        @Option(help: "How to print them.") var format: Format = .table
-        @Option(help: "At most this many, newest first.") var limit: Int = 1000
+        @Option(help: staffHelp("help.bouncescommand.list.format")) var format: Format = .table
+        @Option(help: staffHelp("help.bouncescommand.list.limit")) var limit: Int = 1000
 
         func validate() throws {
             guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
@@ -47,16 +42,16 @@ struct BouncesCommand: AsyncParsableCommand {
     }
 
     struct Poll: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "poll",
-            abstract: "Read the bounce mailbox once now (what serve does every bounces.poll_interval).",
-            discussion: "Prints how many messages were read, handled and kept, and the kinds recorded.")
+            abstract: StaffText.say("help.bouncescommand.poll.abstract"),
+            discussion: StaffText.say("help.bouncescommand.poll.discussion")) }
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             let (settings, register) = try await global.register()
             guard let url = settings.bouncesMailboxURL, let returnAddress = try settings.links().returnAddress else {
-                throw Settings.Failure(key: "bounces.mailbox_url", problem: "not set (and bounces.address with it): there is no mailbox to read")
+                throw Settings.Failure(key: "bounces.mailbox_url", problem: StaffMessage("config.no_mailbox"))
             }
             let mailbox = try CurlIMAPMailbox(settings: settings)
             let verdicts = BounceVerdicts(returnAddress: returnAddress)

@@ -9,25 +9,25 @@ import OutreachRegister
 
 /// `outreach campaign …`: drafts, previews, launches and their control.
 struct CampaignCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "campaign",
-        abstract: "Create, preview, launch and steer campaigns.",
+        abstract: StaffText.say("help.campaigncommand.abstract"),
         subcommands: [Create.self, Notice.self, List.self, Preview.self, Test.self, Launch.self, Status.self, Pause.self, Resume.self,
                       Cancel.self, Retry.self, RSVPs.self]
-    )
+    ) }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a draft campaign (the template's texts are frozen into it).")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "create", abstract: StaffText.say("help.campaigncommand.create.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Short name, e.g. tet-2027.") var slug: String
-        @Option(help: "Template folder name under Templates/.") var template: String
-        @Option(help: "Event file (YAML), e.g. Config/events/new-year-gathering-2027.yaml.") var event: String?
-        @Option(help: "Segment expression (with --reminder-of also rsvp=yes|no|none|waitlisted and attended=yes|no).") var segment: String = ""
-        @Option(help: "With --reminder-of: unanswered (those who have not answered; the same as --segment rsvp=none).") var to: String?
-        @Option(help: "Subject for every language instead of the template's.") var subject: String?
-        @Option(name: .customLong("reminder-of"), help: "Make a reminder of this invitation campaign: its recipients who were sent it and have not declined.")
+        @Argument(help: staffHelp("help.campaigncommand.create.slug")) var slug: String
+        @Option(help: staffHelp("help.campaigncommand.create.template")) var template: String
+        @Option(help: staffHelp("help.campaigncommand.create.event")) var event: String?
+        @Option(help: staffHelp("help.campaigncommand.create.segment")) var segment: String = ""
+        @Option(help: staffHelp("help.campaigncommand.create.to")) var to: String?
+        @Option(help: staffHelp("help.campaigncommand.create.subject")) var subject: String?
+        @Option(name: .customLong("reminder-of"), help: staffHelp("help.campaigncommand.create.reminder_of"))
         var reminderOf: String?
-        @Option(help: "With --reminder-of: when to send it, before the event (event-2d, event-36h, event-1w; moves with the event) or ISO 8601.")
+        @Option(help: staffHelp("help.campaigncommand.create.at"))
         var at: String?
 
         func validate() throws {
@@ -65,7 +65,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List campaigns with their state and counts.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: StaffText.say("help.campaigncommand.list.abstract")) }
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             let (_, register) = try await global.register()
@@ -81,12 +81,12 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Preview: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "preview", abstract: "Write each recipient's message as an .eml file; sends nothing.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "preview", abstract: StaffText.say("help.campaigncommand.preview.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
-        @Option(help: "Only this contact.") var contact: String?
-        @Option(help: "Folder for the .eml files.") var out: String = "preview"
-        @Flag(help: "Compose in memory only and print how fast (render + MIME), writing nothing.") var timing = false
+        @Option(help: staffHelp("help.campaigncommand.preview.contact")) var contact: String?
+        @Option(help: staffHelp("help.campaigncommand.preview.out")) var out: String = "preview"
+        @Flag(help: staffHelp("help.campaigncommand.preview.timing")) var timing = false
 
         func run() async throws {
             let (settings, register) = try await global.register()
@@ -95,7 +95,7 @@ struct CampaignCommand: AsyncParsableCommand {
                                                   signer: try settings.dkimSigner())
             let recipients = try register.recipients(campaign, only: contact).map(\.recipient)
             if let contact, recipients.isEmpty {
-                throw CampaignError.noRecipient("\(contact) is not a recipient of \(slug) (not in its segment, without the consent it needs, or suppressed)")
+                throw CampaignError.notARecipient(contact: contact, slug: slug)
             }
             if timing {
                 let clock = ContinuousClock()
@@ -122,10 +122,10 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Launch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "launch", abstract: "Queue the campaign's messages; the daemon sends them.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "launch", abstract: StaffText.say("help.campaigncommand.launch.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
-        @Option(help: "Start at this time (ISO 8601, e.g. 2027-01-20T08:00:00+07:00).") var at: String?
+        @Option(help: staffHelp("help.campaigncommand.launch.at")) var at: String?
 
         /// `--at` as a time; checked before anything runs.
         var start: Date? { at.flatMap { ISO8601DateFormatter().date(from: $0) } }
@@ -144,10 +144,10 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Test: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "test", abstract: "Send one rendered message now, marked as a test (outside the campaign's counts).")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "test", abstract: StaffText.say("help.campaigncommand.test.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
-        @Option(help: "Where to send it.") var to: String
+        @Option(help: staffHelp("help.campaigncommand.test.to")) var to: String
 
         func run() async throws {
             let (settings, register) = try await global.register()
@@ -155,19 +155,19 @@ struct CampaignCommand: AsyncParsableCommand {
             do { address = try EmailAddress(to) } catch { throw ValidationError("--to \(to) \(error)") }
             let result = try await TestMessage(register: register, settings: settings).send(slug, to: address)
             guard result.word == "sent" else {
-                throw CampaignError.noRecipient("test message to \(address.value) not sent: \(result.reply ?? result.word)")
+                throw CampaignError.testNotSent(to: address.value, reply: result.reply ?? result.word)
             }
             print("Test message sent to \(address.value) (\(result.message.language)): \(result.reply ?? "accepted")")
         }
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: "Counts per state, rate, ETA, RSVPs; --watch follows it live.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "status", abstract: StaffText.say("help.campaigncommand.status.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
-        @Flag(help: "Redraw until the campaign is finished, cancelled or paused with nothing in flight.") var watch = false
+        @Flag(help: staffHelp("help.campaigncommand.status.watch")) var watch = false
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-        @Option(help: "How to print it.") var format: Format = .table
+        @Option(help: staffHelp("help.campaigncommand.status.format")) var format: Format = .table
 
         func run() async throws {
             let (_, register) = try await global.register()
@@ -202,7 +202,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Pause: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "pause", abstract: "Stop sending (the daemon honours it within a second).")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "pause", abstract: StaffText.say("help.campaigncommand.pause.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         func run() async throws {
@@ -213,7 +213,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Resume: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a paused campaign.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "resume", abstract: StaffText.say("help.campaigncommand.resume.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         func run() async throws {
@@ -224,7 +224,7 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel: what is still queued is never sent.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "cancel", abstract: StaffText.say("help.campaigncommand.cancel.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         func run() async throws {
@@ -235,10 +235,10 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Retry: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "retry", abstract: "Requeue the failed messages whose address is not suppressed.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "retry", abstract: StaffText.say("help.campaigncommand.retry.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
-        @Flag(help: "Also those whose final reply was lost (they may have arrived: the person may get two).") var unconfirmed = false
+        @Flag(help: staffHelp("help.campaigncommand.retry.unconfirmed")) var unconfirmed = false
         func run() async throws {
             let (_, register) = try await global.register()
             let n = try register.retry(slug, unconfirmed: unconfirmed)
@@ -248,11 +248,11 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct RSVPs: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "rsvps", abstract: "List the answers to the campaign's event.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "rsvps", abstract: StaffText.say("help.campaigncommand.rsvps.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var slug: String
         enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
-        @Option(help: "How to print them.") var format: Format = .csv
+        @Option(help: staffHelp("help.campaigncommand.rsvps.format")) var format: Format = .csv
         func run() async throws {
             let (_, register) = try await global.register()
             let list = try register.rsvps(slug)
@@ -268,10 +268,10 @@ struct CampaignCommand: AsyncParsableCommand {
 /// plainly, without the sync per file that `Data.write` does: it is for reading, not a record,
 /// and syncing made writing ten thousand previews take seconds.
 enum PrivateFile {
-    struct Failure: Error, CustomStringConvertible {
+    struct Failure: StaffFacingError {
         let path: String
         let code: Int32
-        var description: String { "cannot write \(path): \(String(cString: strerror(code)))" }
+        var message: StaffMessage { StaffMessage("file.cannot_write", ["path": path, "reason": String(cString: strerror(code))]) }
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {

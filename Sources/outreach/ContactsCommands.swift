@@ -6,11 +6,11 @@ import OutreachRegister
 
 /// `outreach contacts …`: the register of people.
 struct Contacts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "contacts",
-        abstract: "Import, list, show, export, unsubscribe and forget contacts.",
+        abstract: StaffText.say("help.contacts.abstract"),
         subcommands: [Import.self, List.self, Show.self, Export.self, Unsubscribe.self, Forget.self]
-    )
+    ) }
 
     /// How a listing is printed.
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
@@ -33,21 +33,21 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "import",
-            abstract: "Import contacts from a CSV file, a Google Contacts or Outlook export, or a vCard file (all or nothing).")
+            abstract: StaffText.say("help.contacts.import.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The CSV or vCard (.vcf) file.") var file: String
-        @Option(help: "Names the file in the consent ledger (default: the file name); with --consent granted, the evidence.") var source: String?
-        @Option(help: "granted: everyone the file says nothing about consented (say how with --source). Default: as the file says, else pending.")
+        @Argument(help: staffHelp("help.contacts.import.file")) var file: String
+        @Option(help: staffHelp("help.contacts.import.source")) var source: String?
+        @Option(help: staffHelp("help.contacts.import.consent"))
         var consent: ConsentChoice?
-        @Option(help: "The file's text encoding.") var encoding: TextEncoding = .auto
-        @Option(help: "The field separator (also written , or ;).") var delimiter: Delimiter = .auto
-        @Option(name: .customLong("map"), help: "HEADER=field for a column the importer does not recognise (field ignore drops it).")
+        @Option(help: staffHelp("help.contacts.import.encoding")) var encoding: TextEncoding = .auto
+        @Option(help: staffHelp("help.contacts.import.delimiter")) var delimiter: Delimiter = .auto
+        @Option(name: .customLong("map"), help: staffHelp("help.contacts.import.maps"))
         var maps: [String] = []
-        @Flag(help: "Do everything but write.") var dryRun = false
-        @Option(help: "Write the rejected rows with their reasons to this CSV file.") var rejects: String?
-        @Flag(help: "Print how long each step took (on standard error).") var timing = false
+        @Flag(help: staffHelp("help.contacts.import.dry_run")) var dryRun = false
+        @Option(help: staffHelp("help.contacts.import.rejects")) var rejects: String?
+        @Flag(help: staffHelp("help.contacts.import.timing")) var timing = false
 
         /// What `--consent` may say.
         enum ConsentChoice: String, ExpressibleByArgument, CaseIterable { case granted, pending }
@@ -112,10 +112,10 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List contacts, optionally of a segment.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: StaffText.say("help.contacts.list.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Segment expression, e.g. \"kind=overseas_vietnamese country=DE,FR consent=granted\".") var segment: String = ""
-        @Option(help: "How to print them.") var format: Format = .table
+        @Option(help: staffHelp("help.contacts.list.segment")) var segment: String = ""
+        @Option(help: staffHelp("help.contacts.list.format")) var format: Format = .table
 
         func run() async throws {
             let segment = try Segment(self.segment)
@@ -149,11 +149,11 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one contact, its consent and its history.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "show", abstract: StaffText.say("help.contacts.show.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var email: String
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-        @Option(help: "How to print it.") var format: Format = .table
+        @Option(help: staffHelp("help.contacts.show.format")) var format: Format = .table
 
         func run() async throws {
             let (_, register) = try await global.register()
@@ -173,7 +173,7 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "export", abstract: "Print, as JSON, everything held about a person.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "export", abstract: StaffText.say("help.contacts.export.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var email: String
         func run() async throws {
@@ -183,10 +183,10 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct Unsubscribe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "unsubscribe", abstract: "Record a withdrawal of consent (staff) and suppress the address.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "unsubscribe", abstract: StaffText.say("help.contacts.unsubscribe.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var email: String
-        @Option(help: "Why, for the ledger (e.g. \"phone call 2026-11-29\").") var evidence: String?
+        @Option(help: staffHelp("help.contacts.unsubscribe.evidence")) var evidence: String?
         func run() async throws {
             let (_, register) = try await global.register()
             let changed = try register.unsubscribe(email: email, source: "staff", evidence: evidence, actor: ConsentLedger.staffActor,
@@ -196,7 +196,7 @@ struct Contacts: AsyncParsableCommand {
     }
 
     struct Forget: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "forget", abstract: "Erase a person; keep only the address hash so no import brings them back.")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "forget", abstract: StaffText.say("help.contacts.forget.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument var email: String
         func run() async throws {

@@ -5,25 +5,22 @@ import OutreachModel
 
 /// `outreach dkim …`: the keys messages are signed with.
 struct DKIMCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "dkim",
-        abstract: "DKIM signing keys.",
+        abstract: StaffText.say("help.dkimcommand.abstract"),
         subcommands: [Keygen.self]
-    )
+    ) }
 
     struct Keygen: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "keygen",
-            abstract: "Write a new DKIM private key (PEM, mode 0600) and print the DNS TXT record to publish.",
-            discussion: """
-                The record goes to standard output; what to configure next, to standard error.
-                The domain is dkim.domain, else the domain of sender.from.
-                """
-        )
+            abstract: StaffText.say("help.dkimcommand.keygen.abstract"),
+            discussion: StaffText.say("help.dkimcommand.keygen.discussion")
+        ) }
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The selector: the key is published at SELECTOR._domainkey.DOMAIN.") var selector: String
-        @Option(help: "rsa (2048 bits; every receiver checks it) or ed25519 (RFC 8463).") var algorithm: DKIMKey.Algorithm = .rsa
-        @Option(help: "The new key file (never overwritten).") var out: String
+        @Option(help: staffHelp("help.dkimcommand.keygen.selector")) var selector: String
+        @Option(help: staffHelp("help.dkimcommand.keygen.algorithm")) var algorithm: DKIMKey.Algorithm = .rsa
+        @Option(help: staffHelp("help.dkimcommand.keygen.out")) var out: String
 
         func run() async throws {
             let settings = try await global.settings()

@@ -10,14 +10,14 @@ import OutreachWeb
 /// `outreach doctor`: checks the configuration, the files it names, the database and the relays
 /// without sending mail. One line per check; exit 0 only when every check passes.
 struct Doctor: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the configuration, templates, events, secrets, database and relays (sends no mail).",
-        discussion: "One line per check: ok, or what is wrong and how to fix it. Exit status 0 only when every check passes.")
+        abstract: StaffText.say("help.doctor.abstract"),
+        discussion: StaffText.say("help.doctor.discussion")) }
     @OptionGroup var global: GlobalOptions
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
-    @Option(help: "How to print the report.") var format: Format = .text
-    @Option(help: "Seconds to wait for each relay's greeting.") var timeout: Double = 5
+    @Option(help: staffHelp("help.doctor.format")) var format: Format = .text
+    @Option(help: staffHelp("help.doctor.timeout")) var timeout: Double = 5
 
     func run() async throws {
         var lines: [DoctorLine] = []
@@ -130,7 +130,7 @@ struct Doctor: AsyncParsableCommand {
                 }.start()
             }
             switch checked {
-            case .failure(let error as MailboxError): return .wrong("\(error)", fix: error.fix)
+            case .failure(let error as MailboxError): return .wrong("\(error)", fix: error.fix.description)
             case .failure(let error): return .wrong("\(error)", fix: "correct bounces.mailbox_url")
             case .success(let summary):
                 if FileManager.default.fileExists(atPath: settings.databasePath),

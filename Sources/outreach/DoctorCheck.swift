@@ -37,7 +37,7 @@ enum ConfigKeys {
         "delivery.rate_per_second", "delivery.per_domain_per_minute", "delivery.max_age", "delivery.retry_schedule",
         "delivery.relay_cooldown", "dkim.domain", "dkim.selector", "dkim.key_file", "dkim.ed25519_selector",
         "dkim.ed25519_key_file", "bounces.address", "bounces.mailbox_url", "bounces.username", "bounces.password_file",
-        "bounces.poll_interval", "bounces.handled_folder",
+        "bounces.poll_interval", "bounces.handled_folder", "ui.language", "office.time_zone",
     ]
 
     /// `section.key` → value (unquoted) of a two-level YAML mapping; comments and blank lines skipped.

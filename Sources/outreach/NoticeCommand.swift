@@ -7,22 +7,16 @@ import OutreachRegister
 extension CampaignCommand {
     /// `campaign notice SLUG --of PARENT (--event FILE | --cancel)`: a change notice or a cancellation.
     struct Notice: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "notice",
-            abstract: "Tell an invitation's recipients that its event changed (--event FILE) or is cancelled (--cancel).",
-            discussion: """
-                Creates a draft to preview, test and launch like any campaign. The change is recorded at once: \
-                the invitation's RSVP pages and the reminders still to come show the new details (a reminder \
-                set with --at event-2d moves with the event); after --cancel the RSVP pages say the event is \
-                cancelled and take no answers, and reminders still waiting are cancelled. The calendar \
-                attachment has the UID each person got in the invitation and a higher SEQUENCE.
-                """)
+            abstract: StaffText.say("help.campaigncommand.notice.abstract"),
+            discussion: StaffText.say("help.campaigncommand.notice.discussion")) }
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Short name of the notice, e.g. tet-2027-moved.") var slug: String
-        @Option(help: "The invitation campaign it is about.") var of: String
-        @Option(help: "The event file as it is now (time, venue, address changed).") var event: String?
-        @Flag(help: "The event is cancelled.") var cancel = false
-        @Option(help: "Template (default: event-update, or event-cancelled with --cancel).") var template: String?
+        @Argument(help: staffHelp("help.campaigncommand.notice.slug")) var slug: String
+        @Option(help: staffHelp("help.campaigncommand.notice.of")) var of: String
+        @Option(help: staffHelp("help.campaigncommand.notice.event")) var event: String?
+        @Flag(help: staffHelp("help.campaigncommand.notice.cancel")) var cancel = false
+        @Option(help: staffHelp("help.campaigncommand.notice.template")) var template: String?
 
         func validate() throws {
             guard (event != nil) != cancel else { throw ValidationError("give either --event FILE (a change) or --cancel") }

@@ -10,32 +10,29 @@ struct Outreach: AsyncParsableCommand {
     // Every command names itself (`commandName:`): left out, ArgumentParser derives the name
     // from the type's with `String(describing:)`, a runtime conformance search per command type
     // at every start of every command.
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "outreach",
-        abstract: "Consent-based invitation mailer of the Department of Foreign Affairs of Cần Thơ.",
+        abstract: StaffText.say("help.outreach.abstract"),
         usage: "outreach [--config PATH] [--database PATH] <subcommand>",
-        discussion: """
-            --config PATH     configuration file (else $OUTREACH_CONFIG, /etc/outreach/outreach.yaml,
-                              Config/outreach.yaml); relative paths in it are relative to it
-            --database PATH   SQLite database (wins over database.path and OUTREACH_DATABASE_PATH)
-            Every configuration key can be overridden by OUTREACH_<KEY> (smtp.url -> OUTREACH_SMTP_URL).
-            """,
-        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, Checkin.self, Serve.self]
-    )
+        discussion: StaffText.say("help.outreach.discussion"),
+        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, StaffCommand.self, Checkin.self, Serve.self]
+    ) }
 
     /// `outreach [--config PATH] [--database PATH] <command>`: the global options may come before
     /// the command; they are handed to the command that runs.
     static func main() async {
-        await main(GlobalOptions.movedAfterCommand(Array(CommandLine.arguments.dropFirst())))
+        let arguments = GlobalOptions.movedAfterCommand(Array(CommandLine.arguments.dropFirst()))
+        StaffText.language = StaffLanguage.forRun(arguments: arguments, environment: ProcessInfo.processInfo.environment)
+        await main(arguments)
     }
 }
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Configuration file (else $OUTREACH_CONFIG, /etc/outreach/outreach.yaml, Config/outreach.yaml).")
+    @Option(name: .long, help: staffHelp("help.globaloptions.config"))
     var config: String?
 
-    @Option(name: .long, help: "SQLite database file (wins over database.path).")
+    @Option(name: .long, help: staffHelp("help.globaloptions.database"))
     var database: String?
 
     /// Moves `--config`/`--database` (and their values) that precede the subcommands to the end.

@@ -1,4 +1,5 @@
 import Foundation
+import OutreachModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,7 +7,7 @@ import Glibc
 /// Connects to a server over plain TCP and reads its first line (an SMTP `220` greeting, an IMAP
 /// `* OK`), then says goodbye. Doctor's reachability check: no TLS, no login, no mail.
 enum ServerGreeting {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    struct Failure: StaffFacingError { let message: StaffMessage }
 
     /// The first line `host:port` sends within `timeout` seconds, then `goodbye` is sent; with
     /// `goodbye` nil (a TLS port: the server waits for us) only the connection is made.
@@ -16,10 +17,10 @@ enum ServerGreeting {
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
-            throw Failure(description: "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+            throw Failure(message: StaffMessage("relay.cannot_resolve", ["host": host, "reason": String(cString: gai_strerror(status))]))
         }
         defer { freeaddrinfo(list) }
-        var lastError = "no address"
+        var lastError = StaffMessage("relay.no_address", ["host": host])
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let info = entry {
             entry = info.pointee.ai_next
@@ -30,7 +31,7 @@ enum ServerGreeting {
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
             guard connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
-                lastError = "cannot connect to \(host):\(port): \(String(cString: strerror(errno)))"
+                lastError = StaffMessage("relay.cannot_connect", ["host": host, "port": port, "reason": String(cString: strerror(errno))])
                 continue
             }
             guard let goodbye else { return "" }
@@ -39,15 +40,15 @@ enum ServerGreeting {
             while !bytes.contains(0x0A) && bytes.count < 4096 {
                 let n = recv(fd, &buffer, buffer.count, 0)
                 if n <= 0 {
-                    throw Failure(description: n == 0 ? "\(host):\(port) closed the connection without a greeting"
-                                                      : "no greeting from \(host):\(port) within \(Int(timeout)) s")
+                    throw Failure(message: n == 0 ? StaffMessage("relay.closed_without_greeting", ["host": host, "port": port])
+                                                  : StaffMessage("relay.no_greeting", ["host": host, "port": port, "seconds": Int(timeout)]))
                 }
                 bytes += buffer[0..<n]
             }
             _ = goodbye.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             return String(decoding: bytes.prefix { $0 != 0x0A && $0 != 0x0D }, as: UTF8.self)
         }
-        throw Failure(description: lastError)
+        throw Failure(message: lastError)
     }
 
     /// `smtp://host:port/…` → (scheme, host, port), with the scheme's usual port.

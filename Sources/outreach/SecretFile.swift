@@ -7,17 +7,16 @@ enum SecretFile {
     /// The file's text without its final newline; `key` names it in errors (never the secret).
     static func read(_ path: String, key: String) throws -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Settings.Failure(key: key, problem: "cannot read \(path) (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else { throw Settings.Failure(key: key, problem: StaffMessage("config.cannot_read_reason", ["file": path, "reason": String(cString: strerror(errno))])) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw Settings.Failure(key: key, problem: "cannot read \(path) (\(String(cString: strerror(errno))))") }
+        guard fstat(fd, &info) == 0 else { throw Settings.Failure(key: key, problem: StaffMessage("config.cannot_read_reason", ["file": path, "reason": String(cString: strerror(errno))])) }
         if info.st_mode & 0o077 != 0 {
-            throw Settings.Failure(key: key, problem: "\(path) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8))): "
-                                   + "run chmod 600 \(path)")
+            throw Settings.Failure(key: key, problem: StaffMessage("config.secret_too_open", ["file": path, "mode": String(info.st_mode & 0o777, radix: 8)]))
         }
         let data = (try? FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd()) ?? nil
         guard let text = String(data: data ?? Data(), encoding: .utf8) else {
-            throw Settings.Failure(key: key, problem: "cannot read \(path) as UTF-8 text")
+            throw Settings.Failure(key: key, problem: StaffMessage("config.not_utf8", ["file": path]))
         }
         return text.trimmingCharacters(in: .newlines)
     }

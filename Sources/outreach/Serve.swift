@@ -14,9 +14,9 @@ import ServiceLifecycle
 
 /// `outreach serve`: the daemon (delivery workers, the bounce mailbox and the HTTP server).
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon: deliver what is queued, read the bounce mailbox and answer the links.")
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "serve", abstract: StaffText.say("help.serve.abstract")) }
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The least important messages to log.") var logLevel: Logger.Level = .info
+    @Option(help: staffHelp("help.serve.log_level")) var logLevel: Logger.Level = .info
 
     func run() async throws {
         let level = logLevel
@@ -40,12 +40,14 @@ struct Serve: AsyncParsableCommand {
         let signer = try settings.dkimSigner()
         let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)
         let app = try buildApplication(web, logger: logger)
+        let staffApp = try buildStaffApplication(web, logger: logger)
         let delivery = DeliveryService(context: DeliveryContext(register: register, settings: settings, links: links, logger: logger, signer: signer),
                                        clock: ContinuousClock())
         // Stopped in reverse order: delivery drains while the HTTP server keeps answering links,
         // and the log is checkpointed until both are done.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: WALCheckpointer(register: register, clock: ContinuousClock(), logger: logger)), .init(service: app),
+            .init(service: staffApp),
         ]
         if settings.bouncesMailboxURL != nil {
             services.append(.init(service: try BounceMailboxService(settings: settings, register: register, links: links, logger: logger,
@@ -56,7 +58,7 @@ struct Serve: AsyncParsableCommand {
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        logger.info("outreach serve", metadata: ["http.bind": "\(settings.httpBind)", "smtp.url": "\(settings.smtpURL)",
+        logger.info("outreach serve", metadata: ["http.bind": "\(settings.httpBind)", "staff.bind": "\(settings.staffBind)", "smtp.url": "\(settings.smtpURL)",
                                                   "http.max_connections": "\(settings.httpMaxConnections)",
                                                   "database.path": "\(settings.databasePath)"])
         try await group.run()

@@ -13,7 +13,7 @@ extension Settings {
     static func configFile(path: String?, environment: [String: String]) throws -> String? {
         if let named = path ?? environment["OUTREACH_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard FileManager.default.fileExists(atPath: named) else {
-                throw Failure(key: path != nil ? "--config" : "OUTREACH_CONFIG", problem: "no file at \(named)")
+                throw Failure(key: path != nil ? "--config" : "OUTREACH_CONFIG", problem: StaffMessage("config.no_file", ["path": named]))
             }
             return named
         }
@@ -22,7 +22,7 @@ extension Settings {
 
     /// The keys that name files: relative in a config file, they are relative to that file.
     static let pathKeys = ["database.path", "templates.path", "links.secret_file", "smtp.password_file", "smtp.ca_file",
-                           "dkim.key_file", "dkim.ed25519_key_file", "bounces.password_file"]
+                           "dkim.key_file", "dkim.ed25519_key_file", "bounces.password_file", "staff.password_file"]
 
     /// Reads the configuration file (`configFile`) under the environment. Relative paths written
     /// in the file are relative to the file's folder; those from the environment or the defaults,
@@ -38,11 +38,11 @@ extension Settings {
         if let file = found {
             let yaml: FileProvider<YAMLSnapshot>
             do { yaml = try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)) } catch {
-                throw Failure(key: "--config", problem: "\(file) is not valid YAML: \(error)")
+                throw Failure(key: "--config", problem: StaffMessage("config.not_yaml", ["file": file, "error": "\(error)"]))
             }
             for (key, variable) in [("smtp.password", "OUTREACH_SMTP_PASSWORD"), ("bounces.password", "OUTREACH_BOUNCES_PASSWORD")]
             where (try? yaml.value(forKey: AbsoluteConfigKey(ConfigKey(key)), type: .string).value) != nil {
-                throw Failure(key: key, problem: "secrets never go in \(file); set \(variable) or \(key)_file")
+                throw Failure(key: key, problem: StaffMessage("config.secret_in_file", ["file": file, "variable": variable, "key": key]))
             }
             providers.append(yaml)
             fileReader = ConfigReader(provider: yaml)
@@ -73,25 +73,25 @@ extension Settings {
         func optionalPath(_ key: String) -> String? { optional(key).map { resolve(key, $0) } }
         func number(_ key: String, _ fallback: Double) throws -> Double {
             guard let text = config.string(forKey: ConfigKey(key)) else { return fallback }
-            guard let v = Double(text), v >= 0 else { throw Failure(key: key, problem: "\"\(text)\" is not a non-negative number") }
+            guard let v = Double(text), v >= 0 else { throw Failure(key: key, problem: StaffMessage("config.not_number", ["text": text])) }
             return v
         }
         func duration(_ key: String, _ fallback: Duration) throws -> Duration {
             guard let text = config.string(forKey: ConfigKey(key)) else { return fallback }
-            guard let d = Settings.parseDuration(text) else { throw Failure(key: key, problem: "\"\(text)\" is not a duration like 90s, 5m, 1h or 3d") }
+            guard let d = Settings.parseDuration(text) else { throw Failure(key: key, problem: StaffMessage("config.not_duration", ["text": text])) }
             return d
         }
         self.init()
         databasePath = path("database.path", databasePath)
         templatesPath = path("templates.path", templatesPath)
         smtpURL = string("smtp.url", smtpURL)
-        guard !relays.isEmpty else { throw Failure(key: "smtp.url", problem: "names no relay") }
+        guard !relays.isEmpty else { throw Failure(key: "smtp.url", problem: StaffMessage("config.no_relay")) }
         for relay in relays where !(relay.hasPrefix("smtp://") || relay.hasPrefix("smtps://")) {
-            throw Failure(key: "smtp.url", problem: "\"\(relay)\" must start with smtp:// or smtps://")
+            throw Failure(key: "smtp.url", problem: StaffMessage("config.relay_scheme", ["relay": relay]))
         }
         smtpCAFile = optionalPath("smtp.ca_file")
         if let file = smtpCAFile, !FileManager.default.isReadableFile(atPath: file) {
-            throw Failure(key: "smtp.ca_file", problem: "cannot read \(file)")
+            throw Failure(key: "smtp.ca_file", problem: StaffMessage("config.cannot_read", ["file": file]))
         }
         smtpUsername = optional("smtp.username")
         func secret(_ key: String) throws -> String? {
@@ -103,39 +103,39 @@ extension Settings {
         smtpEHLO = string("smtp.ehlo", smtpEHLO)
         smtpTimeout = try number("smtp.timeout", smtpTimeout)
         senderFrom = string("sender.from", senderFrom)
-        guard (try? EmailAddress(senderFrom)) != nil else { throw Failure(key: "sender.from", problem: "\"\(senderFrom)\" is not an email address") }
+        guard (try? EmailAddress(senderFrom)) != nil else { throw Failure(key: "sender.from", problem: StaffMessage("config.not_email", ["text": senderFrom])) }
         senderName = string("sender.name", senderName)
         senderReplyTo = optional("sender.reply_to")
-        if let r = senderReplyTo, (try? EmailAddress(r)) == nil { throw Failure(key: "sender.reply_to", problem: "\"\(r)\" is not an email address") }
+        if let r = senderReplyTo, (try? EmailAddress(r)) == nil { throw Failure(key: "sender.reply_to", problem: StaffMessage("config.not_email", ["text": r])) }
         httpBind = string("http.bind", httpBind)
         httpBaseURL = string("http.base_url", httpBaseURL)
         while httpBaseURL.hasSuffix("/") { httpBaseURL.removeLast() }
         guard httpBaseURL.hasPrefix("https://") || httpBaseURL.hasPrefix("http://") else {
-            throw Failure(key: "http.base_url", problem: "\"\(httpBaseURL)\" must be an http(s) URL")
+            throw Failure(key: "http.base_url", problem: StaffMessage("config.not_http_url", ["text": httpBaseURL]))
         }
         httpReadTimeout = try duration("http.read_timeout", httpReadTimeout)
         httpIdleTimeout = try duration("http.idle_timeout", httpIdleTimeout)
         for (key, value) in [("http.read_timeout", httpReadTimeout), ("http.idle_timeout", httpIdleTimeout)] where value <= .zero {
-            throw Failure(key: key, problem: "must be longer than 0s")
+            throw Failure(key: key, problem: StaffMessage("config.not_positive"))
         }
         httpMaxConnections = Int(try number("http.max_connections", Double(httpMaxConnections)))
-        guard httpMaxConnections >= 1 else { throw Failure(key: "http.max_connections", problem: "must be at least 1") }
+        guard httpMaxConnections >= 1 else { throw Failure(key: "http.max_connections", problem: StaffMessage("config.at_least_one")) }
         linksSecretFile = path("links.secret_file", linksSecretFile)
         confirmMaxAge = try duration("links.confirm_max_age", confirmMaxAge)
-        guard confirmMaxAge > .zero else { throw Failure(key: "links.confirm_max_age", problem: "must be longer than 0s") }
+        guard confirmMaxAge > .zero else { throw Failure(key: "links.confirm_max_age", problem: StaffMessage("config.not_positive")) }
         deliveryWorkers = Int(try number("delivery.workers", Double(deliveryWorkers)))
-        guard (1...64).contains(deliveryWorkers) else { throw Failure(key: "delivery.workers", problem: "must be between 1 and 64") }
+        guard (1...64).contains(deliveryWorkers) else { throw Failure(key: "delivery.workers", problem: StaffMessage("config.workers_range")) }
         ratePerSecond = try number("delivery.rate_per_second", ratePerSecond)
         perDomainPerMinute = try number("delivery.per_domain_per_minute", perDomainPerMinute)
         maxConnections = Int(try number("delivery.max_connections", Double(deliveryWorkers)))
-        guard maxConnections >= 1 else { throw Failure(key: "delivery.max_connections", problem: "must be at least 1") }
+        guard maxConnections >= 1 else { throw Failure(key: "delivery.max_connections", problem: StaffMessage("config.at_least_one")) }
         maxAge = try duration("delivery.max_age", maxAge)
         relayCooldown = try duration("delivery.relay_cooldown", relayCooldown)
         if let text = config.string(forKey: "delivery.retry_schedule") {
             let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let steps = parts.compactMap(Settings.parseDuration)
             guard !steps.isEmpty, steps.count == parts.count else {
-                throw Failure(key: "delivery.retry_schedule", problem: "\"\(text)\" is not a comma-separated list of durations like 1m,5m,15m,1h")
+                throw Failure(key: "delivery.retry_schedule", problem: StaffMessage("config.not_duration_list", ["text": text]))
             }
             retrySchedule = steps
         }
@@ -148,17 +148,29 @@ extension Settings {
         bouncesAddress = optional("bounces.address")
         if let a = bouncesAddress {
             guard let address = try? EmailAddress(a), !address.value.contains("+") else {
-                throw Failure(key: "bounces.address", problem: "\"\(a)\" is not an email address without a +")
+                throw Failure(key: "bounces.address", problem: StaffMessage("config.bounce_address", ["text": a]))
             }
         }
         bouncesMailboxURL = optional("bounces.mailbox_url")
         if bouncesMailboxURL != nil, bouncesAddress == nil {
-            throw Failure(key: "bounces.mailbox_url", problem: "needs bounces.address (the address whose mail it holds)")
+            throw Failure(key: "bounces.mailbox_url", problem: StaffMessage("config.mailbox_needs_address"))
         }
         bouncesUsername = optional("bounces.username")
         bouncesPassword = try secret("bounces.password")
         bouncesPollInterval = try duration("bounces.poll_interval", bouncesPollInterval)
-        guard bouncesPollInterval > .zero else { throw Failure(key: "bounces.poll_interval", problem: "must be longer than 0s") }
+        guard bouncesPollInterval > .zero else { throw Failure(key: "bounces.poll_interval", problem: StaffMessage("config.not_positive")) }
         bouncesHandledFolder = optional("bounces.handled_folder")
+        if let text = optional("ui.language") {
+            guard let language = StaffLanguage(setting: text) else { throw Failure(key: "ui.language", problem: StaffMessage("config.unknown_language", ["text": text])) }
+            uiLanguage = language
+        }
+        if let text = optional("office.time_zone") {
+            guard let zone = TimeZone(identifier: text) else { throw Failure(key: "office.time_zone", problem: StaffMessage("config.unknown_time_zone", ["text": text])) }
+            officeTimeZone = zone
+        }
+        staffBind = string("staff.bind", staffBind)
+        if let file = optional("staff.password_file").map({ resolve("staff.password_file", $0) }) {
+            staffPasswordHash = try SecretFile.read(file, key: "staff.password_file").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 }

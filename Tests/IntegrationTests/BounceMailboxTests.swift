@@ -116,8 +116,8 @@ struct BounceMailboxTests {
         #expect(hard["outcome"] as? String == "suppressed")
         #expect(try w.profile("gone@gone.example")["suppression_reason"] as? String == "hard-bounce")
         #expect(try w.profile("person-0@example.org")["suppressed"] as? Bool == false)
-        // Counted where Prometheus reads it.
-        let metrics = try Workspace().run("/usr/bin/curl", ["-s", "http://127.0.0.1:\(d.httpPort)/metrics"]).stdout
+        // Counted where Prometheus reads it (the staff listener).
+        let metrics = try Workspace().run("/usr/bin/curl", ["-s", "http://127.0.0.1:\(d.staffPort)/metrics"]).stdout
         #expect(metrics.contains("outreach_bounces_total{kind=\"hard\"} 1"), "\(metrics.split(separator: "\n").filter { $0.contains("bounce") })")
         #expect(metrics.contains("outreach_mailbox_poll_errors_total") == false || metrics.contains("outreach_mailbox_poll_errors_total 0"))
         // Recorded, then deleted from the mailbox.

@@ -96,17 +96,21 @@ final class SMTPSink {
 final class Daemon {
     let process = Process()
     let httpPort: Int
+    /// The staff listener's port (`staff.bind`: staff pages, `/metrics`).
+    let staffPort: Int
     let log: URL
 
     /// `launcher`: a command that runs the daemon (e.g. `prlimit --nofile=N:N`), or nothing.
     init(_ w: Workspace, smtpPort: Int, httpPort: Int = freePort(), extra: [String: String] = [:], launcher: [String] = []) throws {
         self.httpPort = httpPort
+        staffPort = freePort()
         log = w.folder.appendingPathComponent("serve-\(UUID().uuidString.prefix(6)).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         var env = w.environment
         env["OUTREACH_SMTP_URL"] = "smtp://127.0.0.1:\(smtpPort)"
         env["OUTREACH_HTTP_BIND"] = "127.0.0.1:\(httpPort)"
         env["OUTREACH_HTTP_BASE_URL"] = "http://localhost:\(httpPort)"
+        env["OUTREACH_STAFF_BIND"] = "127.0.0.1:\(staffPort)"
         env["OUTREACH_SMTP_TIMEOUT"] = env["OUTREACH_SMTP_TIMEOUT"] ?? "2"
         env["OUTREACH_DELIVERY_RETRY_SCHEDULE"] = env["OUTREACH_DELIVERY_RETRY_SCHEDULE"] ?? "1s"
         env["OUTREACH_DELIVERY_RELAY_COOLDOWN"] = env["OUTREACH_DELIVERY_RELAY_COOLDOWN"] ?? "1s"

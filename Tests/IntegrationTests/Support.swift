@@ -30,6 +30,8 @@ final class Workspace: @unchecked Sendable {
         environment = ProcessInfo.processInfo.environment
         environment["OUTREACH_LINKS_SECRET_FILE"] = folder.appendingPathComponent("link-secret").path
         environment["OUTREACH_HTTP_BASE_URL"] = "http://localhost:8080"
+        // Each daemon's staff listener on a port of its own: tests run side by side.
+        environment["OUTREACH_STAFF_BIND"] = "127.0.0.1:\(freePort())"
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -49,14 +51,14 @@ final class Workspace: @unchecked Sendable {
     /// Runs `outreach --database <workspace db> ARGS` from the repository root.
     @discardableResult
     func outreach(_ arguments: String..., stdin: String? = nil) throws -> CommandResult {
-        try run(outreachBinary, ["--database", database] + arguments)
+        try run(outreachBinary, ["--database", database] + arguments, stdin: stdin)
     }
 
     func outreachArgs(_ arguments: [String]) throws -> CommandResult {
         try run(outreachBinary, ["--database", database] + arguments)
     }
 
-    func run(_ executable: String, _ arguments: [String]) throws -> CommandResult {
+    func run(_ executable: String, _ arguments: [String], stdin: String? = nil) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -65,7 +67,13 @@ final class Workspace: @unchecked Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = stdin.map { _ in Pipe() }
+        if let input { process.standardInput = input }
         try process.run()
+        if let input, let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

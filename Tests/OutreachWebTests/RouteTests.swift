@@ -219,14 +219,14 @@ extension TestResponse {
         #expect(try f.register.rsvps("tet").isEmpty)
     }
 
-    @Test func healthAndMetrics() async throws {
+    /// `/metrics` lives on the staff listener only (issue 22 point 19; `StaffListenerTests`).
+    @Test func healthIsPublicAndMetricsAreNot() async throws {
         let f = try Fixture()
         try await f.test { client in
             let h = try await client.execute(uri: "/healthz", method: .get)
             #expect(h.status == .ok && h.text == "ok\n")
             let m = try await client.execute(uri: "/metrics", method: .get)
-            #expect(m.status == .ok)
-            #expect(m.headers[.contentType]?.hasPrefix("text/plain") == true)
+            #expect(m.status == .notFound)
             let other = try await client.execute(uri: "/admin", method: .get)
             #expect(other.status == .notFound)
         }

@@ -215,10 +215,14 @@ class Daemon:
 
     def __init__(self, cli: Outreach, folder: Path, http_port: int):
         self.port = http_port
+        # The staff listener on a port of its own (tests and engineers run side by side).
+        env = dict(cli.env)
+        env.setdefault("OUTREACH_STAFF_BIND", f"127.0.0.1:{free_port()}")
+        self.staff_port = int(env["OUTREACH_STAFF_BIND"].rsplit(":", 1)[1])
         self.log_path = folder / "serve.log"
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen([cli.binary, "--database", str(cli.database), "serve"],
-                                        cwd=REPO, env=cli.env, stdout=self.log, stderr=subprocess.STDOUT)
+                                        cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
         def ready():
             if self.process.poll() is not None:

@@ -5,7 +5,7 @@ extension CurlIMAPMailbox {
     /// `smtp.ca_file` and `smtp.timeout` as for the relays.
     public convenience init(settings: Settings) throws {
         guard let url = settings.bouncesMailboxURL else {
-            throw Settings.Failure(key: "bounces.mailbox_url", problem: "not set: there is no bounce mailbox to read")
+            throw Settings.Failure(key: "bounces.mailbox_url", problem: StaffMessage("config.no_mailbox"))
         }
         try self.init(url: url, username: settings.bouncesUsername, password: settings.bouncesPassword, caFile: settings.smtpCAFile,
                       timeout: settings.smtpTimeout, handledFolder: settings.bouncesHandledFolder)

@@ -1,5 +1,7 @@
+import OutreachModel
+
 /// Why the mailbox could not be read, with what staff can change (the config key to check).
-public enum MailboxError: Error, CustomStringConvertible, Equatable {
+public enum MailboxError: StaffFacingError, Equatable {
     /// `bounces.mailbox_url` (or `bounces.handled_folder`) cannot be used as it is; says why.
     case badURL(String)
     /// The server could not be reached: refused, timed out, unknown host, connection dropped.
@@ -16,37 +18,37 @@ public enum MailboxError: Error, CustomStringConvertible, Equatable {
     case server(String)
 
     /// The problem and what to change, in one line for the log and `outreach doctor`.
-    public var description: String {
+    public var message: StaffMessage {
         switch self {
-        case .badURL(let why): "bounces.mailbox_url: \(why)"
+        case .badURL: problem
         case .uidValidityChanged: problem
-        default: "\(problem) (\(fix))"
+        default: StaffMessage("mailbox.problem_and_fix", ["problem": problem, "fix": fix])
         }
     }
 
     /// What went wrong, in the server's or libcurl's words.
-    var problem: String {
+    var problem: StaffMessage {
         switch self {
-        case .badURL(let why): "bounces.mailbox_url: \(why)"
-        case .connection(let why): "cannot reach the bounce mailbox: \(why)"
-        case .tls(let why): "the bounce mailbox's certificate does not verify: \(why)"
-        case .login(let why): "the bounce mailbox refused the login: \(why)"
-        case .noFolder(let why): "the bounce mailbox cannot open the folder: \(why)"
-        case .uidValidityChanged: "the bounce mailbox's folder was renumbered (its UIDVALIDITY changed): it is read again from the start"
-        case .server(let why): "the bounce mailbox's server refused a command: \(why)"
+        case .badURL(let why): StaffMessage("mailbox.bad_url", ["why": why])
+        case .connection(let why): StaffMessage("mailbox.connection", ["why": why])
+        case .tls(let why): StaffMessage("mailbox.tls", ["why": why])
+        case .login(let why): StaffMessage("mailbox.login", ["why": why])
+        case .noFolder(let why): StaffMessage("mailbox.no_folder", ["why": why])
+        case .uidValidityChanged: StaffMessage("mailbox.uid_validity")
+        case .server(let why): StaffMessage("mailbox.server", ["why": why])
         }
     }
 
     /// What staff can change (`outreach doctor`'s fix).
-    public var fix: String {
+    public var fix: StaffMessage {
         switch self {
-        case .badURL: "correct bounces.mailbox_url: imaps://host/INBOX (imap:// only on loopback)"
-        case .connection: "check the host and port in bounces.mailbox_url and that the IMAP server is running"
-        case .tls: "set smtp.ca_file to the PEM bundle of the CA that signed it, or fix the server's certificate: it must name the host of bounces.mailbox_url"
-        case .login: "check bounces.username and the password: bounces.password_file or OUTREACH_BOUNCES_PASSWORD"
-        case .noFolder: "check the folder at the end of bounces.mailbox_url, e.g. /INBOX"
-        case .uidValidityChanged: "nothing: the next reading starts again"
-        case .server: "read the server's words; check the mailbox's permissions and quota"
+        case .badURL: StaffMessage("mailbox.fix.bad_url")
+        case .connection: StaffMessage("mailbox.fix.connection")
+        case .tls: StaffMessage("mailbox.fix.tls")
+        case .login: StaffMessage("mailbox.fix.login")
+        case .noFolder: StaffMessage("mailbox.fix.no_folder")
+        case .uidValidityChanged: StaffMessage("mailbox.fix.uid_validity")
+        case .server: StaffMessage("mailbox.fix.server")
         }
     }
 }

@@ -1,17 +1,23 @@
-/// Why bytes taken from the bounce mailbox could not be read as a message at all. Everything short of
-/// that is read leniently and never throws.
-public struct BounceParseError: Error, CustomStringConvertible, Equatable {
-    /// The header or part the problem is in, e.g. "message header".
-    public var location: String
-    /// What is wrong there, quoting the offending bytes.
-    public var problem: String
+import OutreachModel
 
-    /// Describes a problem found at `location`.
-    public init(location: String, problem: String) {
-        self.location = location
-        self.problem = problem
+/// Why a message in the bounce mailbox could not be read as a message at all.
+public enum BounceParseError: StaffFacingError, Equatable {
+    /// Zero bytes.
+    case empty
+    /// Only white space.
+    case blank
+    /// The first line is no header field (`line` quoted as found, at most 40 bytes).
+    case notAHeader(line: String)
+    /// A header without any of the fields every message has (`names`: the first field names found).
+    case noMessageFields(names: String)
+
+    /// The problem, for the log and for the person who looks at the mailbox.
+    public var message: StaffMessage {
+        switch self {
+        case .empty: StaffMessage("bounce.parse.empty")
+        case .blank: StaffMessage("bounce.parse.blank")
+        case .notAHeader(let line): StaffMessage("bounce.parse.not_a_header", ["line": line])
+        case .noMessageFields(let names): StaffMessage("bounce.parse.no_message_fields", ["names": names])
+        }
     }
-
-    /// "location: problem", for logs and for the person who looks at the mailbox.
-    public var description: String { "\(location): \(problem)" }
 }

@@ -156,18 +156,16 @@ public struct BounceReport: Sendable, Equatable {
         // An mbox "From " separator line may precede the header.
         if slice.starts(with: Array("From ".utf8)) { slice = slice[slice.line(at: slice.startIndex).next...] }
         guard !slice.trimmingWhitespace().isEmpty else {
-            throw BounceParseError(location: "message", problem: bytes.isEmpty ? "it is empty" : "it holds only white space")
+            throw bytes.isEmpty ? BounceParseError.empty : BounceParseError.blank
         }
         let (header, bodyStart) = HeaderFields.parse(slice, from: slice.startIndex)
         guard !header.fields.isEmpty else {
             let line = slice[slice.line(at: slice.startIndex).content].prefix(40)
-            throw BounceParseError(location: "message header",
-                                   problem: "line 1 is not a header field (a name, then a colon): \(String(decoding: line, as: UTF8.self).debugDescription)")
+            throw BounceParseError.notAHeader(line: String(decoding: line, as: UTF8.self).debugDescription)
         }
         guard messageFields.contains(where: { header.first($0) != nil }) else {
             let names = header.fields.prefix(3).map { String(decoding: $0.name, as: UTF8.self).debugDescription }.joined(separator: ", ")
-            throw BounceParseError(location: "message header",
-                                   problem: "has none of From, To, Subject, Date, Message-ID, Received or Content-Type (it starts with \(names))")
+            throw BounceParseError.noMessageFields(names: names)
         }
         return MIMEEntity(header: header, body: slice[bodyStart...])
     }

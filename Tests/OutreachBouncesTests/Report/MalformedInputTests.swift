@@ -24,14 +24,13 @@ import Testing
     }
 
     @Test func csvFileIsNotAMessage() throws {
-        #expect(throws: BounceParseError(location: "message header",
-                                         problem: "line 1 is not a header field (a name, then a colon): \"email,name,language\"")) {
+        #expect(throws: BounceParseError.notAHeader(line: "\"email,name,language\"")) {
             try Fixture.report("16b-not-a-message.eml")
         }
     }
 
     @Test func emptyInputIsNotAMessage() {
-        #expect(throws: BounceParseError(location: "message", problem: "it is empty")) {
+        #expect(throws: BounceParseError.empty) {
             try BounceReport(parsing: [])
         }
     }
