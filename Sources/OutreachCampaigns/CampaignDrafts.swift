@@ -21,7 +21,7 @@ extension Register {
         try Campaign.checkSlug(slug)
         let parsedSegment = try Segment(segment)
         if parsedSegment.needsInvitation {
-            throw CampaignError.noRecipient("rsvp= and attended= speak of an invitation: use them with --reminder-of")
+            throw Segment.Failure(term: parsedSegment.description, problem: StaffMessage("segment.needs_invitation"))
         }
         let template = try InvitationTemplate.load(name: templateName, from: templatesRoot)
         let event = try eventFile.map { try Event.load(path: $0) }

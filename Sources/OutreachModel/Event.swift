@@ -136,7 +136,7 @@ public struct Event: Codable, Sendable, Equatable {
         if let url = mapURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
             throw Failure(file: file, field: "map_url", problem: StaffMessage("event.not_url", ["text": url]))
         }
-        if let capacity, capacity < 1 { throw Failure(file: file, field: "capacity", problem: "\(capacity) is not a number of seats (1 or more)") }
+        if let capacity, capacity < 1 { throw Failure(file: file, field: "capacity", problem: StaffMessage("event.not_capacity", ["value": "\(capacity)"])) }
     }
 
     /// `2027-01-30T18:00` (or with seconds) in the zone.

@@ -19,6 +19,7 @@ public struct Segment: Sendable, Equatable, CustomStringConvertible {
         public let term: String
         public let problem: StaffMessage
         public var message: StaffMessage { StaffMessage("segment.bad_term", ["term": term, "problem": problem]) }
+        public init(term: String, problem: StaffMessage) { self.term = term; self.problem = problem }
     }
 
     public let terms: [(key: Key, values: [String])]
@@ -52,10 +53,12 @@ public struct Segment: Sendable, Equatable, CustomStringConvertible {
                 }
             case .rsvp:
                 for v in values where !["yes", "no", "none", "waitlisted"].contains(v) {
-                    throw Failure(term: term, problem: "\"\(v)\" is not one of yes, no, none, waitlisted")
+                    throw Failure(term: term, problem: StaffMessage("segment.not_one_of", ["value": v, "choices": "yes, no, none, waitlisted"]))
                 }
             case .attended:
-                for v in values where v != "yes" && v != "no" { throw Failure(term: term, problem: "\"\(v)\" is not one of yes, no") }
+                for v in values where v != "yes" && v != "no" {
+                    throw Failure(term: term, problem: StaffMessage("segment.not_one_of", ["value": v, "choices": "yes, no"]))
+                }
             case .language, .city, .tag: break
             }
             terms.append((key, values))

@@ -24,6 +24,7 @@ extension StaffText {
         "segment.unknown_key": "\"{key}\" is not one of {keys}",
         "segment.no_value": "has no value",
         "segment.not_one_of": "\"{value}\" is not one of {choices}",
+        "segment.needs_invitation": "rsvp= and attended= speak of an invitation: use them with --reminder-of",
         "segment.not_country": "\"{value}\" is not an ISO 3166 alpha-2 code",
         // event
         "event.file_problem": "{file}: {problem}",
@@ -36,6 +37,7 @@ extension StaffText {
         "event.title_no_language": "needs at least one language",
         "event.not_email": "\"{text}\" is not an email address",
         "event.not_url": "\"{text}\" is not an http(s) URL",
+        "event.not_capacity": "{value} is not a number of seats (1 or more)",
         "event.field_missing": "is missing",
         "event.expected_text": "has the wrong type (expected text)",
         "event.expected_language_map": "has the wrong type (expected a map of language: text)",

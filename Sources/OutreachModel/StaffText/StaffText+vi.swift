@@ -24,6 +24,7 @@ extension StaffText {
         "segment.unknown_key": "\"{key}\" không thuộc các khóa {keys}",
         "segment.no_value": "không có giá trị",
         "segment.not_one_of": "\"{value}\" không thuộc các giá trị {choices}",
+        "segment.needs_invitation": "rsvp= và attended= nói về một thư mời: dùng chúng với --reminder-of",
         "segment.not_country": "\"{value}\" không phải mã quốc gia ISO 3166 hai chữ cái",
         // event
         "event.file_problem": "{file}: {problem}",
@@ -36,6 +37,7 @@ extension StaffText {
         "event.title_no_language": "cần ít nhất một ngôn ngữ",
         "event.not_email": "\"{text}\" không phải địa chỉ email",
         "event.not_url": "\"{text}\" không phải địa chỉ http(s)",
+        "event.not_capacity": "{value} không phải là số chỗ ngồi (từ 1 trở lên)",
         "event.field_missing": "bị thiếu",
         "event.expected_text": "sai kiểu dữ liệu (cần văn bản)",
         "event.expected_language_map": "sai kiểu dữ liệu (cần bảng ngôn ngữ: văn bản)",
