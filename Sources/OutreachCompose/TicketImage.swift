@@ -1,5 +1,6 @@
 import CQRCode
 import OutreachLinks
+import OutreachModel
 
 /// A ticket code as a QR code in a PNG (black on white, a quiet zone of four modules): what the
 /// confirmation mail carries inline (`cid:`; mail clients show PNG, not SVG) and the RSVP page shows.
@@ -9,15 +10,16 @@ public enum TicketImage {
     static let quietZone = 4
 
     /// What went wrong making the image (memory, or a code too long for a QR code).
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    public struct Failure: StaffFacingError {
+        public let detail: String
+        public var message: StaffMessage { StaffMessage("ticket.image_failed", ["detail": detail]) }
     }
 
     /// The PNG of `code` (dashes and case as typed are dropped: the QR holds the canonical code).
     public static func png(_ code: String) throws -> [UInt8] {
         let text = TicketAlphabet.canonical(code)
         guard let qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else {
-            throw Failure(description: "cannot make a QR code of \(text.count) characters")
+            throw Failure(detail: "cannot make a QR code of \(text.count) characters")
         }
         defer { QRcode_free(qr) }
         let modules = Int(qr.pointee.width), side = (modules + 2 * quietZone) * scale
@@ -33,11 +35,11 @@ public enum TicketImage {
         var image = outreach_gray_image(png_uint_32(side), png_uint_32(side))
         var size: png_alloc_size_t = 0
         guard png_image_write_to_memory(&image, nil, &size, 0, pixels, png_int_32(side), nil) != 0, size > 0 else {
-            throw Failure(description: "libpng could not size the image")
+            throw Failure(detail: "libpng could not size the image")
         }
         var png = [UInt8](repeating: 0, count: Int(size))
         guard png_image_write_to_memory(&image, &png, &size, 0, pixels, png_int_32(side), nil) != 0 else {
-            throw Failure(description: "libpng could not write the image")
+            throw Failure(detail: "libpng could not write the image")
         }
         return Array(png.prefix(Int(size)))
     }

@@ -38,6 +38,7 @@ extension StaffText {
         "event.not_email": "\"{text}\" is not an email address",
         "event.not_url": "\"{text}\" is not an http(s) URL",
         "event.not_capacity": "{value} is not a number of seats (1 or more)",
+        "ticket.image_failed": "cannot make the ticket image: {detail}",
         "event.field_missing": "is missing",
         "event.expected_text": "has the wrong type (expected text)",
         "event.expected_language_map": "has the wrong type (expected a map of language: text)",

@@ -38,6 +38,7 @@ extension StaffText {
         "event.not_email": "\"{text}\" không phải địa chỉ email",
         "event.not_url": "\"{text}\" không phải địa chỉ http(s)",
         "event.not_capacity": "{value} không phải là số chỗ ngồi (từ 1 trở lên)",
+        "ticket.image_failed": "không tạo được ảnh vé: {detail}",
         "event.field_missing": "bị thiếu",
         "event.expected_text": "sai kiểu dữ liệu (cần văn bản)",
         "event.expected_language_map": "sai kiểu dữ liệu (cần bảng ngôn ngữ: văn bản)",
