@@ -30,6 +30,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Tickets' QR codes: libqrencode for the matrix, libpng for the image.
+        .systemLibrary(name: "CQRCode", pkgConfig: "libpng", providers: [.apt(["libqrencode-dev", "libpng-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Plain values every room shares. No I/O.
@@ -56,7 +58,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "OutreachCompose", dependencies: [
-            "OutreachModel", "OutreachLinks",
+            "OutreachModel", "OutreachLinks", "CQRCode",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),

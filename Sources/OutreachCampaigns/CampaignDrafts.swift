@@ -23,6 +23,9 @@ extension Register {
                                topics: [Topic] = Topic.shipped) throws -> (Campaign, RecipientSummary) {
         try Campaign.checkSlug(slug)
         let parsedSegment = try Segment(segment)
+        if parsedSegment.needsInvitation {
+            throw Segment.Failure(term: parsedSegment.description, problem: StaffMessage("segment.needs_invitation"))
+        }
         let template = try InvitationTemplate.load(name: templateName, from: templatesRoot)
         let event = try eventFile.map { try Event.load(path: $0) }
         if template.purpose == .consentRequest, parsedSegment.terms.contains(where: { $0.key == .consent && $0.values != ["pending"] }) {

@@ -8,9 +8,11 @@ extension Register {
     /// not declined, decided when it is sent. `at`: when (relative to the event, moving with it, or
     /// a fixed time); without it, `campaign launch` says when.
     public func createReminder(slug: String, of parent: String, templateName: String, templatesRoot: String,
-                               at: ReminderTime?) throws -> (Campaign, RecipientSummary) {
+                               at: ReminderTime?, segment: String = "") throws -> (Campaign, RecipientSummary) {
         var draft = try followUpDraft(slug: slug, templateName: templateName, templatesRoot: templatesRoot, kind: .reminder)
         draft.sendAt = at?.description
+        // `rsvp=…`, `attended=…` and the other keys narrow the invitation's recipients.
+        draft.segment = try Segment(segment).description
         let reminder = try insertFollowUp(draft, of: parent, change: nil)
         return (reminder, try recipientSummary(reminder))
     }

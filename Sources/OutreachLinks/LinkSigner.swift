@@ -10,6 +10,8 @@ public enum LinkPurpose: UInt8, Sendable, CaseIterable {
     case join = 5
     /// A person's preference page (`/p/…`): the contact, and the campaign whose message carried it (0: none).
     case preferences = 6
+    /// Taking a seat offered from the waitlist (`/s/{token}`).
+    case seat = 7
 }
 
 /// What a valid token stands for.
@@ -81,6 +83,9 @@ public struct LinkSigner: Sendable {
     public static func load(secretFile path: String) throws -> LinkSigner {
         LinkSigner(secrets: try LinkSecretFile.secrets(at: path))
     }
+
+    /// The installation's ticket signer: its Ed25519 key is derived from the current secret.
+    public var tickets: TicketSigner { TicketSigner(seed: current.mac(Array("outreach ticket key".utf8))) }
 
     /// The token for a claim.
     public func token(_ claim: LinkClaim) -> String {

@@ -6,6 +6,8 @@ public struct Links: Sendable {
     public let signer: LinkSigner
     /// The signed addresses at the bounce mailbox (`bounces.address`); nil when there is none.
     public let returnAddress: ReturnAddress?
+    /// Makes the ticket codes (its key comes from the link secret).
+    public let tickets: TicketSigner
 
     public init(baseURL: String, signer: LinkSigner, bounces: EmailAddress? = nil) {
         returnAddress = bounces.map { ReturnAddress(address: $0, signer: signer) }
@@ -13,6 +15,7 @@ public struct Links: Sendable {
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.signer = signer
+        self.tickets = signer.tickets
     }
 
     public func unsubscribe(contactID: Int64, campaignID: Int64) -> String {
@@ -39,6 +42,10 @@ public struct Links: Sendable {
     }
     public func rsvp(contactID: Int64, campaignID: Int64, answer: String) -> String {
         "\(baseURL)/r/\(signer.token(.rsvp, contactID: contactID, campaignID: campaignID))?answer=\(answer)"
+    }
+    /// The page where an offered seat is taken.
+    public func seat(contactID: Int64, campaignID: Int64) -> String {
+        "\(baseURL)/s/\(signer.token(.seat, contactID: contactID, campaignID: campaignID))"
     }
 }
 

@@ -20,12 +20,14 @@ public struct Event: Codable, Sendable, Equatable {
     /// The kind of event (`topics` in the configuration): its invitations reach the people who
     /// chose it and those who chose no topic.
     public var topic: String?
+    /// Seats at the event, guests included (`capacity`); nil: no limit, every yes is confirmed.
+    public var capacity: Int?
     /// The instants and day names worked out when the event was read (absent in campaigns created
     /// before it existed: they are then worked out again on use).
     public var schedule: Schedule?
 
     enum CodingKeys: String, CodingKey {
-        case title, description, start, end, venue, address, phone, schedule, topic
+        case title, description, start, end, venue, address, phone, schedule, topic, capacity
         case timeZone = "time_zone", mapURL = "map_url", dressCode = "dress_code", rsvpDeadline = "rsvp_deadline"
         case organizerName = "organizer_name", organizerEmail = "organizer_email"
     }
@@ -140,6 +142,7 @@ public struct Event: Codable, Sendable, Equatable {
         if let url = mapURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
             throw Failure(file: file, field: "map_url", problem: StaffMessage("event.not_url", ["text": url]))
         }
+        if let capacity, capacity < 1 { throw Failure(file: file, field: "capacity", problem: StaffMessage("event.not_capacity", ["value": "\(capacity)"])) }
     }
 
     /// `2027-01-30T18:00` (or with seconds) in the zone.

@@ -5,13 +5,22 @@ import Foundation
 /// campaign of that topic reaches: those who chose it, and those who chose no topic).
 /// Example: `kind=overseas_vietnamese country=DE,FR consent=granted`.
 public struct Segment: Sendable, Equatable, CustomStringConvertible {
-    public enum Key: String, Sendable, CaseIterable { case kind, country, language, city, tag, consent, topic }
+    public enum Key: String, Sendable, CaseIterable {
+        case kind, country, language, city, tag, consent, topic
+        /// For a follow-up of an invitation only: the person's answer to it (`yes`, `no`, `none`,
+        /// `waitlisted`) and whether they were checked in at its door (`yes`, `no`).
+        case rsvp, attended
+    }
+
+    /// Whether the segment has terms that speak of an invitation (`rsvp`, `attended`).
+    public var needsInvitation: Bool { terms.contains { $0.key == .rsvp || $0.key == .attended } }
 
     /// A term that cannot be read, quoted as written.
     public struct Failure: StaffFacingError {
         public let term: String
         public let problem: StaffMessage
         public var message: StaffMessage { StaffMessage("segment.bad_term", ["term": term, "problem": problem]) }
+        public init(term: String, problem: StaffMessage) { self.term = term; self.problem = problem }
     }
 
     public let terms: [(key: Key, values: [String])]
@@ -46,6 +55,14 @@ public struct Segment: Sendable, Equatable, CustomStringConvertible {
             case .topic:
                 for v in values where !Topic.isValidName(v) {
                     throw Failure(term: term, problem: StaffMessage("segment.not_topic", ["value": v]))
+                }
+            case .rsvp:
+                for v in values where !["yes", "no", "none", "waitlisted"].contains(v) {
+                    throw Failure(term: term, problem: StaffMessage("segment.not_one_of", ["value": v, "choices": "yes, no, none, waitlisted"]))
+                }
+            case .attended:
+                for v in values where v != "yes" && v != "no" {
+                    throw Failure(term: term, problem: StaffMessage("segment.not_one_of", ["value": v, "choices": "yes, no"]))
                 }
             case .language, .city, .tag: break
             }

@@ -10,7 +10,7 @@ enum Audience {
     /// suppressed; for a campaign of a `topic`, among those who chose it or no topic; for an
     /// invitation, not paused (a pause holds through the day before its date, UTC).
     static func condition(segment: Segment, purpose: CampaignPurpose, topic: String? = nil) -> (String, StatementArguments) {
-        var (condition, arguments) = segment.sql
+        var (condition, arguments) = segment.sql(invitationID: nil)
         condition = "(\(condition)) AND \(ConsentLedger.currentStatusSQL) = '\(purpose.requiredConsent.rawValue)' AND NOT \(SuppressionList.suppressedSQL)"
         if let topic {
             condition += " AND \(topicSQL(count: 1))"
@@ -31,7 +31,11 @@ enum Audience {
     /// The condition for `campaign`: its segment's, or for a reminder or notice, its parent's
     /// recipients whose invitation was sent and who have not declined it (`followUpCondition`).
     static func condition(for campaign: Campaign) throws -> (String, StatementArguments) {
-        if let parent = campaign.parentId { return followUpCondition(parentID: parent, purpose: campaign.purpose) }
+        if let parent = campaign.parentId {
+            let (followUp, arguments) = followUpCondition(parentID: parent, purpose: campaign.purpose)
+            let (segment, more) = try Segment(campaign.segment).sql(invitationID: parent)
+            return ("(\(followUp)) AND (\(segment))", arguments + more)
+        }
         return condition(segment: try Segment(campaign.segment), purpose: campaign.purpose, topic: campaign.topic)
     }
 
@@ -58,8 +62,9 @@ enum Audience {
 }
 
 extension Segment {
-    /// SQL condition over the contact aliased `c` (always true for an empty segment).
-    var sql: (condition: String, arguments: StatementArguments) {
+    /// SQL condition over the contact aliased `c` (always true for an empty segment). `rsvp` and
+    /// `attended` speak of the invitation `invitationID`; without one they select nobody.
+    func sql(invitationID: Int64?) -> (condition: String, arguments: StatementArguments) {
         var parts: [String] = []
         var arguments = StatementArguments()
         func marks(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
@@ -86,6 +91,24 @@ extension Segment {
                 parts.append("(" + alternatives.joined(separator: " OR ") + ")")
             case .topic:
                 parts.append(Audience.topicSQL(count: values.count)); arguments += StatementArguments(values)
+            case .rsvp:
+                let answered = "SELECT 1 FROM rsvps r WHERE r.campaign_id = ? AND r.contact_id = c.id"
+                let alternatives = values.map { v -> String in
+                    arguments += [invitationID ?? -1]
+                    switch v {
+                    case "none": return "NOT EXISTS (\(answered))"
+                    case "waitlisted": return "EXISTS (\(answered) AND r.seat = 'waitlisted')"
+                    default: arguments += [v]; return "EXISTS (\(answered) AND r.answer = ?)"
+                    }
+                }
+                parts.append("(" + alternatives.joined(separator: " OR ") + ")")
+            case .attended:
+                let came = "EXISTS (SELECT 1 FROM checkins k WHERE k.campaign_id = ? AND k.contact_id = c.id AND k.guest = 0)"
+                let alternatives = values.map { v -> String in
+                    arguments += [invitationID ?? -1]
+                    return v == "yes" ? came : "NOT \(came)"
+                }
+                parts.append("(" + alternatives.joined(separator: " OR ") + ")")
             }
         }
         return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), arguments)

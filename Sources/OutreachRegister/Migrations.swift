@@ -95,6 +95,7 @@ extension Register {
         registerSignupMigration(&migrator)
         registerStaffMigration(&migrator)
         registerRulesLeaseMigration(&migrator)
+        registerEventDayMigration(&migrator)
         return migrator
     }
 }

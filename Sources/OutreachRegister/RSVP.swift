@@ -15,6 +15,15 @@ public struct RSVP: Codable, Sendable, Equatable, FetchableRecord, MutablePersis
     /// People coming with them (0 with a no), at most `RSVP.maxGuests`.
     public var guests: Int
     public var answeredAt: String
+    /// What the yes holds at an event with a capacity (`eventday-v1`); nil otherwise.
+    public var seat: Seat? = nil
+    /// The place in the waitlist (the order answers arrived), while waitlisted.
+    public var waitlistPosition: Int? = nil
+    /// Until when an offered seat is held.
+    public var offerExpiresAtMs: Int64? = nil
+    /// When the offer mail, and the ticket mail, were queued (nil: not yet).
+    public var offerMailedAtMs: Int64? = nil
+    public var ticketMailedAtMs: Int64? = nil
 
     /// The most guests one person may bring (the table's CHECK says the same).
     public static let maxGuests = 10
@@ -52,23 +61,6 @@ extension Register {
     public func rsvp(campaignID: Int64, contactID: Int64) async throws -> RSVP? {
         try await dbWriter.read { db in
             try RSVP.filter(RSVP.Columns.campaignId == campaignID && RSVP.Columns.contactId == contactID).fetchOne(db)
-        }
-    }
-
-    /// Records (or replaces) an answer. `guests` is 0 with a no. Nothing is recorded for a
-    /// campaign that was cancelled (or is gone): the answer is false then.
-    @discardableResult
-    public func recordRSVP(campaignID: Int64, contactID: Int64, answer: RSVP.Answer, guests: Int,
-                           at time: String = Timestamp.string()) async throws -> Bool {
-        try await dbWriter.write { db -> Bool in
-            let status = try String.fetchOne(db, sql: "SELECT status FROM campaigns WHERE id = ?", arguments: [campaignID])
-            guard let status, status != Campaign.Status.cancelled.rawValue else { return false }
-            try db.execute(sql: """
-                INSERT INTO rsvps (campaign_id, contact_id, answer, guests, answered_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (campaign_id, contact_id) DO UPDATE SET answer = excluded.answer, guests = excluded.guests,
-                    answered_at = excluded.answered_at
-                """, arguments: [campaignID, contactID, answer.rawValue, answer == .no ? 0 : guests, time])
-            return true
         }
     }
 

@@ -29,7 +29,9 @@ public struct CampaignStatus: Sendable, Encodable {
     public var of: String? = nil
     public var kind: String = "invitation"
 
-    public struct RSVPCounts: Sendable, Encodable { public let yes, no, guests: Int }
+    /// Answers, and at an event with a capacity the seats: people confirmed, waitlisted, offered,
+    /// and tickets checked in at the door (people and guests).
+    public struct RSVPCounts: Sendable, Encodable { public let yes, no, guests, confirmed, waitlisted, offered, checkedIn: Int }
     public var done: Int { sent + failed + skipped + cancelled + unconfirmed }
 
     enum CodingKeys: String, CodingKey {
@@ -98,8 +100,11 @@ extension Register {
             let startedMs = c.scheduledAtMs ?? Timestamp.milliseconds(now)
             let elapsed = max(1, Double(Timestamp.milliseconds(now) - startedMs) / 1000)
             let r = try Row.fetchOne(db, sql: """
-                SELECT coalesce(sum(answer = 'yes'), 0), coalesce(sum(answer = 'no'), 0), coalesce(sum(guests), 0) FROM rsvps WHERE campaign_id = ?
-                """, arguments: [c.id])!
+                SELECT coalesce(sum(answer = 'yes'), 0), coalesce(sum(answer = 'no'), 0), coalesce(sum(guests), 0),
+                    coalesce(sum(seat = 'confirmed'), 0), coalesce(sum(seat = 'waitlisted'), 0), coalesce(sum(seat = 'offered'), 0),
+                    (SELECT count(*) FROM checkins WHERE campaign_id = ?)
+                FROM rsvps WHERE campaign_id = ?
+                """, arguments: [c.id, c.id])!
             let tests = try Int.fetchOne(db, sql: "SELECT count(*) FROM test_sends WHERE campaign_id = ?", arguments: [c.id]) ?? 0
             let left = counts["queued", default: 0] + counts["retry", default: 0] + counts["sending", default: 0]
             let rate = c.status == .running || c.status == .finished ? Double(counts["sent", default: 0]) / elapsed : 0
@@ -117,7 +122,7 @@ extension Register {
                 unconfirmed: counts["unconfirmed", default: 0], total: counts.values.reduce(0, +),
                 relays: relays.sorted { $0.key < $1.key }.map { RelayReport(url: $0.key, state: $0.value.state, reason: $0.value.reason, sent: $0.value.sent) },
                 rate: rate, etaSeconds: left == 0 ? 0 : rate > 0 ? Int(Double(left) / rate) : nil, unknownOutcomes: unknown,
-                rsvp: .init(yes: r[0], no: r[1], guests: r[2]), tests: tests,
+                rsvp: .init(yes: r[0], no: r[1], guests: r[2], confirmed: r[3], waitlisted: r[4], offered: r[5], checkedIn: r[6]), tests: tests,
                 scheduledAt: c.scheduledAtMs.map { Timestamp.string(Date(timeIntervalSince1970: Double($0) / 1000)) },
                 scheduledAtMs: c.scheduledAtMs, of: c.parentSlug, kind: c.kind.rawValue)
         }
@@ -159,15 +164,16 @@ extension Register {
 
     /// Everyone the campaign invited (its outbox, test sends aside), with their answer or `none`.
     public func rsvps(_ slug: String) throws -> [RSVPEntry] {
+        // Everyone invited (the outbox), and anyone who answered without being in it.
         try dbWriter.read { db in
             let c = try Campaign.named(slug, db)
             return try Row.fetchAll(db, sql: """
-                SELECT k.email, k.name, k.language, coalesce(r.answer, 'none'), coalesce(r.guests, 0), r.answered_at
-                FROM outbox o JOIN contacts k ON k.id = o.contact_id
-                LEFT JOIN rsvps r ON r.campaign_id = o.campaign_id AND r.contact_id = o.contact_id
-                WHERE o.campaign_id = ? ORDER BY k.email_key
+                SELECT k.email, k.name, k.language, coalesce(r.answer, 'none'), coalesce(r.guests, 0), r.answered_at, r.seat
+                FROM contacts k LEFT JOIN rsvps r ON r.campaign_id = ?1 AND r.contact_id = k.id
+                WHERE k.id IN (SELECT contact_id FROM outbox WHERE campaign_id = ?1) OR r.contact_id IS NOT NULL
+                ORDER BY k.email_key
                 """, arguments: [c.id]).map {
-                RSVPEntry(email: $0[0], name: $0[1], language: $0[2], answer: $0[3], guests: $0[4], seat: nil, answeredAt: $0[5])
+                RSVPEntry(email: $0[0], name: $0[1], language: $0[2], answer: $0[3], guests: $0[4], seat: $0[6], answeredAt: $0[5])
             }
         }
     }

@@ -90,7 +90,7 @@ extension Register {
 
     /// Contacts in `segment`, by address, with their current consent and suppression.
     public func contacts(in segment: Segment) throws -> [(contact: Contact, consent: String, suppressed: Bool)] {
-        let (condition, arguments) = segment.sql
+        let (condition, arguments) = segment.sql(invitationID: nil)
         return try dbWriter.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(Contact.selection), \(ConsentLedger.currentStatusSQL) AS current_consent, \(SuppressionList.suppressedSQL) AS is_suppressed

@@ -13,6 +13,8 @@ public struct PageRenderer: Sendable {
         case rsvpCancelled = "rsvp-cancelled"
         /// Sign-up (`/join`), the "check your mail" answer, the preference page and "email me my link".
         case join, checkMail = "check-mail", preferences, preferenceLink = "preference-link"
+        /// Taking a seat offered from the waitlist (`/s/{token}`).
+        case seat
     }
 
     /// Loads `root/layout.html.mustache` (one layout for every language) and each language's
@@ -32,7 +34,7 @@ public struct PageRenderer: Sendable {
             guard fm.fileExists(atPath: "\(folder)/site-name.html.mustache") else { continue }
             var library = MustacheLibrary()
             library.register(layout, named: "layout")
-            for page in ["site-name"] + Page.allCases.map(\.rawValue) {
+            for page in ["site-name", "seat-status"] + Page.allCases.map(\.rawValue) {
                 library.register(try template("\(folder)/\(page).html.mustache"), named: page)
             }
             libraries[lang] = library

@@ -23,6 +23,7 @@ struct RecipientRoutes: Sendable {
         router.post("/c/:token") { request, context in try await self.confirm(request, context) }
         router.get("/r/:token") { request, context in try await self.rsvpPage(request, context) }
         router.post("/r/:token") { request, context in try await self.rsvp(request, context) }
+        addSeatRoutes(to: router)
     }
 
     /// What a valid token leads to, read in one go.
@@ -34,7 +35,7 @@ struct RecipientRoutes: Sendable {
     }
 
     /// `fresh`: read the campaign even when its facts are known (RSVP pages follow change notices).
-    private func subject(_ context: OutreachRequestContext, _ purpose: LinkPurpose, fresh: Bool = false) async throws -> Subject? {
+    func subject(_ context: OutreachRequestContext, _ purpose: LinkPurpose, fresh: Bool = false) async throws -> Subject? {
         guard let token = context.parameters.get("token"), let claim = web.links.signer.open(token, as: purpose) else { return nil }
         var known = web.campaignFacts(claim.campaignID)
         if fresh, let facts = known, let now = try await web.register.eventRevision(campaignID: claim.campaignID),
@@ -58,7 +59,7 @@ struct RecipientRoutes: Sendable {
         return web.pages.language([s?.templateLanguage, s == nil ? accept : nil])
     }
 
-    private func page(_ page: PageRenderer.Page, _ request: Request, _ s: Subject?, status: HTTPResponse.Status = .ok,
+    func page(_ page: PageRenderer.Page, _ request: Request, _ s: Subject?, status: HTTPResponse.Status = .ok,
                       extra: [String: Any] = [:]) -> Response {
         let lang = language(request, s)
         // The per-person parts of a page (its form target, the address, the name) go in last:
@@ -92,7 +93,7 @@ struct RecipientRoutes: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    private func notFound(_ request: Request) -> Response { page(.notFound, request, nil, status: .notFound) }
+    func notFound(_ request: Request) -> Response { page(.notFound, request, nil, status: .notFound) }
 
     /// Evidence for the ledger: when (the row's own time), from where, with what.
     private func evidence(_ request: Request, _ context: OutreachRequestContext, _ what: String) -> String {
@@ -174,7 +175,13 @@ struct RecipientRoutes: Sendable {
         if closed == "event-cancelled" { return page(.rsvpCancelled, request, s) }
         if let closed { return page(.rsvpClosed, request, s, extra: answerFields(shown).merging(["cancelled": closed == "cancelled"]) { _, n in n }) }
         let asked = request.uri.queryParameters.get("answer").flatMap { $0 == "yes" || $0 == "no" ? $0 : nil }
-        return page(.rsvp, request, s, extra: answerFields((asked ?? shown.answer, shown.guests)))
+        var extra = answerFields((asked ?? shown.answer, shown.guests))
+        if let existing, existing.seat != nil {
+            let seat = SeatFields(outcome: RSVPOutcome(seat: existing.seat, ahead: try await web.register.waitlistAhead(existing)),
+                                  guests: existing.guests, campaignID: campaign.id, contactID: contact.id!, links: web.links)
+            extra.merge(seat.values) { _, n in n }
+        }
+        return page(.rsvp, request, s, extra: extra)
     }
 
     /// Records the answer of the form (`answer`, `guests`); changeable until replies close.
@@ -199,11 +206,12 @@ struct RecipientRoutes: Sendable {
             guests = g
         }
         if answer == .no { guests = 0 }
-        guard try await web.register.recordRSVP(campaignID: campaign.id, contactID: contact.id!, answer: answer, guests: guests) else {
+        guard let outcome = try await web.register.recordRSVP(campaignID: campaign.id, contactID: contact.id!, answer: answer, guests: guests) else {
             return closedPage("cancelled")
         }
         Self.rsvps.increment()
-        return page(.rsvpRecorded, request, s, extra: answerFields((answer.rawValue, guests)).merging(["recorded": true]) { _, n in n })
+        let seat = SeatFields(outcome: outcome, guests: guests, campaignID: campaign.id, contactID: contact.id!, links: web.links)
+        return page(.rsvpRecorded, request, s, extra: answerFields((answer.rawValue, guests)).merging(seat.values.merging(["recorded": true]) { _, n in n }) { _, n in n })
     }
 
     private func answerFields(_ shown: (answer: String?, guests: Int)) -> [String: Any] {

@@ -23,6 +23,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(help: staffHelp("help.campaigncommand.create.template")) var template: String
         @Option(help: staffHelp("help.campaigncommand.create.event")) var event: String?
         @Option(help: staffHelp("help.campaigncommand.create.segment")) var segment: String = ""
+        @Option(help: staffHelp("help.campaigncommand.create.to")) var to: String?
         @Option(help: staffHelp("help.campaigncommand.create.subject")) var subject: String?
         @Option(help: staffHelp("help.campaigncommand.create.topic")) var topic: String?
         @Option(name: .customLong("reminder-of"), help: staffHelp("help.campaigncommand.create.reminder_of"))
@@ -35,16 +36,18 @@ struct CampaignCommand: AsyncParsableCommand {
                 throw ValidationError("--at \(at) is not event-2d, event-36h, event-1w or an ISO 8601 time like 2027-01-28T09:00:00+07:00")
             }
             if at != nil, reminderOf == nil { throw ValidationError("--at goes with --reminder-of (an invitation is timed by campaign launch --at)") }
-            if reminderOf != nil, event != nil || !segment.isEmpty || topic != nil {
-                throw ValidationError("a reminder has its invitation's event and recipients: drop --event, --segment and --topic")
+            if reminderOf != nil, event != nil || topic != nil {
+                throw ValidationError("a reminder has its invitation's event and topic: drop --event and --topic")
             }
+            if let to, to != "unanswered" { throw ValidationError("--to \(to) is not unanswered") }
+            if to != nil, reminderOf == nil { throw ValidationError("--to goes with --reminder-of") }
         }
 
         func run() async throws {
             let (settings, register) = try await global.register()
             let (campaign, summary) = try reminderOf.map {
                 try register.createReminder(slug: slug, of: $0, templateName: template, templatesRoot: settings.templatesPath,
-                                            at: at.flatMap(ReminderTime.init))
+                                            at: at.flatMap(ReminderTime.init), segment: to == "unanswered" ? "\(segment) rsvp=none" : segment)
             } ?? register.createCampaign(
                 slug: slug, templateName: template, templatesRoot: settings.templatesPath, eventFile: event,
                 segment: segment, subject: subject, topic: topic, topics: settings.topics)

@@ -22,6 +22,10 @@ struct CampaignStatusText {
         lines.append("  " + StaffText.say("status.rate", ["rate": String(format: "%.1f", s.rate), "eta": eta, "unknown": s.unknownOutcomes,
                                                           "tests": s.tests]))
         lines.append("  " + StaffText.say("status.rsvp", ["yes": s.rsvp.yes, "guests": s.rsvp.guests, "no": s.rsvp.no]))
+        if s.rsvp.confirmed + s.rsvp.waitlisted + s.rsvp.offered + s.rsvp.checkedIn > 0 {
+            lines.append("  " + StaffText.say("status.seats", ["confirmed": s.rsvp.confirmed, "waitlisted": s.rsvp.waitlisted,
+                                                             "offered": s.rsvp.offered, "checked_in": s.rsvp.checkedIn]))
+        }
         for r in s.relays {
             // The daemon writes a relay's state only when it changes (cooling, faulted, up again).
             let state = r.state.map { StaffText.say("status.relay_state." + $0) }

@@ -15,7 +15,7 @@ struct Outreach: AsyncParsableCommand {
         abstract: StaffText.say("help.outreach.abstract"),
         usage: "outreach [--config PATH] [--database PATH] <subcommand>",
         discussion: StaffText.say("help.outreach.discussion"),
-        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, ReportCommand.self, StaffCommand.self, JoinLink.self, Serve.self,
+        subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, ReportCommand.self, StaffCommand.self, JoinLink.self, Checkin.self, Serve.self,
                       BackupCommand.self, RestoreCommand.self, AuditCommand.self]
     ) }
 

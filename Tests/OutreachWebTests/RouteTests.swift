@@ -49,7 +49,7 @@ struct Fixture {
     }
 
     func path(_ purpose: LinkPurpose, _ contact: Contact) -> String {
-        let prefix = switch purpose { case .unsubscribe: "u"; case .confirm: "c"; case .rsvp: "r"; case .bounce: "b"; case .join: "join/confirm"; case .preferences: "p" }
+        let prefix = switch purpose { case .unsubscribe: "u"; case .confirm: "c"; case .rsvp: "r"; case .bounce: "b"; case .join: "join/confirm"; case .preferences: "p"; case .seat: "s" }
         return "/\(prefix)/\(links.signer.token(purpose, contactID: contact.id!, campaignID: campaign.id!))"
     }
 

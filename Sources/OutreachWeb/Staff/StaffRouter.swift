@@ -15,6 +15,8 @@ public func buildStaffRouter(_ web: WebContext, access: StaffAccess) -> Router<O
                  body: .init(byteBuffer: ByteBuffer(bytes: web.metrics.emitToBuffer())))
     }
     StaffPages(web: web).add(to: router)
+    // The door on the event day: the only routes here that change something (a ticket's first scan).
+    addCheckinRoutes(to: router, desk: TicketDesk(register: web.register, tickets: web.links.tickets))
     return router
 }
 

@@ -1,0 +1,24 @@
+import OutreachLinks
+import OutreachModel
+import OutreachRegister
+
+/// What an RSVP page shows of a seat: confirmed (with a ticket per person and guest), waitlisted
+/// (and how many are ahead) or offered. Mustache fields `seat_confirmed`, `seat_waitlisted`,
+/// `seat_offered`, `ahead`, `tickets` (each `code`, `guest`, `is_guest`, `number`).
+struct SeatFields {
+    let values: [String: Any]
+
+    init(outcome: RSVPOutcome, guests: Int, campaignID: Int64, contactID: Int64, links: Links) {
+        var values: [String: Any] = [
+            "seat_confirmed": outcome.seat == .confirmed, "seat_waitlisted": outcome.seat == .waitlisted,
+            "seat_offered": outcome.seat == .offered, "ahead": outcome.ahead,
+        ]
+        if outcome.seat == .confirmed {
+            values["tickets"] = (0...guests).map { guest -> [String: Any] in
+                let code = links.tickets.code(Ticket(campaignID: campaignID, contactID: contactID, guest: guest))
+                return ["code": TicketAlphabet.grouped(code), "guest": guest, "is_guest": guest > 0, "number": guest]
+            }
+        }
+        self.values = values
+    }
+}
