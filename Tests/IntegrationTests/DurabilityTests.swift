@@ -15,7 +15,7 @@ import Testing
                                "--event", "Config/events/new-year-gathering-2027.yaml").status == 0)
         #expect(try w.outreach("campaign", "preview", "tet", "--out", w.path("eml")).status == 0)
         let html = try parseWithPython([w.path("eml")]).compactMap { $0["html"] as? String }.joined()
-        let links = Set(html.matches(of: try Regex("/u/[A-Za-z0-9_-]{46}")).map { String(html[$0.range]) })
+        let links = Set(html.matches(of: try Regex("/u/[A-Za-z0-9_~-]{46}")).map { String(html[$0.range]) })
         #expect(links.count == people)
 
         let trace = w.path("strace.txt")
