@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdBcrypt
 import HummingbirdTesting
 import OutreachModel
+import OutreachRegister
 import Testing
 @testable import OutreachWeb
 
@@ -110,6 +111,25 @@ struct StaffPagesTests {
             #expect(page.text.contains("data-live=\"/campaigns/tet/live\"") && page.text.contains("<progress"))
             #expect(try await client.execute(uri: "/campaigns/nope", method: .get).status == .notFound)
             #expect(try await client.execute(uri: "/", method: .post).status != .ok, "read-only")
+        }
+    }
+}
+
+/// The audit page lists who did what, newest first, as `outreach audit` does.
+struct StaffAuditPageTests {
+    @Test func theAuditPageListsWhoDidWhatNewestFirst() async throws {
+        let f = try Fixture(configure: { _ in })
+        try f.register.appendAudit(AuditEntry(at: "2027-01-10T02:00:00Z", user: "lan", command: "campaign create", arguments: ["tet", "--template", "new-year-gathering"]))
+        try f.register.appendAudit(AuditEntry(at: "2027-01-11T03:00:00Z", user: "minh", command: "campaign launch", arguments: ["tet"]))
+        let app = Application(router: buildStaffRouter(f.web, access: try StaffAccess(settings: f.web.settings)))
+        try await app.test(.router) { client in
+            let page = try await client.execute(uri: "/audit", method: .get)
+            #expect(page.status == .ok)
+            let text = String(buffer: page.body)
+            let launch = try #require(text.range(of: "campaign launch"))
+            let create = try #require(text.range(of: "campaign create"))
+            #expect(launch.lowerBound < create.lowerBound)
+            #expect(text.contains("minh") && text.contains("tet --template new-year-gathering"))
         }
     }
 }

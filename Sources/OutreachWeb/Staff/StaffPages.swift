@@ -36,9 +36,7 @@ struct StaffPages: Sendable {
             return html(report.sections(figures, id: "c"))
         }
         router.get("/bounces") { _, _ in page(report.text[.bouncesPage], live: nil, body: bounceTable(try await web.register.recentBounces(limit: Self.bounceRows))) }
-        // The audit log (issue 25, branch safeops) is not in this version: its page says so, and
-        // this route is where its rows will be listed.
-        router.get("/audit") { _, _ in page(report.text[.auditPage], live: nil, body: "<p>\(report.text[.auditMissing])</p>") }
+        router.get("/audit") { _, _ in page(report.text[.auditPage], live: nil, body: auditTable(try await web.register.auditEntries())) }
         router.get("/staff.js") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Self.script)))
         }
@@ -65,6 +63,23 @@ struct StaffPages: Sendable {
         if rows.isEmpty { out += "<tr><td colspan=\"6\">\(t[.noBounces])</td></tr>" }
         return out + "</tbody></table></div>"
     }
+
+    /// Who did what, newest first (`outreach audit` in the terminal): the last `auditRows` entries.
+    func auditTable(_ entries: [AuditEntry]) -> String {
+        let t = report.text
+        var out = "<div class=\"scroll\"><table class=\"campaigns\"><caption>\(t[.auditPage])</caption><thead><tr>"
+        for key in [ReportText.Key.auditWhen, .auditWho, .auditCommand, .auditArguments] { out += "<th scope=\"col\">\(t[key])</th>" }
+        out += "</tr></thead><tbody>"
+        for e in entries.suffix(Self.auditRows).reversed() {
+            out += "<tr><td>\(report.time(Timestamp.date(e.at)))</td><td>\(escapeHTML(OutsideText.cleaned(e.user)))</td>"
+            out += "<td>\(escapeHTML(e.command))</td><td>\(escapeHTML(OutsideText.cleaned(e.arguments.joined(separator: " "))))</td></tr>"
+        }
+        if entries.isEmpty { out += "<tr><td colspan=\"4\">\(t[.auditMissing])</td></tr>" }
+        return out + "</tbody></table></div>"
+    }
+
+    /// How many audit entries the audit page lists.
+    static let auditRows = 500
 
     func page(_ title: String, live: String?, body: String) -> Response {
         let t = report.text
