@@ -15,6 +15,8 @@ struct Outreach: AsyncParsableCommand {
         abstract: StaffText.say("help.outreach.abstract"),
         usage: "outreach [--config PATH] [--database PATH] <subcommand>",
         discussion: StaffText.say("help.outreach.discussion"),
+        // The newest migration names the program's database schema: what `backup` records too.
+        version: BackupFolder.version,
         subcommands: [Contacts.self, CampaignCommand.self, BouncesCommand.self, Doctor.self, DKIMCommand.self, ReportCommand.self, StaffCommand.self, JoinLink.self, Checkin.self, Serve.self,
                       BackupCommand.self, RestoreCommand.self, AuditCommand.self]
     ) }

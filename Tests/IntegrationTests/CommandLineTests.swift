@@ -4,6 +4,14 @@ import Testing
 /// The command line as staff meet it: whole help texts, and fixed choices that argument-parser
 /// checks before anything runs.
 @Suite struct CommandLineTests {
+    @Test func versionNamesTheProgramAndItsDatabaseSchema() throws {
+        let w = try Workspace()
+        let r = try w.outreach("--version")
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("outreach "), "\(r.stdout)")
+        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).count > "outreach ".count)
+    }
+
     @Test func theImportHelpNamesEveryOptionAndItsChoices() throws {
         let r = try Workspace().run(outreachBinary, ["contacts", "import", "--help"])
         #expect(r.status == 0)
@@ -35,6 +43,7 @@ import Testing
               --rejects <rejects>     Write the rejected rows with their reasons to this
                                       CSV file.
               --timing                Print how long each step took (on standard error).
+              --version               Show the version.
               -h, --help              Show help information.
             """)
     }
@@ -54,6 +63,7 @@ import Testing
               --log-level <log-level> The least important messages to log. (values: trace,
                                       debug, info, notice, warning, error, critical;
                                       default: info)
+              --version               Show the version.
               -h, --help              Show help information.
             """)
     }
@@ -78,6 +88,7 @@ import Testing
               --format <format>       How to print them. (values: table, json; default:
                                       table)
               --limit <limit>         At most this many, newest first. (default: 1000)
+              --version               Show the version.
               -h, --help              Show help information.
             """)
     }
