@@ -1,6 +1,10 @@
 extension StaffText {
     /// The English catalog: key → text. Keep the keys in the same order as in the other language.
-    static let en: [String: String] = enCore.merging(enFeatures) { _, _ in preconditionFailure("a key in both parts of the catalog") }
+    /// One part per room; a new room adds its part here (a key in two parts traps at start).
+    static let en: [String: String] = merged([
+        enCore,
+        enFeatures,
+    ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.
     static let enCore: [String: String] = [

@@ -1,6 +1,10 @@
 extension StaffText {
     /// The Vietnamese (văn phong hành chính) catalog: key → text. Keep the keys in the same order as in the other language.
-    static let vi: [String: String] = viCore.merging(viFeatures) { _, _ in preconditionFailure("a key in both parts of the catalog") }
+    /// One part per room; a new room adds its part here (a key in two parts traps at start).
+    static let vi: [String: String] = merged([
+        viCore,
+        viFeatures,
+    ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.
     static let viCore: [String: String] = [

@@ -63,3 +63,12 @@ public enum StaffText {
         return names
     }
 }
+
+extension StaffText {
+    /// The parts of one language's catalog as one table; a key in two parts is a programming error.
+    static func merged(_ parts: [[String: String]]) -> [String: String] {
+        parts.reduce(into: [:]) { table, part in
+            table.merge(part) { _, _ in preconditionFailure("a key in two parts of the staff catalog") }
+        }
+    }
+}
