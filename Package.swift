@@ -136,6 +136,7 @@ let package = Package(
             .product(name: "Clocks", package: "swift-clocks"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Report/Fixtures"]),
+        .testTarget(name: "OutreachCampaignsTests", dependencies: ["OutreachCampaigns", "OutreachRegister", "OutreachModel"]),
         .testTarget(name: "OutreachReportsTests", dependencies: ["OutreachReports", "OutreachRegister", "OutreachImport", "OutreachModel"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OutreachCompose", "OutreachModel"]),
     ],

@@ -65,7 +65,7 @@ final class DeliveryWorker: @unchecked Sendable {
             guard let relay = context.relays.acquire(keeping: relay, nowMs: now) else {
                 if let old = relay { transports[old] = nil }  // its connection is closed
                 relay = nil
-                let until = context.relays.soonestAvailableMs() ?? now + 250
+                let until = context.relays.soonestAvailableMs(after: now) ?? now + 250
                 sleep(ms: max(10, min(250, until - now)))
                 continue
             }
@@ -227,7 +227,8 @@ final class DeliveryWorker: @unchecked Sendable {
                 context.relays.coolDown(relay, untilMs: until)
                 try? context.register.recordRelayState(url: url, state: "cooling", reason: reason, untilMs: until)
                 // Another relay may take it at once; with one relay it waits for the cool-down.
-                if let soonest = context.relays.soonestAvailableMs() { next = next.map { max(nowMs, min($0, soonest)) } }
+                let soonest = context.relays.anotherIsAvailable(than: relay, nowMs: nowMs) ? nowMs : context.relays.soonestAvailableMs(after: nowMs)
+                if let soonest { next = next.map { max(nowMs, min($0, soonest)) } }
                 logger.warning("relay unavailable; cooling down", metadata: details(reason, code))
             } else {
                 logger.notice("transient failure; will retry", metadata: details(reason, code))

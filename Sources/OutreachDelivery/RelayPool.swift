@@ -76,6 +76,14 @@ final class RelayPool: Sendable {
         relays.withLock { r in for i in r.indices where r[i].fault != nil { r[i].fault = nil; r[i].unavailableUntilMs = 0 } }
     }
 
-    /// When the first unavailable relay comes back (nil: one is available, or none will be).
-    func soonestAvailableMs() -> Int64? { relays.withLock { r in r.map(\.unavailableUntilMs).min() } }
+    /// When the first relay cooling down or faulted after `nowMs` comes back; nil when none is
+    /// (every relay is up: a worker waits for a connection to be released, not for a time).
+    func soonestAvailableMs(after nowMs: Int64) -> Int64? {
+        relays.withLock { r in r.map(\.unavailableUntilMs).filter { $0 > nowMs }.min() }
+    }
+
+    /// Whether some relay other than `index` can be used at `nowMs` (not cooling down or faulted).
+    func anotherIsAvailable(than index: Int, nowMs: Int64) -> Bool {
+        relays.withLock { r in r.indices.contains { $0 != index && r[$0].unavailableUntilMs <= nowMs } }
+    }
 }

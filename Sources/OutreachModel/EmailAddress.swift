@@ -124,6 +124,14 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
 
     private init(value: String, key: String) { self.value = value; self.key = key }
 
+    /// An address as the register stored it, with its stored key, taken as it is: it passed the
+    /// validator of its day, and today's stricter one must not make the person unreachable by
+    /// their own links (unsubscribe, confirm). Sending still checks it (`init(_:)`).
+    package init(stored value: String, key: String) {
+        self.value = value.contains("@") ? value : value + "@invalid"
+        self.key = key.contains("@") ? key : key + "@invalid"
+    }
+
     /// The common case checked on bytes: printable ASCII, one @, a letters-digits-hyphen domain.
     /// nil sends anything unusual (non-ASCII, spaces inside, odd characters) to the full check.
     static func plainASCII(_ text: String) throws(Problem) -> EmailAddress? {

@@ -54,7 +54,11 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    public var address: EmailAddress { try! EmailAddress(email) }
+    /// The person's address. One stored before today's stricter validator refuses it still
+    /// names them (their links keep working); delivery checks it again and skips it.
+    public var address: EmailAddress {
+        (try? EmailAddress(email)) ?? EmailAddress(stored: email, key: emailKey)
+    }
     /// What composing a message needs of this person.
     public var recipient: Recipient {
         Recipient(id: id ?? 0, email: email, name: name, addressedAs: addressedAs, honorific: honorific, kind: kind,

@@ -5,13 +5,9 @@ import OutreachModel
 /// One row of the outbox: one message of a campaign to one contact, and where it stands.
 public struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "outbox"
-    /// Where a message stands. `sending` rows carry a lease; the others are at rest.
-    public enum State: String, Codable, Sendable, CaseIterable {
-        case queued, sending, sent, retry, failed, skipped, cancelled
-        /// The final reply was lost on a second try: it may well have arrived; never sent again
-        /// unless staff asks.
-        case unconfirmed
-    }
+    /// Where a message stands (`OutboxTransition` moves it). `sending` rows carry a lease; the
+    /// others are at rest.
+    public typealias State = OutboxState
 
     public var campaignId: Int64
     public var contactId: Int64
@@ -85,6 +81,19 @@ public enum OutboxResult: Sendable, Equatable {
     case failed(reason: String, code: Int?, refusal: Bounce?)
     /// Not tried (a rate limit, a relay cooling down, a shutdown): back to the queue unchanged.
     case released(nextAttemptMs: Int64)
+
+    /// The outcome as `OutboxTransition` reads it, for a row claimed by `claim`.
+    func transitionOutcome(_ claim: OutboxClaim) -> OutboxTransition.Outcome {
+        switch self {
+        case .sent: .accepted
+        case .unconfirmed: .replyLostTwice
+        case .skipped: .notToBeMailed
+        case .failed: .refused
+        case .released: .notTried
+        case .retry(_, _, let next, let unknown):
+            next != nil ? .tryAgain : unknown || claim.unknownOutcomes > 0 ? .tooOldAfterLostReply : .tooOld
+        }
+    }
 }
 
 /// The durable outbox: one row per (campaign, contact). Rows are claimed with a lease; a lease
@@ -110,47 +119,58 @@ public enum Outbox {
         return claims
     }
 
-    /// Writes the outcomes of claimed rows (one transaction for the group). An outcome lands
-    /// only on a row still held by its claim's lease; the claims whose lease was lost (the row
-    /// was requeued after the lease ran out, and perhaps claimed again) are returned, their
-    /// outcomes not written.
+    /// Writes the outcomes of claimed rows (one transaction for the group). Each row's next
+    /// state is `OutboxTransition`'s answer; an outcome lands only on a row still held by its
+    /// claim's lease. The claims whose lease was lost (the row was requeued after the lease ran
+    /// out, and perhaps claimed again) are returned, their outcomes not written.
     static func record(_ db: Database, _ results: [(OutboxClaim, OutboxResult)], nowMs: Int64) throws -> [OutboxClaim] {
         var lost: [OutboxClaim] = []
-        /// Runs `sql` (its last two arguments are the row's key, then the lease token is added);
-        /// false when the row is no longer held by this claim.
-        func update(_ claim: OutboxClaim, _ sql: String, _ arguments: StatementArguments) throws -> Bool {
-            let statement = try db.cachedStatement(sql: sql + " WHERE campaign_id = ? AND contact_id = ? AND state = 'sending' AND lease_token = ?")
-            try statement.execute(arguments: arguments + [claim.campaignID, claim.contactID, claim.lease.token])
+        var phases: [Int64: CampaignPhase] = [:]
+        func phase(_ campaignID: Int64) throws -> CampaignPhase {
+            if let known = phases[campaignID] { return known }
+            let status = try String.fetchOne(db, sql: "SELECT status FROM campaigns WHERE id = ?", arguments: [campaignID])
+            let found = status.flatMap(CampaignPhase.init(rawValue:)) ?? .cancelled
+            phases[campaignID] = found
+            return found
+        }
+        /// Runs `sql` (its first argument is the new state, then `arguments`, then the row's key
+        /// and lease token); false when the row is no longer held by this claim.
+        func update(_ claim: OutboxClaim, to state: OutboxState, _ sql: String, _ arguments: StatementArguments) throws -> Bool {
+            let statement = try db.cachedStatement(sql: "UPDATE outbox SET state = ?, " + sql
+                + " WHERE campaign_id = ? AND contact_id = ? AND state = 'sending' AND lease_token = ?")
+            try statement.execute(arguments: [state.rawValue] + arguments + [claim.campaignID, claim.contactID, claim.lease.token])
             if db.changesCount == 0 { lost.append(claim); return false }
             return true
         }
         func countUnknown(_ claim: OutboxClaim) throws {
             try db.execute(sql: "UPDATE campaigns SET unknown_outcomes = unknown_outcomes + 1 WHERE id = ?", arguments: [claim.campaignID])
         }
-        /// The state a row waiting for another try goes to: none for a cancelled campaign (a
-        /// cancel that raced the try must not leave it waiting for ever).
-        let retryState = "CASE WHEN (SELECT status FROM campaigns WHERE id = outbox.campaign_id) = 'cancelled' THEN 'cancelled' ELSE ? END"
         for (claim, result) in results {
+            // The statement below checks the lease; the table is asked for a row still held.
+            let hold: OutboxTransition.Hold = claim.attempts == 0 ? .heldFirstTry : .heldAgain
+            guard let state = OutboxTransition.next(after: result.transitionOutcome(claim), hold: hold,
+                                                    campaign: try phase(claim.campaignID)) else { continue }
             switch result {
             case .sent(let messageID, let code, let reply, let relay):
-                _ = try update(claim, """
-                    UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_code = ?, last_reply = ?, message_id = ?, relay = ?,
+                _ = try update(claim, to: state, """
+                    attempts = attempts + 1, last_code = ?, last_reply = ?, message_id = ?, relay = ?,
                         sent_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
                     """, [code, reply, messageID, relay, nowMs, nowMs])
             case .unconfirmed(let reason):
-                if try update(claim, """
-                    UPDATE outbox SET state = 'unconfirmed', attempts = attempts + 1, unknown_outcomes = unknown_outcomes + 1,
+                if try update(claim, to: state, """
+                    attempts = attempts + 1, unknown_outcomes = unknown_outcomes + 1,
                         last_code = NULL, last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL
                     """, [reason, nowMs]) { try countUnknown(claim) }
             case .skipped(let reason):
-                _ = try update(claim, "UPDATE outbox SET state = 'skipped', last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL",
-                               [reason, nowMs])
+                _ = try update(claim, to: state, "last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL", [reason, nowMs])
             case .retry(let reason, let code, let next, let unknown):
-                if try update(claim, """
-                    UPDATE outbox SET state = \(retryState), attempts = attempts + 1, unknown_outcomes = unknown_outcomes + ?,
+                let said = next != nil ? reason : state == .unconfirmed
+                    ? "gave up after the maximum age; a reply to the final \".\" was lost, so it may have arrived: \(reason)"
+                    : "gave up after the maximum age: \(reason)"
+                if try update(claim, to: state, """
+                    attempts = attempts + 1, unknown_outcomes = unknown_outcomes + ?,
                         last_code = ?, last_reply = ?, next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
-                    """, [next == nil ? "failed" : "retry", unknown ? 1 : 0, code,
-                          next == nil ? "gave up after the maximum age: \(reason)" : reason, next ?? nowMs, nowMs]), unknown {
+                    """, [unknown ? 1 : 0, code, said, next ?? nowMs, nowMs]), unknown {
                     try countUnknown(claim)
                 }
             case .failed(let reason, let code, let refusal):
@@ -160,17 +180,11 @@ public enum Outbox {
                     bounce.campaignId = claim.campaignID
                     try Register.apply(db, &bounce)
                 }
-                _ = try update(claim, """
-                    UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_code = ?, last_reply = ?,
-                        updated_at_ms = ?, lease_until_ms = NULL
+                _ = try update(claim, to: state, """
+                    attempts = attempts + 1, last_code = ?, last_reply = ?, updated_at_ms = ?, lease_until_ms = NULL
                     """, [code, reason, nowMs])
             case .released(let next):
-                _ = try update(claim, """
-                    UPDATE outbox SET state = CASE
-                            WHEN (SELECT status FROM campaigns WHERE id = outbox.campaign_id) = 'cancelled' THEN 'cancelled'
-                            WHEN attempts = 0 THEN 'queued' ELSE 'retry' END,
-                        next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL
-                    """, [next, nowMs])
+                _ = try update(claim, to: state, "next_attempt_at_ms = ?, updated_at_ms = ?, lease_until_ms = NULL", [next, nowMs])
             }
         }
         return lost
@@ -192,10 +206,19 @@ public enum Outbox {
     /// daemon) to the queue. Returns how many.
     @discardableResult
     static func requeueLeases(_ db: Database, nowMs: Int64, all: Bool = false) throws -> Int {
+        // A row whose lease ran out was not known to be tried: the table's `notTried` answer,
+        // chosen in SQL by the row's attempts and its campaign's status.
+        func after(_ hold: OutboxTransition.Hold, _ phase: CampaignPhase) -> String {
+            OutboxTransition.next(after: .notTried, hold: hold, campaign: phase)!.rawValue
+        }
         // The `sending` rows of each campaign, found in the (campaign, state, due) index.
         try db.execute(sql: """
             UPDATE outbox INDEXED BY outbox_progress
-            SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'retry' END, lease_until_ms = NULL,
+            SET state = CASE
+                    WHEN (SELECT status FROM campaigns WHERE id = outbox.campaign_id) = 'cancelled'
+                        THEN CASE WHEN attempts = 0 THEN '\(after(.heldFirstTry, .cancelled))' ELSE '\(after(.heldAgain, .cancelled))' END
+                    WHEN attempts = 0 THEN '\(after(.heldFirstTry, .running))' ELSE '\(after(.heldAgain, .running))' END,
+                lease_until_ms = NULL,
                 next_attempt_at_ms = ?, updated_at_ms = ?
             WHERE campaign_id IN (SELECT id FROM campaigns) AND state = 'sending'\(all ? "" : " AND lease_until_ms < ?")
             """, arguments: all ? [nowMs, nowMs] : [nowMs, nowMs, nowMs])
