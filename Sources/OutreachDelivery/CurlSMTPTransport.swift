@@ -32,6 +32,9 @@ public final class CurlSMTPTransport: MailTransport {
         var body: [UInt8] = []
         var offset = 0
         var replies: [SMTPReply] = []
+        /// The last reply line with a code outside 200–599 (a "600" after the final "."), cleaned
+        /// and cut short: libcurl stops on it, and the log says what was seen.
+        var oddReply: String?
         var bodyFullyRead = false
         /// Runs before the message's final CRLF is handed over (then cleared).
         var beforeEnd: (() -> Void)?
@@ -145,6 +148,7 @@ public final class CurlSMTPTransport: MailTransport {
         transfer.body = message
         transfer.offset = 0
         transfer.replies.removeAll(keepingCapacity: true)
+        transfer.oddReply = nil
         transfer.bodyFullyRead = false
         transfer.stage = .connection
         transfer.errorText[0] = 0
@@ -168,6 +172,7 @@ public final class CurlSMTPTransport: MailTransport {
     /// login) and says NOOP, sending no mail: what `outreach doctor` checks of a relay.
     public func checkSession() -> DeliveryOutcome {
         transfer.replies.removeAll()
+        transfer.oddReply = nil
         transfer.stage = .connection
         transfer.errorText[0] = 0
         transfer.bodyFullyRead = false
@@ -219,6 +224,15 @@ public final class CurlSMTPTransport: MailTransport {
             return .relayFault(reason: "the relay refused the login: \(last.map { $0.text } ?? detail)", fix: Self.loginFix)
         default: break
         }
+        // A reply with a code no SMTP server may send: after the final "." it may have been
+        // delivered (an unknown outcome, like a lost reply); before, the message was not sent.
+        if let odd = transfer.oddReply {
+            if transfer.bodyFullyRead, last?.code == 354 {
+                return .unknown(reason: "the relay answered the end of data with an out-of-range code: \(odd)")
+            }
+            return .transient(reason: "the relay answered \(transfer.stage.rawValue) with an out-of-range code: \(odd)",
+                              code: nil, relayDown: false)
+        }
         // A rejection: libcurl stops with SEND_ERROR or WEIRD_SERVER_REPLY and the reply is the last line.
         if let last, last.code >= 400, code == CURLE_SEND_ERROR || code == CURLE_WEIRD_SERVER_REPLY
             || code == CURLE_RECV_ERROR || code == CURLE_OPERATION_TIMEDOUT {
@@ -228,10 +242,11 @@ public final class CurlSMTPTransport: MailTransport {
             return .transient(reason: "relay unavailable: \(detail)", code: nil, relayDown: true)
         }
         // The whole message went out after a 354 and nothing came back for the final ".".
+        // (A reply too long for libcurl ends here too: "Too large response headers".)
         if transfer.bodyFullyRead, last?.code == 354 {
-            return .unknown(reason: "no reply to the end of data: \(detail)")
+            return .unknown(reason: "no reply libcurl could read to the end of data: \(detail)")
         }
-        return .transient(reason: detail, code: nil, relayDown: false)
+        return .transient(reason: "\(transfer.stage.rawValue): \(detail)", code: nil, relayDown: false)
     }
 
     static let loginFix = "check smtp.username and the password (OUTREACH_SMTP_PASSWORD or smtp.password_file)"
@@ -291,10 +306,14 @@ private func headerCallback(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int,
     let n = size * count
     guard let buffer, let userdata else { return n }
     let t = Unmanaged<CurlSMTPTransport.Transfer>.fromOpaque(userdata).takeUnretainedValue()
-    if let reply = SMTPReply(utf8: UnsafeRawBufferPointer(start: buffer, count: n)) {
+    let line = UnsafeRawBufferPointer(start: buffer, count: n)
+    if let reply = SMTPReply(utf8: line) {
         t.replies.append(reply)
         // After the 354 go the message and its final ".": the next reply answers the data.
         if reply.code == 354 { t.stage = .endOfData }
+    } else if n >= 3, line.prefix(3).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+        t.oddReply = OutsideText.cleaned(String(decoding: line.prefix(200), as: UTF8.self))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
     return n
 }

@@ -100,7 +100,9 @@ public final class DeliveryContext: Sendable {
                 new[c.id!] = (try InvitationComposer(campaign: c, sender: settings.sender, links: links, signer: signer), c.eventSequence)
             } catch {
                 broken.insert(c.id!)
-                let reason = "cannot compose its messages: \(error)"
+                // Said in the staff's language: `campaign status` and `list` show it as it is.
+                let reason = StaffText.say("campaign.paused.cannot_compose", in: settings.uiLanguage ?? StaffText.language,
+                                           ["error": "\(error)"])
                 logger.error("campaign paused", metadata: ["campaign.slug": "\(c.slug)", "reason": "\(reason)"])
                 // Not paused yet (a busy database): the next step tries again; meanwhile it sends nothing.
                 _ = try? register.pause(campaignID: c.id!, reason: reason)
@@ -112,7 +114,8 @@ public final class DeliveryContext: Sendable {
             if s.pausedEverything && ids.isEmpty { s.pausedEverything = false }
             s.pausedHere = s.pausedHere.union(broken).intersection(ids)
             s.running = s.pausedEverything ? [] : campaigns.map { $0.id! }.filter { !s.pausedHere.contains($0) }.shuffled()
-            s.composers.merge(new) { _, newer in newer }
+            // Only running campaigns keep a composer: the map is as small as what runs.
+            s.composers = s.composers.filter { ids.contains($0.key) }.merging(new) { _, newer in newer }
             return s.running.contains { !was.contains($0) }
         }
         if newcomers { relays.clearFaults() }

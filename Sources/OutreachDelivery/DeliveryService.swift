@@ -17,6 +17,8 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
     private let clock: C
     private let watch = Mutex(CampaignWatch())
     private let interval: Duration
+    /// Whether the write fault that stopped delivery is on record for `doctor`.
+    private let faultRecorded = Mutex(false)
 
     public init(context: DeliveryContext, clock: C, interval: Duration = .milliseconds(250)) {
         self.context = context
@@ -35,6 +37,7 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
             throw DeliveryFailure.cannotOpenLock(lockPath, String(cString: strerror(errno)))
         }
         let logger = context.logger
+        DeliveryFaultRecord.clear(database: context.settings.databasePath)
         // We are the only daemon: whatever is still `sending` was in flight when the last one died.
         let recovered = try await context.register.requeueEverythingInFlight()
         try await context.register.forgetRelayStates()
@@ -73,11 +76,24 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
 
     /// Starts due campaigns, finishes complete ones, requeues expired leases, refreshes the workers' list.
     func tick(depth: Bool = true) async throws {
+        recordWriteFault()
         let running = try await context.register.advanceCampaigns(nowMs: context.clock.nowMs())
         context.setRunning(running)
         let states = try await context.register.campaignStates()
         watch.withLock { $0.note(states, logger: context.logger) }
         if depth { DeliveryMetrics.queueDepth.record(try await context.register.queueDepth()) }
+    }
+}
+
+extension DeliveryService {
+    /// Puts the write error that stopped delivery on record for `doctor`, once.
+    func recordWriteFault() {
+        guard let fault = context.writeFault, faultRecorded.withLock({ done in defer { done = true }; return !done }) else { return }
+        let record = DeliveryFaultRecord(at: Timestamp.string(), error: fault)
+        if !record.write(database: context.settings.databasePath) {
+            context.logger.error("cannot record the write fault for doctor",
+                                 metadata: ["file.path": "\(DeliveryFaultRecord.path(database: context.settings.databasePath))"])
+        }
     }
 }
 

@@ -5,6 +5,8 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
     public let enhanced: String?
     public let text: String
     public var description: String { text }
+    /// The most bytes of a reply line kept.
+    public static let longestText = 512
 
     /// Parses one reply line (trailing CR LF and spaces dropped); nil when it is not a reply (a
     /// code from 200 to 599).
@@ -25,7 +27,8 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
         guard (200...599).contains(code), bytes.count == start + 3 || bytes[start + 3] == 0x20 || bytes[start + 3] == 0x2D
         else { return nil }
         self.code = code
-        self.text = String(decoding: bytes[start...], as: UTF8.self)
+        // Cut short: a relay's words go into logs and the outbox, whatever their length.
+        self.text = String(decoding: bytes[start..<min(bytes.count, start + SMTPReply.longestText)], as: UTF8.self)
         // The enhanced code: the first word after the code, `class.subject.detail`, all digits.
         var end = min(start + 4, bytes.count)
         while end < bytes.count, bytes[end] != 0x20 { end += 1 }

@@ -44,8 +44,13 @@ public struct TestMessage: Sendable {
 
     /// Composes the campaign's message for `address` (rendered for the register's contact when
     /// there is one, else for an unnamed recipient), sends it, and records the test.
+    /// A suppressed address gets no test message either (suppression wins; there is no
+    /// override: staff test with another address).
     public func send(_ slug: String, to address: EmailAddress) async throws -> Result {
         let campaign = try register.campaign(slug)
+        if let reason = try register.suppressionReason(of: address) {
+            throw TestMessageRefusal.suppressed(to: address.value, reason: reason)
+        }
         let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try register.links(settings),
                                               signer: try settings.dkimSigner())
         let recipient = try register.contact(email: address.value)?.recipient ?? Recipient.unregistered(address)
@@ -61,5 +66,16 @@ public struct TestMessage: Sendable {
         try register.recordTest(campaignID: campaign.id!, email: address.value, messageID: message.messageID,
                                 outcome: result.word, reply: result.reply)
         return result
+    }
+}
+
+/// Why `campaign test` sends nothing.
+public enum TestMessageRefusal: StaffFacingError, Equatable {
+    /// The address is on the suppression list, for `reason`.
+    case suppressed(to: String, reason: SuppressionReason)
+    public var message: StaffMessage {
+        switch self {
+        case .suppressed(let to, let reason): StaffMessage("campaign.test_suppressed", ["to": to, "reason": reason.rawValue])
+        }
     }
 }

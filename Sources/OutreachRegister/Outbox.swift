@@ -128,7 +128,7 @@ public enum Outbox {
         var phases: [Int64: CampaignPhase] = [:]
         func phase(_ campaignID: Int64) throws -> CampaignPhase {
             if let known = phases[campaignID] { return known }
-            let status = try String.fetchOne(db, sql: "SELECT status FROM campaigns WHERE id = ?", arguments: [campaignID])
+            let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM campaigns WHERE id = ?"), arguments: [campaignID])
             let found = status.flatMap(CampaignPhase.init(rawValue:)) ?? .cancelled
             phases[campaignID] = found
             return found

@@ -81,6 +81,11 @@ extension Register {
         }
     }
 
+    /// Why `address` must not be mailed, if it is on the suppression list (nil: it is not).
+    public func suppressionReason(of address: EmailAddress) throws -> Suppression.Reason? {
+        try dbWriter.read { db in try SuppressionList.entry(db, address)?.reason }
+    }
+
     /// Puts `address` on the suppression list without touching consent (a hard bounce, a relay's
     /// verdict); an address already there keeps its first reason. True when it was added.
     @discardableResult

@@ -63,15 +63,18 @@ extension Register {
         }
     }
 
-    /// Reminders not sent yet take the invitation's new event; one scheduled relative to the event
-    /// (`event-2d`) moves with it, its queued messages too.
+    /// Reminders not sent yet, or still sending, take the invitation's new event (a running one's
+    /// remaining messages carry it: the daemon builds a new composer for the new SEQUENCE); one
+    /// scheduled relative to the event (`event-2d`) and not started yet moves with it, its queued
+    /// messages too.
     static func moveReminders(_ db: Database, of parent: Campaign, now: Date) throws {
         let waiting = try Campaign.filter(Column("parent_id") == parent.id && Column("kind") == Campaign.Kind.reminder.rawValue
-                                          && ["draft", "scheduled", "paused"].contains(Campaign.Columns.status)).fetchAll(db)
+                                          && ["draft", "scheduled", "running", "paused"].contains(Campaign.Columns.status)).fetchAll(db)
         for var reminder in waiting {
             reminder.eventSnapshot = parent.eventSnapshot
             reminder.eventSequence = parent.eventSequence
-            if reminder.status != .draft, case .beforeEvent? = reminder.reminderTime, let due = reminder.reminderDate {
+            if reminder.status != .draft, reminder.status != .running, case .beforeEvent? = reminder.reminderTime,
+               let due = reminder.reminderDate {
                 let dueMs = max(Timestamp.milliseconds(due), Timestamp.milliseconds(now))
                 reminder.scheduledAtMs = dueMs
                 try db.execute(sql: "UPDATE outbox SET next_attempt_at_ms = ? WHERE campaign_id = ? AND state = 'queued'",

@@ -19,9 +19,11 @@ public final class WebContext: Sendable {
     let unsubscribes: UnsubscribeBatcher
     /// What pages need of each campaign, decoded once; decoded again when a change notice or a
     /// cancellation gives its event a new revision (`CampaignFacts.revision`).
-    private let facts = Mutex<[Int64: CampaignFacts]>([:])
+    private let facts = Mutex(RecentlyUsed<Int64, CampaignFacts>(capacity: WebContext.factsKept))
     /// Pages rendered once with markers for the per-person parts (see `RecipientRoutes.page`).
-    private let renderedPages = Mutex<[String: PersonalizedText]>([:])
+    private let renderedPages = Mutex(RecentlyUsed<String, PersonalizedText>(capacity: WebContext.pagesKept))
+    /// The most campaigns' facts and rendered pages kept (the least recently used go first).
+    static let factsKept = 256, pagesKept = 1024
     /// The time now (tests move it to see links expire).
     let now: @Sendable () -> Date
     /// The sign-up's proof-of-work (`signup.difficulty`), signed with the link secret.
@@ -42,14 +44,16 @@ public final class WebContext: Sendable {
         self.signupScript = (try? String(contentsOfFile: settings.templatesPath + "/pages/join.js", encoding: .utf8)) ?? ""
     }
 
-    func campaignFacts(_ id: Int64) -> CampaignFacts? { facts.withLock { $0[id] } }
+    func campaignFacts(_ id: Int64) -> CampaignFacts? { facts.withLock { $0.value(for: id) } }
 
-    func pageCache(_ key: String) -> PersonalizedText? { renderedPages.withLock { $0[key] } }
-    func rememberPage(_ key: String, _ pieces: PersonalizedText) { renderedPages.withLock { $0[key] = pieces } }
+    func pageCache(_ key: String) -> PersonalizedText? { renderedPages.withLock { $0.value(for: key) } }
+    func rememberPage(_ key: String, _ pieces: PersonalizedText) { renderedPages.withLock { $0.remember(pieces, for: key) } }
+    /// How many rendered pages are kept now.
+    var pagesCached: Int { renderedPages.withLock { $0.count } }
 
     func rememberFacts(_ campaign: Campaign) throws -> CampaignFacts {
         let f = try CampaignFacts(campaign)
-        facts.withLock { $0[f.id] = f }
+        facts.withLock { $0.remember(f, for: f.id) }
         return f
     }
 }

@@ -11,7 +11,7 @@ import Synchronization
 final class ViewInBrowserRoutes: Sendable {
     let web: WebContext
     /// Pages rendered once per campaign, event revision and language.
-    private let rendered = Mutex<[String: String]>([:])
+    private let rendered = Mutex(RecentlyUsed<String, String>(capacity: 256))
 
     init(web: WebContext) { self.web = web }
 
@@ -27,8 +27,8 @@ final class ViewInBrowserRoutes: Sendable {
             return PublicPage.html(web.pages.render(.notFound, language: PublicPage.language(request), context: [:]), status: .notFound)
         }
         let key = "\(campaign.id!).\(campaign.eventSequence).\(lang)"
-        let html = try rendered.withLock { $0[key] } ?? page(campaign, template, lang)
-        rendered.withLock { $0[key] = html }
+        let html = try rendered.withLock { $0.value(for: key) } ?? page(campaign, template, lang)
+        rendered.withLock { $0.remember(html, for: key) }
         var response = PublicPage.html(html)
         response.headers[.init("X-Robots-Tag")!] = "noindex, nofollow"
         return response

@@ -55,7 +55,7 @@ struct Doctor: AsyncParsableCommand {
     /// (a relay's STARTTLS, certificate and AUTH; the bounce mailbox's login) by the rooms that own them.
     static func checks(_ settings: Settings, environment: [String: String], timeout: Double) -> [DoctorCheck] {
         var checks: [DoctorCheck] = [configFile(settings), templates(settings), events(settings),
-                                     linkSecret(settings), database(settings)]
+                                     linkSecret(settings), database(settings), deliveryFault(settings)]
         checks += secretFiles(settings, environment: environment)
         for url in settings.smtpURL.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !url.isEmpty {
             checks.append(relay(url, timeout: timeout))

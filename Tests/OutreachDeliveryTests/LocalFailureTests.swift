@@ -72,3 +72,43 @@ final class ManagedFlag: @unchecked Sendable {
     /// Sets it; true the first time.
     func set() -> Bool { lock.withLock { defer { isSet = true }; return !isSet } }
 }
+
+extension LocalFailureTests {
+    /// The write error that stopped delivery is left on record next to the database, where
+    /// `outreach doctor` reads it (the database itself may be what refuses writes).
+    @Test func theWriteFaultThatStoppedDeliveryIsOnRecordForDoctor() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fault-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("outreach.sqlite").path
+        let bench = try await DeliveryBench(people: people(2), settings: { $0.databasePath = path }, path: path)
+        let service = DeliveryService(context: bench.context, clock: ContinuousClock())
+        try await service.tick()
+        #expect(DeliveryFaultRecord.read(database: path) == nil, "nothing to record while writes succeed")
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = ["-cmd", ".timeout 5000", path, """
+            CREATE TRIGGER refuse_outcomes BEFORE UPDATE OF state ON outbox WHEN NEW.state = 'sent'
+            BEGIN SELECT RAISE(ABORT, 'the disk says no'); END;
+            """]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        let context = bench.context
+        _ = try await bench.run { _ in context.writeFault != nil }
+        try await service.tick()
+        let record = try #require(DeliveryFaultRecord.read(database: path))
+        #expect(record.error.contains("the disk says no"), "\(record)")
+        let mode = try FileManager.default.attributesOfItem(atPath: DeliveryFaultRecord.path(database: path))[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func aCampaignThatCannotBeComposedSaysSoInTheStaffsLanguage() async throws {
+        let bench = try await DeliveryBench(people: people(1), settings: { $0.uiLanguage = .vi })
+        _ = try bench.register.insert(Campaign(slug: "broken", templateName: "t", purpose: .invitation, templateSnapshot: "{}",
+                                               eventFile: nil, eventSnapshot: nil, segment: "", subject: nil, createdAt: "now"))
+        _ = try bench.register.launch("broken", now: Date(timeIntervalSince1970: Double(bench.clock.nowMs()) / 1000))
+        try await bench.refresh()
+        let reason = try bench.register.status("broken").reason ?? ""
+        #expect(reason.hasPrefix("không soạn được thư của chiến dịch: "), "\(reason)")
+    }
+}
