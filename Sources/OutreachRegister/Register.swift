@@ -29,7 +29,7 @@ public final class Register: Sendable {
     /// A database with migrations this binary does not know is refused, changed in nothing; one
     /// that lacks some is first copied next to itself (`RegisterVersion`), `announce` saying where.
     public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10,
-                announce: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
+                announce: (String) -> Void = { FileHandle.standardError.write((($0 + "\n").data(using: .utf8) ?? Data())) }) throws {
         try RegisterFiles.prepare(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
