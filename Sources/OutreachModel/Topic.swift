@@ -68,8 +68,18 @@ public struct Topic: Sendable, Equatable, Codable {
     }
 }
 
-/// A day a pause lasts until (`YYYY-MM-DD`), checked.
+/// A day a pause lasts until (`YYYY-MM-DD`), checked. The pause holds through the whole of that
+/// day in the office's time zone (`office.time_zone`): "until the 10th" in Cần Thơ still holds at
+/// 23:59 there, when it is already the 11th nowhere near.
 public enum PauseDate {
+    /// The day it is at `date` in `zone`, as `YYYY-MM-DD`: a pause until that day or later holds.
+    public static func today(at date: Date, in zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let d = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", d.year!, d.month!, d.day!)
+    }
+
     /// The day as written when it is a real `YYYY-MM-DD` date, else nil.
     public static func parse(_ text: String) -> String? {
         let t = text.trimmingCharacters(in: .whitespaces)
