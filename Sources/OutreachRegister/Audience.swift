@@ -8,8 +8,8 @@ import OutreachModel
 enum Audience {
     /// SQL over the contact aliased `c`: in the segment, with the consent the purpose needs, not
     /// suppressed; for a campaign of a `topic`, among those who chose it or no topic; for an
-    /// invitation, not paused on the office's day `today` (a pause holds through its date).
-    static func condition(segment: Segment, purpose: CampaignPurpose, topic: String? = nil, today: String) -> (String, StatementArguments) {
+    /// invitation, not paused at `nowMs` (a pause holds through its date, `PauseDate`).
+    static func condition(segment: Segment, purpose: CampaignPurpose, topic: String? = nil, nowMs: Int64) -> (String, StatementArguments) {
         var (condition, arguments) = segment.sql(invitationID: nil)
         condition = "(\(condition)) AND \(ConsentLedger.currentStatusSQL) = '\(purpose.requiredConsent.rawValue)' AND NOT \(SuppressionList.suppressedSQL)"
         if let topic {
@@ -18,7 +18,7 @@ enum Audience {
         }
         if purpose == .invitation {
             condition += " AND \(notPausedSQL)"
-            arguments += [today]
+            arguments += [nowMs]
         }
         return (condition, arguments)
     }
@@ -28,25 +28,25 @@ enum Audience {
         "(c.topics = '[]' OR EXISTS (SELECT 1 FROM json_each(c.topics) WHERE json_each.value IN (\(Array(repeating: "?", count: count).joined(separator: ",")))))"
     }
 
-    /// The contact `c` has no pause running on the office's day bound after it (`YYYY-MM-DD`).
-    static let notPausedSQL = "(c.paused_until IS NULL OR c.paused_until < ?)"
+    /// The contact `c` has no pause running at the moment bound after it (ms since 1970).
+    static let notPausedSQL = "(c.paused_until_ms IS NULL OR c.paused_until_ms <= ?)"
 
-    /// The condition for `campaign` on the office's day `today`: its segment's, or for a reminder
+    /// The condition for `campaign` at `nowMs`: its segment's, or for a reminder
     /// or notice, its parent's recipients whose invitation was sent and who have not declined it
     /// (`followUpCondition`).
-    static func condition(for campaign: Campaign, today: String) throws -> (String, StatementArguments) {
+    static func condition(for campaign: Campaign, nowMs: Int64) throws -> (String, StatementArguments) {
         if let parent = campaign.parentId {
-            let (followUp, arguments) = followUpCondition(parentID: parent, purpose: campaign.purpose, topic: campaign.topic, today: today)
+            let (followUp, arguments) = followUpCondition(parentID: parent, purpose: campaign.purpose, topic: campaign.topic, nowMs: nowMs)
             let (segment, more) = try Segment(campaign.segment).sql(invitationID: parent)
             return ("(\(followUp)) AND (\(segment))", arguments + more)
         }
-        return condition(segment: try Segment(campaign.segment), purpose: campaign.purpose, topic: campaign.topic, today: today)
+        return condition(segment: try Segment(campaign.segment), purpose: campaign.purpose, topic: campaign.topic, nowMs: nowMs)
     }
 
     /// SQL over the contact aliased `c` for what follows an invitation: the invitation was sent to
     /// them, they have not answered no, they still have the consent and are not suppressed, they
-    /// still hear about its topic (`topic`, else the invitation's) and are not paused on `today`.
-    static func followUpCondition(parentID: Int64, purpose: CampaignPurpose, topic: String?, today: String) -> (String, StatementArguments) {
+    /// still hear about its topic (`topic`, else the invitation's) and are not paused at `nowMs`.
+    static func followUpCondition(parentID: Int64, purpose: CampaignPurpose, topic: String?, nowMs: Int64) -> (String, StatementArguments) {
         let theTopic = topic == nil ? "(SELECT topic FROM campaigns WHERE id = ?)" : "?"
         var condition = "c.id IN (SELECT o.contact_id FROM outbox o WHERE o.campaign_id = ? AND o.state = 'sent')"
             + " AND NOT EXISTS (SELECT 1 FROM rsvps r WHERE r.campaign_id = ? AND r.contact_id = c.id AND r.answer = 'no')"
@@ -56,7 +56,7 @@ enum Audience {
         arguments += topic.map { [$0, $0] } ?? [parentID, parentID]
         if purpose == .invitation {
             condition += " AND \(notPausedSQL)"
-            arguments += [today]
+            arguments += [nowMs]
         }
         return (condition, arguments)
     }
@@ -65,15 +65,16 @@ enum Audience {
     /// was applied at launch. `consent` and `suppression` (its reason, if any) are theirs now;
     /// `parentAnswer`, for a reminder or notice, their answer to the invitation now; `topics`
     /// (JSON) what they chose, against `campaignTopic` (the campaign's, else its invitation's);
-    /// `pausedUntil` their pause, against the office's day `today` (invitations only).
+    /// `pausedUntil` their pause's day and `pauseEndsMs` its end, against `nowMs` (invitations only).
     static func check(consent: ConsentStatus?, suppression: String?, purpose: CampaignPurpose, parentAnswer: String? = nil,
-                      topics: String = "[]", campaignTopic: String? = nil, pausedUntil: String? = nil, today: String) -> String? {
+                      topics: String = "[]", campaignTopic: String? = nil, pausedUntil: String? = nil, pauseEndsMs: Int64? = nil,
+                      nowMs: Int64) -> String? {
         if let suppression { return "suppressed (\(suppression))" }
         if parentAnswer == "no" { return "declined the invitation" }
         guard consent == purpose.requiredConsent else {
             return "consent is \(consent?.rawValue ?? "none") at send time"
         }
-        if purpose == .invitation, let pausedUntil, pausedUntil >= today { return "paused until \(pausedUntil)" }
+        if purpose == .invitation, let pauseEndsMs, pauseEndsMs > nowMs { return "paused until \(pausedUntil ?? "-")" }
         if let campaignTopic, topics != "[]",
            let chosen = try? JSONDecoder().decode([String].self, from: Data(topics.utf8)), !chosen.isEmpty, !chosen.contains(campaignTopic) {
             return "does not follow the topic \(campaignTopic)"

@@ -47,7 +47,7 @@ extension Register {
     public func advanceCampaigns(nowMs: Int64 = Timestamp.milliseconds()) async throws -> [Campaign] {
         try await dbWriter.write { db -> [Campaign] in
             try eligibility.noteOtherConnections(db)
-            try Register.addLateFollowUpRecipients(db, nowMs: nowMs, today: officeDay(Date(timeIntervalSince1970: Double(nowMs) / 1000)))
+            try Register.addLateFollowUpRecipients(db, nowMs: nowMs)
             try db.execute(sql: "UPDATE campaigns SET status = 'running' WHERE status = 'scheduled' AND scheduled_at_ms <= ?", arguments: [nowMs])
             try Outbox.requeueLeases(db, nowMs: nowMs)
             try db.execute(sql: """
@@ -75,11 +75,10 @@ extension Register {
     /// database changed since its last read, and the daemon commits an outcome for every message.
     /// The writer's cache survives its own commits, and the rows claimed together sit on the same
     /// pages. One SELECT, consistent on its own: no transaction around it.
-    /// `nowMs`: the sender's clock, which says whether a pause still holds (on the office's day).
+    /// `nowMs`: the sender's clock, which says whether a pause still holds.
     public func recipient(for claim: OutboxClaim, purpose: CampaignPurpose,
                           nowMs: Int64 = Timestamp.milliseconds()) throws -> Result<Recipient, Outbox.SkipReason> {
-        let today = officeDay(Date(timeIntervalSince1970: Double(nowMs) / 1000))
-        return try dbWriter.writeWithoutTransaction { db in try Outbox.recipient(db, claim: claim, purpose: purpose, today: today) }
+        try dbWriter.writeWithoutTransaction { db in try Outbox.recipient(db, claim: claim, purpose: purpose, nowMs: nowMs) }
     }
 
     /// A version that moves whenever who may be mailed may have changed: the contacts, the
@@ -96,13 +95,12 @@ extension Register {
     /// A pause that ends between the reading and a send is seen at the next batch.
     public func recipients(for claims: [OutboxClaim], purpose: (Int64) -> CampaignPurpose?, nowMs: Int64 = Timestamp.milliseconds()) throws
         -> (version: Int, recipients: [Result<Recipient, Outbox.SkipReason>?]) {
-        let today = officeDay(Date(timeIntervalSince1970: Double(nowMs) / 1000))
-        return try dbWriter.writeWithoutTransaction { db in
+        try dbWriter.writeWithoutTransaction { db in
             // The version first: whatever commits after it moves it past this one.
             eligibility.watch(db)
             try eligibility.noteOtherConnections(db)
             let version = eligibility.version
-            let found = try claims.map { claim in try purpose(claim.campaignID).map { try Outbox.recipient(db, claim: claim, purpose: $0, today: today) } }
+            let found = try claims.map { claim in try purpose(claim.campaignID).map { try Outbox.recipient(db, claim: claim, purpose: $0, nowMs: nowMs) } }
             return (version, found)
         }
     }

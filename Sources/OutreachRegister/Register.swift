@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import OutreachModel
 
 /// The register: the one SQLite database (WAL) that holds every contact, consent, suppression,
 /// campaign and outbox row. The CLI and the daemon each open their own `Register` on the same file.
@@ -11,7 +10,8 @@ public final class Register: Sendable {
     let dbWriter: any DatabaseWriter
     /// The version of who may be mailed (see `eligibilityVersion`).
     let eligibility = EligibilityWatch()
-    /// The office's time zone (`office.time_zone`): the day a pause ends is a day there.
+    /// The office's time zone (`office.time_zone`): a pause ends with its day there, unless the
+    /// person's own time zone is known.
     public let officeZone: TimeZone
 
     /// Opens (and migrates) the register at `path`, creating its folder if needed.
@@ -31,7 +31,7 @@ public final class Register: Sendable {
     ///
     /// A database with migrations this binary does not know is refused, changed in nothing; one
     /// that lacks some is first copied next to itself (`RegisterVersion`), `announce` saying where.
-    /// `officeZone`: `office.time_zone`, whose days pauses end with.
+    /// `officeZone`: `office.time_zone`, whose days pauses end with (unless the person's is known).
     public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10, officeZone: TimeZone = Register.defaultOfficeZone,
                 announce: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         try RegisterFiles.prepare(path)
@@ -62,9 +62,6 @@ public final class Register: Sendable {
 
     /// `office.time_zone`'s default (Cần Thơ).
     public static let defaultOfficeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-
-    /// The office's day at `date` (`YYYY-MM-DD`): a pause until this day or later holds.
-    func officeDay(_ date: Date) -> String { PauseDate.today(at: date, in: officeZone) }
 
     /// The database file (nil in memory).
     public var path: String? { (dbWriter as? DatabasePool)?.path }

@@ -59,6 +59,16 @@ import Testing
         #expect(try register.launch("next", now: firstMinuteOfTheEleventh).added == 3)
     }
 
+    @Test func aPauseEndsWithItsDayWhereThePersonIsWhenTheirBrowserSaidSo() async throws {
+        let losAngeles = TimeZone(identifier: "America/Los_Angeles")!
+        _ = try await register.updatePreferences(contactID: try id(1), PreferenceUpdate(pausedUntil: "2027-02-10", pauseZone: losAngeles),
+                                                 evidence: "test")
+        try draft("cantho-midnight")
+        #expect(try register.launch("cantho-midnight", now: firstMinuteOfTheEleventh).added == 2)
+        try draft("la-midnight")  // 2027-02-11 00:00 in Los Angeles (UTC-8)
+        #expect(try register.launch("la-midnight", now: Date(timeIntervalSince1970: 1_802_332_800)).added == 3)
+    }
+
     @Test func theCheckBeforeEachSendSeesThePauseOnTheOfficesDay() async throws {
         let campaign = try draft("c")
         try register.launch("c", now: lastMinuteOfTheTenth.addingTimeInterval(-86_400))
