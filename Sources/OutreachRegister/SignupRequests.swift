@@ -134,7 +134,8 @@ extension Register {
             if !p.created {
                 var update = PreferenceUpdate(language: p.language, topics: p.topics)
                 if p.contact.name.isEmpty { update.name = p.name }
-                _ = try PreferenceLedger.apply(db, contactID: p.contact.id!, update, source: p.source, evidence: "sign-up form", actor: "recipient")
+                _ = try PreferenceLedger.apply(db, contactID: p.contact.id!, update, source: p.source, evidence: "sign-up form", actor: "recipient",
+                                               officeZone: officeZone)
             }
             try db.execute(sql: "UPDATE signup_requests SET confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?",
                            arguments: [Timestamp.string(), id])
