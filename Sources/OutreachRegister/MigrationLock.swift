@@ -15,30 +15,41 @@ enum MigrationLock {
 
     /// Runs `body` holding the lock of the database at `database`, waiting up to `wait` for it.
     static func holding<T>(_ database: String, wait: Duration = longestWait, _ body: () throws -> T) throws -> T {
+        let fd = try acquire(database, wait: wait)
+        defer { close(fd) }  // closing the file releases the lock
+        return try body()
+    }
+
+    /// Opens the lock file and takes the lock; returns the open file.
+    @inline(never)
+    private static func acquire(_ database: String, wait: Duration) throws -> Int32 {
         let lock = path(for: database)
         let fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw RegisterFileError(message: StaffMessage("register.cannot_lock", ["path": lock, "reason": RegisterFiles.reason(errno: errno)]))
         }
-        defer { close(fd) }  // closing the file releases the lock
         // Run as root on the daemon's database, leave the lock to the database's owner (as
         // SQLite does with the -wal and -shm files), or the daemon could not open it later.
-        var owner = stat()
-        if geteuid() == 0, stat(database, &owner) == 0, owner.st_uid != 0 { _ = fchown(fd, owner.st_uid, owner.st_gid) }
+        if geteuid() == 0, let owner = try? FileManager.default.attributesOfItem(atPath: database),
+           let uid = (owner[.ownerAccountID] as? NSNumber)?.uint32Value, let gid = (owner[.groupOwnerAccountID] as? NSNumber)?.uint32Value, uid != 0 {
+            _ = fchown(fd, uid, gid)
+        }
         let clock = ContinuousClock()
         let deadline = clock.now + wait
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             guard code == EWOULDBLOCK || code == EINTR else {
+                close(fd)
                 throw RegisterFileError(message: StaffMessage("register.cannot_lock", ["path": lock, "reason": RegisterFiles.reason(errno: code)]))
             }
             guard clock.now < deadline else {
+                close(fd)
                 throw RegisterFileError(message: StaffMessage("register.lock_timeout", ["seconds": String(wait.components.seconds),
                                                                                       "path": database, "lock": lock]))
             }
             // Another process is opening the database; its migration takes milliseconds to minutes.
             usleep(20_000)
         }
-        return try body()
+        return fd
     }
 }

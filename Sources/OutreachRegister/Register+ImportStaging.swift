@@ -38,7 +38,7 @@ extension Register {
                 try? db.execute(sql: "PRAGMA main.cache_size = \(cacheSize); PRAGMA temp.cache_size = \(tempCacheSize); PRAGMA temp_store = \(tempStore)")
             }
             try db.inTransaction {
-                var staging = try ImportStaging(db)
+                let staging = try ImportStaging(db)
                 defer { staging.drop() }
                 var run = try reading { rows in try staging.stage(rows) }
                 lap("stage rows")
