@@ -53,12 +53,13 @@ struct ContactFile {
                     valid.utf8 = false
                     firstBadUTF8 = TextDecoder.firstInvalidUTF8(piece, lineOffset: lines)
                 }
-                if valid.windows1258 { valid.windows1258 = TextDecoder.isWindows1258(piece) }
-                lines += piece.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                // Windows-1258 matters only for a file that is not UTF-8: checked below if so.
+                if valid.utf8 { lines += Self.lineCount(piece) }
             } else if valid.utf16, piece.count % 2 != 0 || TextDecoder.utf16(piece, bigEndian: Self.bigEndian(first!)) == nil {
                 valid.utf16 = false
             }
         }
+        if unit == 1 && (encoding == .windows1258 || (encoding == .auto && !valid.utf8)) { valid.windows1258 = try allWindows1258() }
         let sha = Hex.string(hasher.finalize())
         let head = first ?? []
         let bad = firstBadUTF8 ?? StaffMessage("import.truncated")
@@ -92,6 +93,30 @@ struct ContactFile {
             if valid.windows1258 { return (windows, sha) }
             throw TextDecoder.Failure(message: StaffMessage("import.unknown_encoding", ["where": bad]))
         }
+    }
+
+    /// How many line feeds `bytes` holds (memchr: this runs over every byte of the file).
+    static func lineCount(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { buffer in
+            guard var p = buffer.baseAddress else { return 0 }
+            var left = buffer.count
+            var count = 0
+            while left > 0, let hit = memchr(p, 0x0A, left) {
+                count += 1
+                let next = UnsafeRawPointer(hit) + 1
+                left -= next - p
+                p = next
+            }
+            return count
+        }
+    }
+
+    /// Whether every byte of the file is one Windows-1258 defines (one more reading, only for a
+    /// file that is not UTF-8 or is asked to be read as Windows-1258).
+    private func allWindows1258() throws -> Bool {
+        var valid = true
+        try pieces(unitBytes: { _ in 1 }) { piece in if valid { valid = TextDecoder.isWindows1258(piece) } }
+        return valid
     }
 
     /// Hands `body` the file's text (NFC, without byte order mark), a piece at a time.

@@ -85,7 +85,7 @@ struct ImportStaging {
         encoder.outputFormatting = .sortedKeys
     }
 
-    func drop() { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_rows") }
+    func drop() { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_rows; DROP TABLE IF EXISTS temp.import_sorted") }
 
     /// Stages one batch of rows.
     func stage(_ rows: [ImportedContact]) throws {
@@ -114,13 +114,17 @@ struct ImportStaging {
 
     /// Rows of the same person are adjacent in key order (ties in file order); the last of each
     /// run is taken whole, no field mixed in from an earlier one (a later row is a correction).
-    /// Returns each pair of rows merged, in key order.
+    /// The staged rows are sorted once (SQLite's sorter: external, bounded memory) into
+    /// `import_sorted`, whose rowids then follow key order. Returns each pair of rows merged.
     func mergeDuplicates() throws -> [ImportDuplicate] {
-        try db.execute(sql: "CREATE INDEX temp.import_rows_by_key ON import_rows(key, row)")
+        try db.execute(sql: """
+            CREATE TEMP TABLE import_sorted AS SELECT * FROM temp.import_rows ORDER BY key, row;
+            DROP TABLE temp.import_rows;
+            """)
         var duplicates: [ImportDuplicate] = []
         var earlier: [Int64] = []
         var last: (key: String, row: Int, rowid: Int64)?
-        let cursor = try Row.fetchCursor(db, sql: "SELECT key, row, email, rowid FROM temp.import_rows ORDER BY key, row")
+        let cursor = try Row.fetchCursor(db, sql: "SELECT key, row, email, rowid FROM temp.import_sorted ORDER BY rowid")
         while let r = try cursor.next() {
             let key: String = r[0], row: Int = r[1], rowid: Int64 = r[3]
             if let previous = last, previous.key == key {
@@ -129,7 +133,7 @@ struct ImportStaging {
             }
             last = (key, row, rowid)
         }
-        let delete = try BulkStatement(db, sql: "DELETE FROM temp.import_rows WHERE rowid = ?")
+        let delete = try BulkStatement(db, sql: "DELETE FROM temp.import_sorted WHERE rowid = ?")
         for rowid in earlier {
             delete.bind(1, rowid)
             try delete.execute()
@@ -141,7 +145,7 @@ struct ImportStaging {
     /// how many.
     func removeSuppressed() throws -> Int {
         guard !suppressed.isEmpty else { return 0 }
-        try db.execute(sql: "DELETE FROM temp.import_rows WHERE suppressed = 1")
+        try db.execute(sql: "DELETE FROM temp.import_sorted WHERE suppressed = 1")
         return db.changesCount
     }
 
@@ -149,12 +153,12 @@ struct ImportStaging {
     /// at a time, in key order), and takes those rows out of the staging table.
     func mergeExisting(counts: inout ImportCounts, source: String, actor: String, now: String) throws {
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts)") == true else { return }
-        let delete = try BulkStatement(db, sql: "DELETE FROM temp.import_rows WHERE rowid = ?")
-        var after = ""
+        let delete = try BulkStatement(db, sql: "DELETE FROM temp.import_sorted WHERE rowid = ?")
+        var after: Int64 = 0
         while true {
             let page = try Row.fetchAll(db, sql: """
-                SELECT \(Contact.selection), r.rowid, r.* FROM temp.import_rows r JOIN contacts c ON c.email_key = r.key
-                WHERE r.key > ? ORDER BY r.key LIMIT 2000
+                SELECT \(Contact.selection), r.rowid, r.* FROM temp.import_sorted r JOIN contacts c ON c.email_key = r.key
+                WHERE r.rowid > ? ORDER BY r.rowid LIMIT 2000
                 """, arguments: [after])
             guard !page.isEmpty else { return }
             for found in page {
@@ -162,9 +166,9 @@ struct ImportStaging {
                 let row = try Self.importedContact(found, from: Contact.columnCount + 1)
                 try Register.merge(row, into: contact, db: db, counts: &counts, source: "import:\(source)#row \(row.row)",
                                    actor: actor, now: now, encoder: encoder)
-                delete.bind(1, found[Contact.columnCount] as Int64)
+                after = found[Contact.columnCount]
+                delete.bind(1, after)
                 try delete.execute()
-                after = row.address.key
             }
         }
     }
@@ -187,23 +191,23 @@ struct ImportStaging {
     /// Inserts the rows left (people new to the register) as contacts with their ledger rows;
     /// returns how many.
     func insertNew(source: String, actor: String, now: String, progress: ((Int, Int) -> Void)?) throws -> Int {
-        let added = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.import_rows") ?? 0
+        let added = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.import_sorted") ?? 0
         progress?(0, added)
         let first = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM contacts") ?? 0) + 1
-        // The same order twice gives each row the same id in both statements (keys are unique now).
+        // Rowids follow key order: the same numbering in both statements gives each row its id.
         try db.execute(sql: """
             INSERT INTO contacts (id, email, email_key, name, addressed_as, honorific, kind, country, city,
                 language, organization, tags, attributes, consent_status, created_at, updated_at)
-            SELECT ?1 + row_number() OVER (ORDER BY key) - 1, email, key, coalesce(name, ''), addressed_as, honorific,
+            SELECT ?1 + row_number() OVER (ORDER BY rowid) - 1, email, key, coalesce(name, ''), addressed_as, honorific,
                 coalesce(kind, 'other'), country, city, language, organization, coalesce(tags, '[]'), coalesce(attributes, '{}'),
                 CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END, ?2, ?2
-            FROM temp.import_rows ORDER BY key
+            FROM temp.import_sorted ORDER BY rowid
             """, arguments: [first, now])
         try db.execute(sql: """
             INSERT INTO consents (contact_id, status, purpose, source, evidence, actor, recorded_at)
-            SELECT ?1 + row_number() OVER (ORDER BY key) - 1, CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END,
+            SELECT ?1 + row_number() OVER (ORDER BY rowid) - 1, CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END,
                 ?2, 'import:' || ?3 || '#row ' || row, evidence, ?4, ?5
-            FROM temp.import_rows ORDER BY key
+            FROM temp.import_sorted ORDER BY rowid
             """, arguments: [first, Consent.invitationPurpose, source, actor, now])
         progress?(added, added)
         return added
