@@ -179,19 +179,6 @@ public struct ContactImporter: Sendable {
         }
         return results.withLock { parts in (parts.flatMap(\.valid), parts.flatMap(\.rejected)) }
     }
-
-    /// `a < b` comparing UTF-8 bytes, as SQLite's BINARY collation does; nil when they are equal.
-    static func bytewiseOrder(_ a: String, _ b: String) -> Bool? {
-        let fast = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
-                let common = min(x.count, y.count)
-                let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return c != 0 ? c < 0 : x.count == y.count ? nil : x.count < y.count
-            }
-        }
-        if let fast, let fast { return fast }
-        return a.utf8.elementsEqual(b.utf8) ? nil : a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
 }
 
 /// Times the steps of an import.
