@@ -3,9 +3,8 @@ import OutreachModel
 import OutreachRegister
 
 /// What a message from the bounce mailbox means for the people we wrote to: which message it is
-/// about (the signed token of the VERP address first, then the one in the Message-ID of what we
-/// sent), and what kind of bounce (`Bounce.kind(status:action:)`, the same policy as refusals
-/// while sending).
+/// about, what kind of bounce (`Bounce.kind(status:action:)`, the same policy as refusals while
+/// sending), and how much the evidence lets it change (`ReportEvidence`).
 /// A report we cannot tie to a message of ours changes nothing: anyone can mail the bounce
 /// address a fake report.
 public struct BounceVerdicts: Sendable {
@@ -21,6 +20,7 @@ public struct BounceVerdicts: Sendable {
         // The token in the address the report was delivered to, then in the returned original.
         let delivered = report.deliveredTo.compactMap(returnAddress.claim(in:))
         let returned = report.originalAddresses.compactMap(returnAddress.claim(in:))
+        let evidence = ReportEvidence(delivered + returned, messageID: report.originalMessageID.flatMap(returnAddress.claim(inMessageID:)))
         switch report.kind {
         case .message:
             if let claim = delivered.first(where: { $0.purpose == .unsubscribe }) {
@@ -29,42 +29,28 @@ public struct BounceVerdicts: Sendable {
             }
             return [Bounce(source: .mailbox, kind: .unmatched, diagnostic: subject, recipient: report.from)]
         case .autoReply:
-            let match = self.match(delivered + returned, messageID: report.originalMessageID)
             return [Bounce(source: .mailbox, kind: .autoReply, diagnostic: subject, recipient: report.from,
-                           contactId: match?.contactID, campaignId: match?.campaignID, matchedBy: match?.by)]
+                           contactId: evidence?.contactID, campaignId: evidence?.campaignID, matchedBy: evidence?.matchedBy)]
         case .complaint:
             let type = report.feedbackType ?? "abuse"
-            guard let match = self.match(delivered + returned, messageID: report.originalMessageID) else {
+            guard let evidence else {
                 return [Bounce(source: .mailbox, kind: .unmatched, action: type, diagnostic: subject)]
             }
-            return [Bounce(source: .mailbox, kind: type == "not-spam" ? .other : .complaint, action: type, diagnostic: subject,
-                           contactId: match.contactID, campaignId: match.campaignID, matchedBy: match.by)]
+            return [Bounce(source: .mailbox, kind: evidence.allowed(type == "not-spam" ? .other : .complaint), action: type, diagnostic: subject,
+                           contactId: evidence.contactID, campaignId: evidence.campaignID, matchedBy: evidence.matchedBy)]
         case .deliveryStatus, .plainBounce:
             // Our messages have one recipient: the report's failure, else its delay, else its first line.
             let line = report.recipients.first { $0.action == "failed" } ?? report.recipients.first { $0.action == "delayed" }
                 ?? report.recipients.first
             let action = line?.action ?? (report.kind == .plainBounce ? "failed" : nil)
             let diagnostic = line?.diagnosticCode ?? subject
-            guard let match = self.match(delivered + returned, messageID: report.originalMessageID) else {
+            guard let evidence else {
                 return [Bounce(source: .mailbox, kind: .unmatched, status: line?.status, action: action, diagnostic: diagnostic,
                                recipient: line?.finalRecipient)]
             }
-            return [Bounce(source: .mailbox, kind: Bounce.kind(status: line?.status, action: action), status: line?.status, action: action,
-                           diagnostic: diagnostic, recipient: line?.finalRecipient,
-                           contactId: match.contactID, campaignId: match.campaignID, matchedBy: match.by)]
+            return [Bounce(source: .mailbox, kind: evidence.allowed(Bounce.kind(status: line?.status, action: action)), status: line?.status,
+                           action: action, diagnostic: diagnostic, recipient: line?.finalRecipient,
+                           contactId: evidence.contactID, campaignId: evidence.campaignID, matchedBy: evidence.matchedBy)]
         }
-    }
-
-    /// The message a report is about: a genuine token (of a bounce address or a mailto
-    /// unsubscribe: both name the campaign and contact), else the one in the Message-ID of the
-    /// message returned.
-    private func match(_ claims: [LinkClaim], messageID: String?) -> (campaignID: Int64, contactID: Int64, by: String)? {
-        if let claim = claims.first(where: { $0.purpose == .bounce || $0.purpose == .unsubscribe }) {
-            return (claim.campaignID, claim.contactID, "token")
-        }
-        if let messageID, let claim = returnAddress.claim(inMessageID: messageID), claim.purpose == .bounce {
-            return (claim.campaignID, claim.contactID, "message-id")
-        }
-        return nil
     }
 }

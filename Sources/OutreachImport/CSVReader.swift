@@ -49,21 +49,52 @@ public struct CSVReader {
     /// The non-blank records of `text`, header included, handed to `body` `batch` at a time as
     /// they are read: only one batch of records is held at once, whatever the file's size.
     public func records(_ text: String, batch: Int, _ body: ([Record]) -> Void) throws(Failure) {
-        var text = text
-        var failure: Failure?
-        var any = false
-        text.withUTF8 { bytes in
-            do throws(Failure) { try parse(bytes, batch: batch) { any = any || !$0.isEmpty; body($0) } } catch { failure = error }
-        }
-        if let failure { throw failure }
-        guard any else { throw .empty }
+        var pieces = Pieces(reader: self)
+        try pieces.read(text, final: true, batch: batch, body)
     }
 
-    private func parse(_ bytes: UnsafeBufferPointer<UInt8>, batch: Int, _ body: ([Record]) -> Void) throws(Failure) {
+    /// Records of a text handed over in pieces (each ending after a line break, as
+    /// `ContactFile` cuts them): a record whose quoted field goes on into the next piece is read
+    /// with it. Row numbers go on from piece to piece.
+    public struct Pieces {
+        let reader: CSVReader
+        /// The start of a record not finished in the last piece.
+        private var carried: [UInt8] = []
+        private var rowsBefore = 0
+        private var any = false
+
+        public init(reader: CSVReader) { self.reader = reader }
+
+        /// Reads `text`, the next piece; `final`: the file ends with it.
+        public mutating func read(_ text: String, final: Bool, batch: Int, _ body: ([Record]) -> Void) throws(Failure) {
+            var bytes = carried
+            bytes.append(contentsOf: text.utf8)
+            var failure: Failure?
+            var result: (consumed: Int, rows: Int) = (0, rowsBefore)
+            var sawRecord = any
+            let rowsBefore = self.rowsBefore
+            bytes.withUnsafeBufferPointer { buffer in
+                do throws(Failure) {
+                    result = try reader.parse(buffer, batch: batch, rowsBefore: rowsBefore, final: final) { sawRecord = sawRecord || !$0.isEmpty; body($0) }
+                } catch { failure = error }
+            }
+            if let failure { throw failure }
+            any = sawRecord
+            self.rowsBefore = result.rows
+            carried = Array(bytes[result.consumed...])
+            if final && !any { throw .empty }
+        }
+    }
+
+    /// Parses `bytes`; returns how far it read (the start of a record it could not finish, when
+    /// not `final`) and the number of the last row read.
+    fileprivate func parse(_ bytes: UnsafeBufferPointer<UInt8>, batch: Int, rowsBefore: Int, final: Bool,
+                           _ body: ([Record]) -> Void) throws(Failure) -> (consumed: Int, rows: Int) {
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []
-        var recordNumber = 0
+        var recordNumber = rowsBefore
+        var recordStart = 0
         var i = 0
         let n = bytes.count
         var fieldWasQuoted = false
@@ -96,12 +127,18 @@ public struct CSVReader {
                     let c = bytes[i]
                     if c == 0x22 {
                         if i + 1 < n && bytes[i + 1] == 0x22 { field.append(0x22); i += 2; continue }
+                        // A quote that ends the piece may be the first of a doubled one.
+                        if i + 1 == n && !final { break }
                         closed = true; i += 1; break
                     }
                     field.append(c)
                     i += 1
                 }
-                if !closed { throw .unclosedQuote(row: recordNumber + 1) }
+                if !closed {
+                    if final { throw .unclosedQuote(row: recordNumber + 1) }
+                    if !records.isEmpty { body(records) }
+                    return (recordStart, recordNumber)
+                }
                 continue
             }
             if b == delimiter {
@@ -109,12 +146,17 @@ public struct CSVReader {
             } else if b == 0x0A || b == 0x0D {
                 endRecord()
                 if b == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A { i += 1 }
+                recordStart = i + 1
             } else {
                 field.append(b)  // also text after a closing quote, as spreadsheets do
             }
             i += 1
         }
-        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
+        if final {
+            if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
+            recordStart = n
+        }
         if !records.isEmpty { body(records) }
+        return (recordStart, recordNumber)
     }
 }

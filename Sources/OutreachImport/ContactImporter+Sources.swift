@@ -7,22 +7,19 @@ extension ContactImporter {
     /// Hands `body` the records of a decoded file under their header, a batch at a time (all at
     /// once for a vCard file), and returns the records already refused (vCards that cannot be
     /// read, cards without an address).
-    func records(_ text: String, report: inout ImportReport,
+    /// A CSV file is read a piece of text at a time; a vCard file (recognized by its first piece)
+    /// is read whole: its cards are small and such files are too.
+    func records(_ file: ContactFile, _ reading: ContactFile.Reading, report: inout ImportReport,
                  _ body: (_ header: [String], _ records: ArraySlice<CSVReader.Record>) throws -> Void) throws -> [ContactRow.Rejection] {
-        if VCardReader.isVCard(text) {
-            let (header, records, refused) = try cards(text, report: &report)
-            try body(header, records)
-            return refused
-        }
-        let delimiter = self.delimiter ?? CSVReader.sniffDelimiter(text)
-        report.delimiter = delimiter == 0x09 ? "tab" : String(UnicodeScalar(delimiter))
+        var csv: CSVReader.Pieces?
+        var vcard: String?
+        var delimiter: UInt8 = 0x2C
         var header: [String]?
         var export: KnownExport?
         var failure: (any Error)?
         var moreThanOneAddress = 0
         let readings = SourceContact.Readings()
-        do {
-            try CSVReader(delimiter: delimiter).records(text, batch: recordsPerBatch) { batch in
+        func handle(_ batch: [CSVReader.Record]) {
                 guard failure == nil, !batch.isEmpty else { return }
                 var records = batch[...]
                 if header == nil {
@@ -42,9 +39,32 @@ extension ContactImporter {
                     }
                     try body(SourceContact.header + export.otherHeaders, converted[...])
                 } catch { failure = error }
+        }
+        do {
+            try file.text(reading) { text in
+                if csv == nil && vcard == nil {
+                    if VCardReader.isVCard(text) { vcard = "" } else {
+                        delimiter = self.delimiter ?? CSVReader.sniffDelimiter(text)
+                        csv = CSVReader.Pieces(reader: CSVReader(delimiter: delimiter))
+                    }
+                }
+                if vcard != nil { vcard! += text; return }
+                try csv!.read(text, final: false, batch: recordsPerBatch, handle)
+                if let failure { throw failure }
             }
-        } catch { throw Failure.unparsable(error) }
+            if vcard == nil {
+                var last = csv ?? CSVReader.Pieces(reader: CSVReader(delimiter: delimiter))
+                try last.read("", final: true, batch: recordsPerBatch, handle)
+            }
+        } catch let error as CSVReader.Failure { throw Failure.unparsable(error) }
+        catch let error as TextDecoder.Failure { throw Failure.undecodable(error) }
         if let failure { throw failure }
+        if let vcard {
+            let (header, records, refused) = try cards(vcard, report: &report)
+            try body(header, records)
+            return refused
+        }
+        report.delimiter = delimiter == 0x09 ? "tab" : String(UnicodeScalar(delimiter))
         if let export { report.format = export.format.rawValue }
         report.moreThanOneAddress += moreThanOneAddress
         return []

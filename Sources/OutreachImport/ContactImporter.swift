@@ -68,105 +68,94 @@ public struct ContactImporter: Sendable {
     /// (the evidence); a row whose file says no stays pending. False: nobody is invented a consent.
     public var consentGranted = false
     public var actor: String = ConsentLedger.staffActor
-    /// How many records of a CSV file are read and validated together: only one batch of records
-    /// is held at once, whatever the file's size.
-    public var recordsPerBatch = 32_768
+    /// How many records of a CSV file are read, validated and staged together: only one batch of
+    /// records (and one piece of the file's text) is held at once, whatever the file's size.
+    public var recordsPerBatch = 8_192
     /// Called with (rows done, rows in all) while writing.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// How much of the file is read at a time (`ContactFile.pieceBytes`; small in tests).
+    var pieceBytes = ContactFile.pieceBytes
 
     public init() {}
 
-    /// Imports the file at `path`.
+    /// Imports the file at `path`, read in pieces (`ContactFile`).
     public func importFile(at path: String, into register: Register) throws -> ImportReport {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw Failure.unreadable(path, (error as NSError).localizedDescription)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+              FileManager.default.isReadableFile(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? (isFolder.boolValue ? String(cString: strerror(EISDIR)) : String(cString: strerror(EACCES)))
+                : String(cString: strerror(ENOENT))
+            throw Failure.unreadable(path, reason)
         }
-        return try importBytes([UInt8](data), fileName: (path as NSString).lastPathComponent, into: register)
+        var file = ContactFile(path: path, encoding: encoding)
+        file.pieceBytes = pieceBytes
+        return try importing(file, fileName: (path as NSString).lastPathComponent, into: register)
     }
 
     /// Imports a file's bytes.
     public func importBytes(_ bytes: [UInt8], fileName: String, into register: Register) throws -> ImportReport {
+        var file = ContactFile(bytes: bytes, encoding: encoding)
+        file.pieceBytes = pieceBytes
+        return try importing(file, fileName: fileName, into: register)
+    }
+
+    /// Reads the file twice: once for its encoding and hash, then record by record, each batch
+    /// validated and handed to the register, which merges them in one transaction.
+    private func importing(_ file: ContactFile, fileName: String, into register: Register) throws -> ImportReport {
         let started = Date()
         let stopwatch = Stopwatch()
         var report = ImportReport(fileName: fileName, encoding: "", delimiter: "")
         report.dryRun = dryRun
-        let rows = try readRows(bytes, report: &report, stopwatch: stopwatch)
-        let sourceName = source ?? fileName
-        let fileHash = Hex.string(SHA256.hash(data: bytes))
-        let now = Timestamp.string(started)
-        let counts = try register.importContacts(
-            rows, run: ImportRun(fileName: fileName, fileSha256: fileHash, source: sourceName, rowsRead: report.rowsRead,
-                                 duplicates: report.duplicates, rejected: report.rejected, startedAt: now),
-            actor: actor, dryRun: dryRun, progress: progress, lap: stopwatch.lap)
+        let inspected: (reading: ContactFile.Reading, sha256: String)
+        do { inspected = try file.inspect() } catch let error as TextDecoder.Failure { throw Failure.undecodable(error) }
+        report.encoding = inspected.reading.name
+        stopwatch.lap("decode")
+        let run = ImportRun(fileName: fileName, fileSha256: inspected.sha256, source: source ?? fileName, rowsRead: 0,
+                            duplicates: 0, rejected: 0, startedAt: Timestamp.string(started))
+        let counts = try register.importContacts(actor: actor, dryRun: dryRun, progress: progress, lap: stopwatch.lap) { stage in
+            var run = run
+            try readRows(file, inspected.reading, report: &report, stage: stage)
+            run.rowsRead = report.rowsRead
+            run.rejected = report.rejected
+            return run
+        }
         report.added = counts.added
         report.updated = counts.updated
         report.unchanged = counts.unchanged
         report.suppressed = counts.suppressed
+        report.duplicates = counts.duplicates.count
+        report.duplicateRows = counts.duplicates.map { .init(email: $0.email, earlier: $0.earlier, later: $0.later) }
         stopwatch.lap(dryRun ? "roll back" : "commit")
         report.phases = stopwatch.laps
         return report
     }
 
-    /// Decodes, parses and validates the file, and merges the rows that name the same person.
-    /// Returns one row per address, in the order of their matching keys. A CSV file's records are
-    /// parsed and validated a batch at a time (`recordsPerBatch`), and its text is freed once read:
-    /// what stays is one validated row per record.
-    private func readRows(_ bytes: [UInt8], report: inout ImportReport, stopwatch: Stopwatch) throws -> [ContactRow] {
-        var (valid, rejections) = try validRows(bytes, report: &report, stopwatch: stopwatch)
-        if consentGranted { grantConsent(&valid) }
-        for row in valid { for w in row.warnings { report.warnings.append(.init(row: row.row, message: w.description)) } }
-        for r in rejections { report.rejections.append(.init(row: r.row, reason: r.reason.description, fields: r.fields)) }
-        report.rejected = rejections.count
-        stopwatch.lap("collect warnings and rejections")
-
-        // Rows of the same person are adjacent once sorted by key (ties in file order); the last
-        // row of each run is taken whole, no field mixed in from an earlier one (a later row is a
-        // correction). Sorting by key also orders the inserts (see `write`).
-        let keys = valid.map(\.address.key)
-        let order = keys.indices.sorted { a, b in ContactImporter.bytewiseOrder(keys[a], keys[b]) ?? (a < b) }
-        var rows: [ContactRow] = []
-        rows.reserveCapacity(valid.count)
-        for i in order {
-            if let last = rows.last, last.address.key == keys[i] {
-                report.duplicateRows.append(.init(email: valid[i].address.value, earlier: last.row, later: valid[i].row))
-                rows[rows.count - 1] = valid[i]
-                report.duplicates += 1
-            } else {
-                rows.append(valid[i])
-            }
-        }
-        stopwatch.lap("sort and merge duplicates")
-        return rows
-    }
-
-    /// The file's rows validated, and those rejected (in row order); the decoded text lives only
-    /// as long as this call.
-    private func validRows(_ bytes: [UInt8], report: inout ImportReport,
-                           stopwatch: Stopwatch) throws -> (valid: [ContactRow], rejected: [ContactRow.Rejection]) {
-        let decoded: (text: String, encoding: String)
-        do { decoded = try TextDecoder.decode(bytes, as: encoding) } catch { throw Failure.undecodable(error) }
-        report.encoding = decoded.encoding
-        stopwatch.lap("decode")
+    /// Parses and validates the file a batch of records at a time, handing each batch's valid rows
+    /// to `stage` and keeping its warnings and rejections for the report.
+    private func readRows(_ file: ContactFile, _ reading: ContactFile.Reading, report: inout ImportReport,
+                          stage: ([ContactRow]) throws -> Void) throws {
         // A CSV file, a recognized export or vCards: records under one header either way.
         var columns: ColumnMapping?
-        var valid: [ContactRow] = []
         var rejections: [ContactRow.Rejection] = []
         var read = 0
-        let unreadable = try records(decoded.text, report: &report) { header, records in
+        var warnings: [ImportReport.Warning] = []
+        let unreadable = try records(file, reading, report: &report) { header, records in
             if columns == nil {
                 do throws(ColumnMapping.Failure) { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error) }
             }
             read += records.count
-            let part = ContactImporter.validate(records, mapping: columns!, headerCount: header.count)
-            valid += part.valid
+            var part = ContactImporter.validate(records, mapping: columns!, headerCount: header.count)
+            if consentGranted { grantConsent(&part.valid) }
+            for row in part.valid { for w in row.warnings { warnings.append(.init(row: row.row, message: w.description)) } }
             rejections += part.rejected
+            try stage(part.valid)
         }
+        report.warnings = warnings
         report.rowsRead = read + unreadable.count
         report.attributeColumns = columns?.attributes.map(\.name) ?? []
         if !unreadable.isEmpty { rejections = (unreadable + rejections).sorted { $0.row < $1.row } }
-        stopwatch.lap("parse and validate")
-        return (valid, rejections)
+        report.rejections = rejections.map { .init(row: $0.row, reason: $0.reason.description, fields: $0.fields) }
+        report.rejected = rejections.count
     }
 
     /// Validates every record, in order, splitting the work across the machine's cores.
@@ -189,19 +178,6 @@ public struct ContactImporter: Sendable {
             results.withLock { $0[chunk] = part }
         }
         return results.withLock { parts in (parts.flatMap(\.valid), parts.flatMap(\.rejected)) }
-    }
-
-    /// `a < b` comparing UTF-8 bytes, as SQLite's BINARY collation does; nil when they are equal.
-    static func bytewiseOrder(_ a: String, _ b: String) -> Bool? {
-        let fast = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
-                let common = min(x.count, y.count)
-                let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return c != 0 ? c < 0 : x.count == y.count ? nil : x.count < y.count
-            }
-        }
-        if let fast, let fast { return fast }
-        return a.utf8.elementsEqual(b.utf8) ? nil : a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 }
 

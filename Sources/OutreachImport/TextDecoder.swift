@@ -72,8 +72,34 @@ public enum TextDecoder {
         return String(validating: body, as: UTF8.self)
     }
 
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> StaffMessage {
-        var line = 1
+    /// Strict UTF-8 of one piece of a file; a byte order mark only where `bomAllowed` (its start).
+    static func utf8(_ bytes: [UInt8], bomAllowed: Bool) -> String? {
+        let body = bomAllowed && bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+        return String(validating: body, as: UTF8.self)
+    }
+
+    /// Whether every byte is one Windows-1258 defines.
+    static func isWindows1258(_ bytes: [UInt8]) -> Bool {
+        bytes.allSatisfy { $0 < 0x80 || windows1258High[Int($0) - 0x80] != 0xFFFF }
+    }
+
+    /// UTF-16 of one piece of a file in the byte order given (a byte order mark is read as
+    /// U+FEFF: skip it first).
+    static func utf16(_ bytes: [UInt8], bigEndian: Bool) -> String? {
+        guard bytes.count % 2 == 0 else { return nil }
+        var units = [UInt16]()
+        units.reserveCapacity(bytes.count / 2)
+        var i = 0
+        while i + 1 < bytes.count {
+            units.append(bigEndian ? UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]) : UInt16(bytes[i + 1]) << 8 | UInt16(bytes[i]))
+            i += 2
+        }
+        return String(validating: units, as: UTF16.self)
+    }
+
+    /// Where the first byte that is not UTF-8 is; `lineOffset`: the lines of the file before these bytes.
+    static func firstInvalidUTF8(_ bytes: [UInt8], lineOffset: Int = 0) -> StaffMessage {
+        var line = 1 + lineOffset
         var i = 0
         while i < bytes.count {
             let b = bytes[i]

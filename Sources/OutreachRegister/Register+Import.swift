@@ -39,6 +39,17 @@ public struct ImportCounts: Sendable, Equatable {
     public var added = 0, updated = 0, unchanged = 0
     /// Rows left alone because the address is suppressed or the person withdrew consent.
     public var suppressed = 0
+    /// Rows that named a person an earlier row of the file named (the later row was taken whole),
+    /// in the order of their matching keys.
+    public var duplicates: [ImportDuplicate] = []
+}
+
+/// A row of a file that named the person an earlier row named: the later one is taken whole.
+public struct ImportDuplicate: Sendable, Equatable {
+    /// The address as the later row wrote it.
+    public let email: String
+    public let earlier: Int
+    public let later: Int
 }
 
 /// One import, as the register keeps a record of it.
@@ -72,130 +83,10 @@ public struct ImportRun: Codable, Sendable, FetchableRecord, MutablePersistableR
 }
 
 extension Register {
-    /// Merges `rows` (one per address, in the order of their matching keys) into the register in
-    /// one transaction, with a record of the run; `dryRun` rolls it all back. Suppression wins:
-    /// a suppressed or erased address is never added, and a person who withdrew is never changed.
-    /// `lap` names each step as it ends (`contacts import --timing`).
-    public func importContacts(_ rows: [ImportedContact], run: ImportRun, actor: String, dryRun: Bool,
-                               progress: ((Int, Int) -> Void)? = nil, lap: (String) -> Void = { _ in }) throws -> ImportCounts {
-        var counts = ImportCounts()
-        try dbWriter.writeWithoutTransaction { db in
-            // One transaction for the whole file: give it enough page cache not to spill pages
-            // to the WAL half-way (that doubles the writes), keep the staging tables in memory
-            // (not in a temporary file that is written and read back), then give the memory back.
-            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-            let tempStore = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
-            try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
-            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize); PRAGMA temp_store = \(tempStore)") }
-            try db.inTransaction {
-                try Register.write(rows, db: db, counts: &counts, source: run.source, actor: actor, now: run.startedAt, progress: progress, lap: lap)
-                var run = run
-                run.record(counts)
-                try run.insert(db)
-                return dryRun ? .rollback : .commit
-            }
-        }
-        return counts
-    }
-
-    /// Writes the merged rows: existing contacts are updated one by one, new ones are staged in a
-    /// temporary table and inserted with one `INSERT … SELECT` per table: SQLite's per-statement
-    /// work (constraint set-up, statement journal, reset) is paid twice instead of twice per row,
-    /// and the staging insert has no constraint, index or foreign key to check.
-    private static func write(_ rows: [ImportedContact], db: Database, counts: inout ImportCounts, source: String, actor: String,
-                              now: String, progress: ((Int, Int) -> Void)?, lap: (String) -> Void) throws {
-        let suppressed = try SuppressionList.allHashes(db)
-        let existing = try existingContacts(db, rows: rows)
-        var nextID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM contacts") ?? 0) + 1
-        try db.execute(sql: """
-            CREATE TEMP TABLE import_new (
-                id INTEGER PRIMARY KEY, email TEXT, email_key TEXT, name TEXT,
-                addressed_as TEXT, honorific TEXT, kind TEXT, country TEXT, city TEXT, language TEXT,
-                organization TEXT, tags TEXT, attributes TEXT, consent_status TEXT, row INTEGER, evidence TEXT)
-            """)
-        defer { try? db.execute(sql: "DROP TABLE temp.import_new") }
-        let stage = try BulkStatement(db, sql: "INSERT INTO temp.import_new VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        var added: [Int] = []
-        added.reserveCapacity(rows.count)
-        for (n, row) in rows.enumerated() {
-            // Suppression wins, matched by hash so that erased addresses stay out too. (No
-            // contact is ever inserted for a suppressed address: `contacts.suppressed` of a new
-            // contact is 0.)
-            if !suppressed.isEmpty && suppressed.contains(row.address.hash) { counts.suppressed += 1; continue }
-            guard !existing.isEmpty, let contact = existing[row.address.key] else { added.append(n); continue }
-            try merge(row, into: contact, db: db, counts: &counts, source: "import:\(source)#row \(row.row)", actor: actor, now: now, encoder: encoder)
-        }
-        lap("match the register")
-        // `rows` come in the order of their matching keys (byte order, as SQLite compares), so
-        // new contacts get their ids in that order: the unique index on the key then grows at
-        // its end like the table does, instead of at a random place for every row (much less
-        // time for the whole insert).
-        for (n, index) in added.enumerated() {
-            if n % 2000 == 0 { progress?(n, added.count) }
-            let row = rows[index]
-            stage.bind(1, nextID)
-            stage.bind(2, row.address.value)
-            stage.bind(3, row.address.key == row.address.value ? nil : row.address.key)  // NULL: same as email
-            stage.bind(4, row.name ?? "")
-            stage.bind(5, row.addressedAs)
-            stage.bind(6, row.honorific)
-            stage.bind(7, (row.kind ?? .other).rawValue)
-            stage.bind(8, row.country)
-            stage.bind(9, row.city)
-            stage.bind(10, row.language)
-            stage.bind(11, row.organization)
-            stage.bind(12, row.tags.isEmpty ? nil : String(decoding: try encoder.encode(row.tags), as: UTF8.self))
-            stage.bind(13, row.attributes.isEmpty ? nil : String(decoding: try encoder.encode(row.attributes), as: UTF8.self))
-            stage.bind(14, row.consentGiven ? "granted" : "pending")
-            stage.bind(15, Int64(row.row))
-            stage.bind(16, row.evidence)
-            try stage.execute()
-            nextID += 1
-        }
-        counts.added = added.count
-        lap("stage new contacts")
-        try db.execute(sql: """
-            INSERT INTO contacts (id, email, email_key, name, addressed_as, honorific, kind, country, city,
-                language, organization, tags, attributes, consent_status, created_at, updated_at)
-            SELECT id, email, coalesce(email_key, email), name, addressed_as, honorific, kind, country, city,
-                language, organization, coalesce(tags, '[]'), coalesce(attributes, '{}'), consent_status, ?1, ?1
-            FROM temp.import_new ORDER BY id
-            """, arguments: [now])
-        lap("insert contacts")
-        try db.execute(sql: """
-            INSERT INTO consents (contact_id, status, purpose, source, evidence, actor, recorded_at)
-            SELECT id, consent_status, ?, 'import:' || ? || '#row ' || row, evidence, ?, ?
-            FROM temp.import_new ORDER BY id
-            """, arguments: [Consent.invitationPurpose, source, actor, now])
-        lap("insert ledger rows")
-        progress?(added.count, added.count)
-    }
-
-    /// The contacts already in the register that rows of the file name, by matching key.
-    private static func existingContacts(_ db: Database, rows: [ImportedContact]) throws -> [String: Contact] {
-        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts)") == true else { return [:] }
-        try db.execute(sql: "CREATE TEMP TABLE import_keys (key TEXT PRIMARY KEY) WITHOUT ROWID")
-        defer { try? db.execute(sql: "DROP TABLE temp.import_keys") }
-        let stage = try BulkStatement(db, sql: "INSERT OR IGNORE INTO temp.import_keys VALUES (?)")
-        for row in rows {
-            stage.bind(1, row.address.key)
-            try stage.execute()
-        }
-        var found: [String: Contact] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Contact.selection) FROM contacts c JOIN temp.import_keys k ON k.key = c.email_key")
-        while let row = try cursor.next() {
-            let contact = try Contact(row: row)
-            found[contact.emailKey] = contact
-        }
-        return found
-    }
-
     /// Folds a row into the contact the register already holds: the file's non-empty values win,
     /// tags and attributes are merged, and consent is granted if the row gives it (unless the
     /// person withdrew it: then nothing changes).
-    private static func merge(_ row: ImportedContact, into contact: Contact, db: Database, counts: inout ImportCounts,
+    static func merge(_ row: ImportedContact, into contact: Contact, db: Database, counts: inout ImportCounts,
                               source: String, actor: String, now: String, encoder: JSONEncoder) throws {
         let consent = contact.consentStatus
         if consent == .withdrawn { counts.suppressed += 1; return }

@@ -31,6 +31,7 @@ public final class Register: Sendable {
     ///
     /// A database with migrations this binary does not know is refused, changed in nothing; one
     /// that lacks some is first copied next to itself (`RegisterVersion`), `announce` saying where.
+    /// Opening and migrating happen under `MigrationLock` (`<path>.lock`): one process at a time.
     /// `officeZone`: `office.time_zone`, whose days pauses end with (unless the person's is known).
     public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10, officeZone: TimeZone = Register.defaultOfficeZone,
                 announce: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
@@ -41,12 +42,16 @@ public final class Register: Sendable {
         configuration.prepareDatabase { db in
             if let pageCacheKiB { try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)") }
         }
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        try RegisterVersion.prepare(pool, path: path, announce: announce)
-        // On the writer, after GRDB's own WAL setup (which sets NORMAL); readers write nothing.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        try Register.migrator.migrate(pool)
-        self.dbWriter = pool
+        // Commands started together on a new or older file take turns to set it up (WAL, the
+        // copy before migrating, the migrations): the others then find the schema made.
+        self.dbWriter = try MigrationLock.holding(path) {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try RegisterVersion.prepare(pool, path: path, announce: announce)
+            // On the writer, after GRDB's own WAL setup (which sets NORMAL); readers write nothing.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try Register.migrator.migrate(pool)
+            return pool
+        }
         self.officeZone = officeZone
     }
 

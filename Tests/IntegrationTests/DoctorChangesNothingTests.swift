@@ -13,13 +13,13 @@ import Testing
     func idleDatabase(_ w: Workspace) throws -> (files: [String], modified: Date?) {
         try w.importPeople(2)
         chmod(w.database, 0o644)
-        let files = try FileManager.default.contentsOfDirectory(atPath: w.folder.path).filter { $0.hasPrefix("outreach.sqlite") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: w.folder.path).filter { $0.hasPrefix("outreach.sqlite") && !$0.hasSuffix(".lock") }.sorted()
         #expect(files == ["outreach.sqlite"], "a closed register leaves no -wal or -shm: \(files)")
         return (files, try FileManager.default.attributesOfItem(atPath: w.database)[.modificationDate] as? Date)
     }
 
     func expectUnchanged(_ w: Workspace, _ before: (files: [String], modified: Date?), _ r: CommandResult) throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: w.folder.path).filter { $0.hasPrefix("outreach.sqlite") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: w.folder.path).filter { $0.hasPrefix("outreach.sqlite") && !$0.hasSuffix(".lock") }.sorted()
         #expect(files == before.files, "doctor created no -wal or -shm: \(files)")
         #expect(mode(w.database) == 0o644, "doctor chmods nothing")
         #expect(try FileManager.default.attributesOfItem(atPath: w.database)[.modificationDate] as? Date == before.modified)

@@ -69,3 +69,89 @@ import Testing
         #expect(migrations.contains("from-the-future"))
     }
 }
+
+/// Issue 22, defect 16: registers opened together on one file take turns under the lock next to
+/// it, so an older database is copied once, by the one that migrates it, and a new one not at all.
+@Suite struct MigrationLockTests {
+    private func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("outreach-lock-\(UUID().uuidString).sqlite").path
+    }
+
+    private func remove(_ path: String) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasPrefix(name) {
+            try? FileManager.default.removeItem(atPath: folder + "/" + file)
+        }
+    }
+
+    /// The migrations applied to the database at `path`, in order.
+    private func migrations(at path: String) throws -> [String] {
+        try DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") }
+    }
+
+    /// Opens `count` registers on `path` at once, each on its own thread; returns what each said
+    /// and each one's error.
+    private func openTogether(_ path: String, count: Int) async -> (said: [String], errors: [String]) {
+        await withTaskGroup(of: ([String], String?).self) { group in
+            for _ in 0..<count {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        Thread.detachNewThread {
+                            var said: [String] = []
+                            do {
+                                _ = try Register(path: path, announce: { said.append($0) })
+                                continuation.resume(returning: (said, nil))
+                            } catch {
+                                continuation.resume(returning: (said, "\(error)"))
+                            }
+                        }
+                    }
+                }
+            }
+            var said: [String] = [], errors: [String] = []
+            for await (s, e) in group { said += s; if let e { errors.append(e) } }
+            return (said, errors)
+        }
+    }
+
+    @Test func registersOpenedTogetherOnAnOlderDatabaseCopyItOnceAndAllOpen() async throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let last = Register.migrationNames.last!
+        let before = Register.migrationNames[Register.migrationNames.count - 2]
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Register.migrator.migrate(queue, upTo: before)
+        }
+        let (said, errors) = await openTogether(path, count: 12)
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(said.count == 1 && said.first?.contains("\(path).before-\(last)") == true, "\(said)")
+        #expect(try migrations(at: "\(path).before-\(last)").last == before)
+        #expect(try migrations(at: path) == Register.migrationNames)
+    }
+
+    @Test func registersOpenedTogetherOnANewDatabaseAllOpenWithoutACopy() async throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let (said, errors) = await openTogether(path, count: 12)
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(said.isEmpty, "\(said)")
+        #expect(try migrations(at: path) == Register.migrationNames)
+    }
+
+    @Test func aCommandThatWaitsTooLongForTheLockSaysWhoHoldsIt() throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let message = try MigrationLock.holding(path) {
+            // Another opener (its own file description) cannot have the lock while this one holds it.
+            do {
+                _ = try MigrationLock.holding(path, wait: .zero) { 0 }
+                return "no error"
+            } catch let error as RegisterFileError {
+                return error.message.key
+            }
+        }
+        #expect(message == "register.lock_timeout")
+    }
+}

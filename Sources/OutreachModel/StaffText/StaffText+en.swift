@@ -5,6 +5,7 @@ extension StaffText {
         enCore,
         enFeatures,
         enrules,
+        enhardening,
     ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.

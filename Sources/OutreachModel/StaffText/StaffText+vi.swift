@@ -5,6 +5,7 @@ extension StaffText {
         viCore,
         viFeatures,
         virules,
+        vihardening,
     ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.
