@@ -211,10 +211,11 @@ public enum Outbox {
                    c.consent_status,
                    CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.email_key = c.email_key) END,
                    (SELECT r.answer FROM rsvps r WHERE r.contact_id = c.id
-                        AND r.campaign_id = (SELECT parent_id FROM campaigns WHERE id = ?))
+                        AND r.campaign_id = (SELECT parent_id FROM campaigns WHERE id = ?)),
+                   \(Audience.ticketsSQL)
             FROM contacts c WHERE c.id = ?
             """)
-        let rows = try Row.fetchCursor(statement, arguments: [claim.campaignID, claim.contactID])
+        let rows = try Row.fetchCursor(statement, arguments: [claim.campaignID, claim.campaignID, claim.contactID])
         guard let row = try rows.next() else { return .failure(SkipReason("contact erased")) }
         // A reminder or notice: the answer to the invitation now (a no since the launch skips them).
         let answer: String? = row[11]
@@ -222,9 +223,11 @@ public enum Outbox {
                                     purpose: purpose, parentAnswer: answer) {
             return .failure(SkipReason(why))
         }
-        return .success(Recipient(id: claim.contactID, email: row[0], name: row[1], addressedAs: row[2], honorific: row[3],
+        var recipient = Recipient(id: claim.contactID, email: row[0], name: row[1], addressedAs: row[2], honorific: row[3],
                                   kind: (row[4] as String?).flatMap(ContactKind.init(rawValue:)) ?? .other,
-                                  country: row[5], city: row[6], language: row[7], organization: row[8], invitationAnswer: answer))
+                                  country: row[5], city: row[6], language: row[7], organization: row[8], invitationAnswer: answer)
+        recipient.tickets = row[12]
+        return .success(recipient)
     }
 
     /// Why a claimed row was not sent.

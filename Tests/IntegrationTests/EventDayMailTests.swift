@@ -115,4 +115,26 @@ import Testing
         #expect(try mails(again, to: "person-1@example.org", subject: "A seat is free").count == 1)
         #expect(again.countsByRecipient() == ["person-1@example.org": 1])
     }
+
+    @Test func aReminderToConfirmedPeopleCarriesTheirTicketsQRCodes() throws {
+        let (w, sink, daemon, invitation) = try invited(capacity: 2)
+        defer { daemon.stop() }
+        #expect(try post(life.link(invitation, "person-0@example.org", "yes"), "answer=yes&guests=1", port: daemon.httpPort) == "200")
+        #expect(try post(life.link(invitation, "person-1@example.org", "yes"), "answer=yes&guests=0", port: daemon.httpPort) == "200")
+        #expect(try waitUntil(30) { try !mails(sink, to: "person-0@example.org", subject: "Vé tham dự").isEmpty }, "\(daemon.output)")
+        let ticketCodes = Set(((try mails(sink, to: "person-0@example.org", subject: "Vé tham dự").first?["images"] as? [[String: Any]]) ?? [])
+            .compactMap { $0["code"] as? String })
+
+        let created = try w.outreach("campaign", "create", "rem", "--reminder-of", "inv", "--template", "event-reminder", "--segment", "rsvp=confirmed")
+        #expect(created.status == 0 && created.stdout.contains("1 recipient"), "\(created.stdout) \(created.stderr)")
+        #expect(try w.outreach("campaign", "launch", "rem").status == 0)
+        #expect(try waitUntil(60) { try w.status("rem")["status"] as? String == "finished" }, "\(daemon.output)")
+        let reminders = try tickets(sink).filter { ($0["subject"] as? String ?? "").hasPrefix("Nhắc") || ($0["text"] as? String ?? "").contains("nhắc") }
+            .filter { ($0["images"] as? [[String: Any]])?.isEmpty == false }
+        #expect(reminders.count == 1 && reminders.first?["to"] as? String == "person-0@example.org", "\(reminders.map { $0["subject"] ?? "" })")
+        let images = reminders.first?["images"] as? [[String: Any]] ?? []
+        #expect(images.allSatisfy { $0["shown"] as? Bool == true })
+        #expect(Set(images.compactMap { $0["code"] as? String }) == ticketCodes, "the same codes as the ticket mail")
+        #expect(ticketCodes.count == 2)
+    }
 }
