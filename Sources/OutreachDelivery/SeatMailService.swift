@@ -51,17 +51,23 @@ public final class SeatMailService<C: Clock<Duration>>: Service, Sendable {
             context.logger.info("waitlist moved", metadata: ["waitlist.expired": "\(moved.expired.count)", "waitlist.offered": "\(moved.offered.count)"])
         }
         var sent = 0
+        guard backoff.relayReady(nowMs: nowMs) else { return 0 }
         for mail in try await context.register.dueSeatMail() where backoff.ready(mail, nowMs: nowMs) {
             switch try await send(mail, box) {
             case .sent: sent += 1
             case .later: backoff.wait(mail, untilMs: nowMs + 60_000)
             case .stop: return sent
+            case .relayDown:
+                // Every seat mail waits for the relay's cool-down; the next step tries the next relay.
+                backoff.relayDown(untilMs: nowMs + Int64(context.settings.relayCooldown.components.seconds) * 1000,
+                                  relays: context.settings.relays.count)
+                return sent
             }
         }
         return sent
     }
 
-    enum Result { case sent, later, stop }
+    enum Result { case sent, later, stop, relayDown }
 
     private func send(_ mail: SeatMail, _ box: TransportBox) async throws -> Result {
         let meta: Logger.Metadata = ["seat.mail": "\(mail.kind.rawValue)", "campaign.id": "\(mail.campaignID)", "contact.id": "\(mail.recipient.id)"]
@@ -74,7 +80,8 @@ public final class SeatMailService<C: Clock<Duration>>: Service, Sendable {
         guard context.limiter.takeGlobal() == 0 else { return .stop }
         guard context.limiter.takeDomain(address.domain[...]) == 0 else { return .later }
         let message = try compose(mail)
-        let transport = try box.transport { try self.context.makeTransport(self.context.settings, self.context.settings.relays[0], self.context.logger) }
+        let relay = context.settings.relays[backoff.relay % max(1, context.settings.relays.count)]
+        let transport = try box.transport { try self.context.makeTransport(self.context.settings, relay, self.context.logger) }
         let outcome = await withCheckedContinuation { (done: CheckedContinuation<DeliveryOutcome, Never>) in
             nonisolated(unsafe) let transport = transport
             Thread { done.resume(returning: transport.send(message.bytes, from: message.envelopeSender, to: address)) }.start()
@@ -92,11 +99,15 @@ public final class SeatMailService<C: Clock<Duration>>: Service, Sendable {
         case .transient(let why, _, let relayDown):
             box.reset()
             context.logger.warning("seat mail not sent, trying later", metadata: meta.merging(["smtp.reply": "\(RelayText.clean(why))"]) { $1 })
-            return relayDown ? .stop : .later
-        case .unknown(let why), .relayFault(let why, _):
+            return relayDown ? .relayDown : .later
+        case .unknown(let why):
             box.reset()
-            context.logger.warning("seat mail not sent, trying later", metadata: meta.merging(["smtp.reply": "\(RelayText.clean(why))"]) { $1 })
-            return .stop
+            context.logger.warning("seat mail not confirmed by the relay, trying later", metadata: meta.merging(["smtp.reply": "\(RelayText.clean(why))"]) { $1 })
+            return .later
+        case .relayFault(let why, _):
+            box.reset()
+            context.logger.warning("seat mail not sent: the relay's fault", metadata: meta.merging(["smtp.reply": "\(RelayText.clean(why))"]) { $1 })
+            return .relayDown
         }
     }
 
@@ -133,6 +144,14 @@ public final class SeatMailService<C: Clock<Duration>>: Service, Sendable {
 /// their time, so one slow domain does not hold up the others. Used from the service's one task.
 final class SeatMailBackoff: @unchecked Sendable {
     private var until: [String: Int64] = [:]
+    private var relayUntil: Int64 = 0
+    /// Which relay of `smtp.url` the seat mails use (the next one after a relay is down).
+    private(set) var relay = 0
+    func relayReady(nowMs: Int64) -> Bool { relayUntil <= nowMs }
+    func relayDown(untilMs: Int64, relays: Int) {
+        // With another relay to try, go on at once with it; the only one gets its cool-down.
+        if relays > 1 { relay = (relay + 1) % relays } else { relayUntil = untilMs }
+    }
     private func key(_ m: SeatMail) -> String { "\(m.kind.rawValue).\(m.campaignID).\(m.recipient.id)" }
     func ready(_ m: SeatMail, nowMs: Int64) -> Bool { (until[key(m)] ?? 0) <= nowMs }
     func wait(_ m: SeatMail, untilMs: Int64) { until[key(m)] = untilMs }

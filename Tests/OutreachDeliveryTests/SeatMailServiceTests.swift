@@ -109,4 +109,28 @@ import Testing
         #expect(try await s.step() == 0)
         #expect(s.relay.attempts("p01@example.org") == 2)
     }
+
+    @Test func aRelayThatIsDownHoldsEverySeatMailForItsCoolDown() async throws {
+        let s = try await Seats(capacity: 3, people: people(2)) { _, to, attempt in
+            to == "p01@example.org" && attempt == 1 ? .transient(reason: "421 4.3.2 shutting down", code: 421, relayDown: true) : .sent(nil)
+        }
+        try await s.answer("p01@example.org", .yes)
+        try await s.answer("p02@example.org", .yes)
+        #expect(try await s.step() == 0)
+        #expect(try await s.step() == 0)
+        #expect(s.relay.handed.count == 1, "one attempt, then the cool-down (delivery.relay_cooldown)")
+        s.clock.sleep(ms: 60_001)
+        #expect(try await s.step() == 2)
+        #expect(s.mailed() == ["p01@example.org": 2, "p02@example.org": 1], "the refused attempt, then each once")
+    }
+
+    @Test func moreGuestsOweANewTicketMailWithEveryCode() async throws {
+        let s = try await Seats(capacity: 5, people: people(1))
+        try await s.answer("p01@example.org", .yes, guests: 0)
+        #expect(try await s.step() == 1)
+        try await s.answer("p01@example.org", .yes, guests: 2)
+        #expect(try await s.register.dueSeatMail().first?.guests == 2)
+        #expect(try await s.step() == 1)
+        #expect(try await s.step() == 0)
+    }
 }
