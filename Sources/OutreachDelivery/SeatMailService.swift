@@ -46,9 +46,11 @@ public final class SeatMailService<C: Clock<Duration>>: Service, Sendable {
     /// One step: the waitlist moves, then the mails it owes go out. Returns the mails sent.
     func step(_ box: TransportBox) async throws -> Int {
         let nowMs = context.clock.nowMs()
-        let moved = try await context.register.offerFreedSeats(nowMs: nowMs, offerDuration: context.settings.waitlistOfferDuration)
-        if !moved.expired.isEmpty || !moved.offered.isEmpty {
-            context.logger.info("waitlist moved", metadata: ["waitlist.expired": "\(moved.expired.count)", "waitlist.offered": "\(moved.offered.count)"])
+        if try await context.register.waitlistPending() {
+            let moved = try await context.register.offerFreedSeats(nowMs: nowMs, offerDuration: context.settings.waitlistOfferDuration)
+            if !moved.expired.isEmpty || !moved.offered.isEmpty {
+                context.logger.info("waitlist moved", metadata: ["waitlist.expired": "\(moved.expired.count)", "waitlist.offered": "\(moved.offered.count)"])
+            }
         }
         var sent = 0
         guard backoff.relayReady(nowMs: nowMs) else { return 0 }
@@ -67,9 +69,10 @@ public final class SeatMailService<C: Clock<Duration>>: Service, Sendable {
         return sent
     }
 
-    enum Result { case sent, later, stop, relayDown }
+    /// What one mail's attempt means for the rest of the step.
+    enum Attempt { case sent, later, stop, relayDown }
 
-    private func send(_ mail: SeatMail, _ box: TransportBox) async throws -> Result {
+    private func send(_ mail: SeatMail, _ box: TransportBox) async throws -> Attempt {
         let meta: Logger.Metadata = ["seat.mail": "\(mail.kind.rawValue)", "campaign.id": "\(mail.campaignID)", "contact.id": "\(mail.recipient.id)"]
         guard !mail.mayNotMail, let address = try? EmailAddress(mail.recipient.email) else {
             // Suppression wins: nothing is sent; the offer lapses in its time and passes on.

@@ -48,6 +48,14 @@ extension Register {
         }
     }
 
+    /// Whether the waitlist may move: someone is waitlisted or holds an offer. A read, so the
+    /// daemon's step writes nothing while no event has a waitlist.
+    public func waitlistPending() async throws -> Bool {
+        try await dbWriter.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rsvps WHERE seat IN ('waitlisted','offered'))") ?? false
+        }
+    }
+
     /// Records, durably, that the ticket mail of `contactID`'s confirmed seat went out (only
     /// while the seat is still confirmed).
     public func markTicketMailed(campaignID: Int64, contactID: Int64, atMs: Int64) async throws {

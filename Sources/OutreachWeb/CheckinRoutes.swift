@@ -46,7 +46,8 @@ public func addCheckinRoutes(to router: Router<OutreachRequestContext>, desk: Ti
             try await desk.register.addWalkIn(campaignID: campaign.id!, name: walkIn.name, email: walkIn.email, consent: walkIn.consent,
                                               place: "check-in page")
             try desk.register.appendAudit(AuditEntry(at: Timestamp.string(), user: "staff listener", command: "checkin walk-in",
-                                                     arguments: [campaign.slug, walkIn.name] + (walkIn.email.map { ["--email", $0] } ?? [])))
+                                                     arguments: [campaign.slug, walkIn.name] + (walkIn.email.map { ["--email", $0] } ?? [])
+                                                        + (walkIn.consent.map { ["--consent", $0 ? "yes" : "no"] } ?? [])))
             return try json(["result": "walk-in", "message": StaffText.say("checkin.walk_in_added", in: said, ["name": walkIn.name])])
         }
     }
