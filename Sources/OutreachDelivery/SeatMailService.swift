@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// ticket not yet mailed is mailed once (`seat-offer`, `seat-confirmed` with a QR code per person
 /// and guest). A mail is marked sent only after the relay accepted it, so an offer or a ticket
 /// survives a restart; it goes through the delivery's relays, DKIM key and rate limits, and a
-/// suppressed address (or consent no longer granted) is not mailed.
+/// suppressed address (or consent no longer granted) is not mailed: its offer passes on at once.
 public final class SeatMailService<C: Clock<Duration>>: Service, Sendable {
     let context: DeliveryContext
     let clock: C
@@ -75,8 +75,9 @@ public final class SeatMailService<C: Clock<Duration>>: Service, Sendable {
     private func send(_ mail: SeatMail, _ box: TransportBox) async throws -> Attempt {
         let meta: Logger.Metadata = ["seat.mail": "\(mail.kind.rawValue)", "campaign.id": "\(mail.campaignID)", "contact.id": "\(mail.recipient.id)"]
         guard !mail.mayNotMail, let address = try? EmailAddress(mail.recipient.email) else {
-            // Suppression wins: nothing is sent; the offer lapses in its time and passes on.
-            try await markMailed(mail)
+            // Suppression wins: nothing is sent. An offer they cannot be told of lapses now and
+            // passes to the next person; a ticket is left unmailed (the RSVP page shows it).
+            if let offer = mail.offer { try await context.register.lapseOffer(offer) } else { try await markMailed(mail) }
             context.logger.info("seat mail not sent: the address is suppressed or without consent", metadata: meta)
             return .sent
         }

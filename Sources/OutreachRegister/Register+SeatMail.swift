@@ -56,6 +56,18 @@ extension Register {
         }
     }
 
+    /// Lets `offer` lapse now, as if its time had passed (the person cannot be mailed it: the
+    /// address is suppressed): they keep their yes but hold no seat, and the next step offers the
+    /// seat to the next person. Only while that offer still stands.
+    public func lapseOffer(_ offer: SeatOffer) async throws {
+        try await durableWrite { db in
+            try db.execute(sql: """
+                UPDATE rsvps SET seat = NULL, offer_expires_at_ms = NULL, offer_mailed_at_ms = NULL
+                WHERE campaign_id = ? AND contact_id = ? AND seat = 'offered' AND offer_expires_at_ms = ?
+                """, arguments: [offer.campaignID, offer.contactID, offer.expiresAtMs])
+        }
+    }
+
     /// Records, durably, that the ticket mail of `contactID`'s confirmed seat went out (only
     /// while the seat is still confirmed).
     public func markTicketMailed(campaignID: Int64, contactID: Int64, atMs: Int64) async throws {

@@ -84,16 +84,19 @@ import Testing
         #expect(s.mailed() == ["p01@example.org": 1, "p02@example.org": 1, "p03@example.org": 1])
     }
 
-    @Test func aSuppressedPersonIsOfferedTheSeatButNotMailed() async throws {
-        let s = try await Seats(capacity: 1, people: people(2))
+    @Test func aSuppressedPersonIsNotMailedAndTheirOfferPassesToTheNextPerson() async throws {
+        let s = try await Seats(capacity: 1, people: people(3))
         try await s.answer("p01@example.org", .yes)
         try await s.answer("p02@example.org", .yes)
+        try await s.answer("p03@example.org", .yes)
         #expect(try s.register.suppress(try EmailAddress("p02@example.org"), reason: .unsubscribed))
         try await s.answer("p01@example.org", .no)
         try await s.step()
-        #expect(try await s.seat("p02@example.org") == .offered)
-        #expect(s.mailed()["p02@example.org"] == nil)
-        #expect(try await s.register.dueSeatMail().isEmpty, "handled: not tried again")
+        #expect(try await s.seat("p02@example.org") == nil, "the offer they cannot be told of lapsed")
+        try await s.step()
+        #expect(try await s.seat("p03@example.org") == .offered)
+        #expect(s.mailed()["p02@example.org"] == nil && s.mailed()["p03@example.org"] == 1)
+        #expect(try await s.register.dueSeatMail().isEmpty)
     }
 
     @Test func aMailTheRelayRefusesForNowStaysOwedAndGoesOnceLater() async throws {
