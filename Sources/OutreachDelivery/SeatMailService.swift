@@ -106,6 +106,12 @@ public final class SeatMailService<C: Clock<Duration>>: Service, Sendable {
             return relayDown ? .relayDown : .later
         case .unknown(let why):
             box.reset()
+            // Its final reply was lost: it may have been delivered. Sent once more at most, then left.
+            guard backoff.firstUnknown(mail) else {
+                try await markMailed(mail)
+                context.logger.warning("seat mail unconfirmed twice, not sent again", metadata: meta.merging(["smtp.reply": "\(RelayText.clean(why))"]) { $1 })
+                return .sent
+            }
             context.logger.warning("seat mail not confirmed by the relay, trying later", metadata: meta.merging(["smtp.reply": "\(RelayText.clean(why))"]) { $1 })
             return .later
         case .relayFault(let why, _):
@@ -157,6 +163,9 @@ final class SeatMailBackoff: @unchecked Sendable {
         if relays > 1 { relay = (relay + 1) % relays } else { relayUntil = untilMs }
     }
     private func key(_ m: SeatMail) -> String { "\(m.kind.rawValue).\(m.campaignID).\(m.recipient.id)" }
+    private var unknowns: Set<String> = []
     func ready(_ m: SeatMail, nowMs: Int64) -> Bool { (until[key(m)] ?? 0) <= nowMs }
+    /// True the first time `m`'s final reply is lost (send it once more), false after.
+    func firstUnknown(_ m: SeatMail) -> Bool { unknowns.insert(key(m)).inserted }
     func wait(_ m: SeatMail, untilMs: Int64) { until[key(m)] = untilMs }
 }

@@ -136,4 +136,16 @@ import Testing
         #expect(try await s.step() == 1)
         #expect(try await s.step() == 0)
     }
+
+    @Test func aTicketWhoseFinalReplyIsLostIsSentOnceMoreThenLeft() async throws {
+        let s = try await Seats(capacity: 2, people: people(1)) { _, _, _ in .unknown(reason: "connection closed after the final dot") }
+        try await s.answer("p01@example.org", .yes)
+        #expect(try await s.step() == 0)
+        s.clock.sleep(ms: 60_001)
+        _ = try await s.step()
+        s.clock.sleep(ms: 60_001)
+        #expect(try await s.step() == 0)
+        #expect(s.relay.attempts("p01@example.org") == 2, "sent again at most once")
+        #expect(try await s.register.dueSeatMail().isEmpty)
+    }
 }
