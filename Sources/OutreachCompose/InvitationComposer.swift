@@ -27,6 +27,8 @@ public struct InvitationComposer: Sendable {
     public let signer: DKIMSigner?
     /// For a reminder or notice: the invitation it follows (UID, SEQUENCE, RSVP links, what changed).
     public let revision: EventRevision?
+    /// The template shows `tickets` (a reminder to confirmed people): each carries their QR codes.
+    let showsTickets: Bool
     /// The calendar's method: CANCEL for a cancellation, PUBLISH otherwise.
     private let calendarMethod: ICalendar.Method
     /// Per language, the event fields a notice changed and their previous values.
@@ -56,6 +58,7 @@ public struct InvitationComposer: Sendable {
         self.campaignID = campaignID
         self.slug = slug
         self.template = try template.compiled()
+        showsTickets = template.languages.values.contains { $0.html.contains("{{#tickets}}") || $0.text.contains("{{#tickets}}") }
         self.event = event
         subjectOverride = subject
         self.sender = sender
@@ -102,6 +105,7 @@ public struct InvitationComposer: Sendable {
     public func compose(_ contact: Recipient, test: Bool = false, date: Date = Date()) -> ComposedMessage {
         let (language, _) = template.source.language(for: contact.language, kind: contact.kind)
         let values = personalValues(contact, language: language)
+        let ticketParts = ticketParts(for: contact)
         var subject: String, text = "", html = ""
         var textQP: [UInt8]?, htmlQP: [UInt8]?
         if let prepared = prepared[language], let parts = encodedParts[language] {
@@ -113,20 +117,21 @@ public struct InvitationComposer: Sendable {
             if textQP == nil { text = prepared.text.fill(values, html: false) }
             if htmlQP == nil { html = prepared.html.fill(values, html: true) }
         } else {
-            (subject, text, html) = render(language: language, values: values)
+            (subject, text, html) = render(language: language, values: values, tickets: ticketParts.lines)
         }
         if test { subject = "[TEST] " + subject }
         // One token names this message to us: in its Message-ID, and in its envelope sender (VERP).
         let bounceToken = links.signer.addressToken(.bounce, contactID: contact.id, campaignID: campaignID)
         let messageID = MIMEMessage.newMessageID(token: bounceToken, domain: sender.domain)
         let calendar = calendars[language].map { $0[0] + uid(contact.id) + attendee(contact) + $0[1] + ICalendar.utc(date) + $0[2] }
-        let message = MIMEMessage(
+        var message = MIMEMessage(
             fromName: sender.name, fromAddress: sender.address, toName: contact.name.isEmpty ? nil : contact.name,
             toAddress: EmailAddress.withASCIIDomain(contact.email), replyTo: sender.replyTo, subject: subject, date: date, messageID: messageID,
             listID: listID, unsubscribeURL: values[PersonalField.unsubscribeURL.rawValue],
             unsubscribeMailto: links.returnAddress?.unsubscribeMailto(contactID: contact.id, campaignID: campaignID) ?? unsubscribeMailto,
             text: text, html: html, calendar: calendar, calendarMethod: calendarMethod, contentLanguage: language, fromHeader: fromHeader,
             subjectHeader: test ? nil : subjectHeaders[language], textQuotedPrintable: textQP, htmlQuotedPrintable: htmlQP)
+        message.inlineImages = ticketParts.images
         let bytes = message.bytes()
         return ComposedMessage(bytes: signer?.sign(bytes, time: date) ?? bytes, messageID: messageID, language: language, subject: subject,
                                envelopeSender: links.returnAddress?.address(token: bounceToken) ?? sender.address)
@@ -136,17 +141,19 @@ public struct InvitationComposer: Sendable {
     public func render(_ contact: Recipient) -> (language: String, subject: String, text: String, html: String, unsubscribeURL: String) {
         let (language, _) = template.source.language(for: contact.language, kind: contact.kind)
         let values = personalValues(contact, language: language)
-        let rendered = render(language: language, values: values)
+        let rendered = render(language: language, values: values, tickets: ticketParts(for: contact).lines)
         return (language, rendered.subject, rendered.text, rendered.html, values[PersonalField.unsubscribeURL.rawValue])
     }
 
     /// The subject, plain text and HTML in `language` for these personal values.
-    private func render(language: String, values: [String]) -> (subject: String, text: String, html: String) {
+    private func render(language: String, values: [String], tickets: [[String: Any]] = []) -> (subject: String, text: String, html: String) {
         if let prepared = prepared[language] {
             return (subjectOverride ?? prepared.subject.fill(values, html: false),
                     prepared.text.fill(values, html: false), prepared.html.fill(values, html: true))
         }
-        let rendered = template.render(context(language: language, values: values), language: language)
+        var context = context(language: language, values: values)
+        if !tickets.isEmpty { context["tickets"] = tickets; context["has_tickets"] = true }
+        let rendered = template.render(context, language: language)
         return (subjectOverride ?? rendered.subject, rendered.text, rendered.html)
     }
 
@@ -226,7 +233,7 @@ public struct InvitationComposer: Sendable {
         // (The standard library's searches: Foundation's would fold every character of the
         // templates, tens of milliseconds per campaign.)
         let all = [t.subject, t.html, t.text, t.headerHTML, t.footerHTML, t.headerText, t.footerText].joined()
-        let personal = ["contact", "salutation", "unsubscribe_url", "rsvp_yes_url", "rsvp_no_url", "answer"]
+        let personal = ["contact", "salutation", "unsubscribe_url", "rsvp_yes_url", "rsvp_no_url", "answer", "tickets", "has_tickets"]
         for p in personal {
             for opening in ["{{#", "{{^", "{{# ", "{{^ "] where all.firstRange(of: opening + p) != nil { return false }
         }

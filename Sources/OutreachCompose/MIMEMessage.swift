@@ -32,6 +32,9 @@ public struct MIMEMessage: Sendable {
     /// The plain-text and HTML parts already quoted-printable (then `text` and `html` are not read).
     public var textQuotedPrintable: [UInt8]? = nil
     public var htmlQuotedPrintable: [UInt8]? = nil
+    /// Pictures the HTML shows by `cid:` (a ticket's QR codes): the text and HTML then go
+    /// inside `multipart/related` (RFC 2387) with them.
+    public var inlineImages: [InlineImage] = []
 
     /// The message's bytes.
     public func bytes() -> [UInt8] {
@@ -60,7 +63,7 @@ public struct MIMEMessage: Sendable {
             put("Content-Type: multipart/mixed;\r\n boundary=\"\(mixed)\"\r\n\r\n")
             put("This is a multi-part message in MIME format.\r\n")
             put("--\(mixed)\r\n")
-            putAlternative(&out, alternative)
+            putRelated(&out, alternative)
             put("\r\n--\(mixed)\r\n")
             put("Content-Type: text/calendar; method=\(calendarMethod.rawValue); charset=UTF-8; name=\"invitation.ics\"\r\n")
             put("Content-Transfer-Encoding: base64\r\n")
@@ -68,9 +71,26 @@ public struct MIMEMessage: Sendable {
             Base64Body.encode(calendar, into: &out)
             put("--\(mixed)--\r\n")
         } else {
-            putAlternative(&out, alternative)
+            putRelated(&out, alternative)
         }
         return out
+    }
+
+    /// The alternative parts, inside `multipart/related` with the inline images when there are any.
+    private func putRelated(_ out: inout [UInt8], _ alternative: String) {
+        guard !inlineImages.isEmpty else { return putAlternative(&out, alternative) }
+        func put(_ s: String) { out.append(contentsOf: s.utf8) }
+        let related = MIMEMessage.boundary()
+        put("Content-Type: multipart/related; type=\"multipart/alternative\";\r\n boundary=\"\(related)\"\r\n\r\n")
+        put("--\(related)\r\n")
+        putAlternative(&out, alternative)
+        for image in inlineImages {
+            put("\r\n--\(related)\r\n")
+            put("Content-Type: image/png; name=\"\(image.filename)\"\r\nContent-Transfer-Encoding: base64\r\n")
+            put("Content-ID: <\(image.contentID)>\r\nContent-Disposition: inline; filename=\"\(image.filename)\"\r\n\r\n")
+            image.png.withUnsafeBufferPointer { Base64Body.encode($0, into: &out) }
+        }
+        put("--\(related)--\r\n")
     }
 
     private func putAlternative(_ out: inout [UInt8], _ boundary: String) {
@@ -117,6 +137,17 @@ public struct MIMEMessage: Sendable {
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return "\(days[Int(t.fields.tm_wday)]), \(t.day) \(months[Int(t.fields.tm_mon)]) \(t.year) \(t.hour):\(t.minute):\(t.second) +0000"
+    }
+}
+
+/// A picture shown inside the HTML part (`<img src="cid:CONTENT-ID">`).
+public struct InlineImage: Sendable, Equatable {
+    /// The id the HTML names after `cid:` (without angle brackets); letters, digits, `.`, `-`, `@`.
+    public let contentID: String
+    public let filename: String
+    public let png: [UInt8]
+    public init(contentID: String, filename: String, png: [UInt8]) {
+        self.contentID = contentID; self.filename = filename; self.png = png
     }
 }
 

@@ -36,6 +36,9 @@ public struct Recipient: Sendable, Equatable {
     public var organization: String?
     /// For a reminder or notice: what the person answered to the invitation (`yes`, `no`; nil: nothing yet).
     public var invitationAnswer: String?
+    /// For a reminder: the tickets the person holds for the invitation's event (1 + guests) when
+    /// their yes holds a seat; nil otherwise. A reminder then carries their QR codes.
+    public var tickets: Int? = nil
 
     public init(id: Int64, email: String, name: String = "", addressedAs: String? = nil, honorific: String? = nil,
                 kind: ContactKind = .other, country: String? = nil, city: String? = nil, language: String? = nil,

@@ -8,7 +8,7 @@ public struct Segment: Sendable, Equatable, CustomStringConvertible {
     public enum Key: String, Sendable, CaseIterable {
         case kind, country, language, city, tag, consent, topic
         /// For a follow-up of an invitation only: the person's answer to it (`yes`, `no`, `none`,
-        /// `waitlisted`) and whether they were checked in at its door (`yes`, `no`).
+        /// `waitlisted`, `confirmed`: a yes holding a seat) and whether they were checked in at its door (`yes`, `no`).
         case rsvp, attended
     }
 
@@ -57,8 +57,8 @@ public struct Segment: Sendable, Equatable, CustomStringConvertible {
                     throw Failure(term: term, problem: StaffMessage("segment.not_topic", ["value": v]))
                 }
             case .rsvp:
-                for v in values where !["yes", "no", "none", "waitlisted"].contains(v) {
-                    throw Failure(term: term, problem: StaffMessage("segment.not_one_of", ["value": v, "choices": "yes, no, none, waitlisted"]))
+                for v in values where !["yes", "no", "none", "waitlisted", "confirmed"].contains(v) {
+                    throw Failure(term: term, problem: StaffMessage("segment.not_one_of", ["value": v, "choices": "yes, no, none, waitlisted, confirmed"]))
                 }
             case .attended:
                 for v in values where v != "yes" && v != "no" {

@@ -77,6 +77,8 @@ public struct Settings: Sendable {
     public var signupDifficulty = 100_000
     /// Sign-up requests one address (IP) may make in an hour (`signup.per_ip_per_hour`).
     public var signupPerIPPerHour = 20
+    /// How long a freed seat is held for the waitlisted person offered it (`waitlist.offer_hours`).
+    public var waitlistOfferDuration: Duration = .seconds(48 * 3600)
     /// The configuration file these settings were read from (nil: defaults and environment only).
     public var configFile: String?
 

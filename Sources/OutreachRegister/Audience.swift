@@ -28,6 +28,19 @@ enum Audience {
         "(c.topics = '[]' OR EXISTS (SELECT 1 FROM json_each(c.topics) WHERE json_each.value IN (\(Array(repeating: "?", count: count).joined(separator: ",")))))"
     }
 
+    /// The answer `r` holds tickets: a yes with a confirmed seat, or any yes to an event without a capacity.
+    static let holdsSeatSQL = """
+        r.answer = 'yes' AND (r.seat = 'confirmed' OR (r.seat IS NULL AND \
+        (SELECT json_extract(i.event_snapshot, '$.capacity') FROM campaigns i WHERE i.id = r.campaign_id) IS NULL))
+        """
+
+    /// For a reminder: the tickets (1 + guests) the contact `c` holds for the invitation of the
+    /// follow-up bound after it, nil when none.
+    static let ticketsSQL = """
+        (SELECT 1 + r.guests FROM rsvps r WHERE r.contact_id = c.id \
+        AND r.campaign_id = (SELECT parent_id FROM campaigns WHERE id = ?) AND \(holdsSeatSQL))
+        """
+
     /// The contact `c` has no pause running at the moment bound after it (ms since 1970).
     static let notPausedSQL = "(c.paused_until_ms IS NULL OR c.paused_until_ms <= ?)"
 
@@ -120,6 +133,7 @@ extension Segment {
                     switch v {
                     case "none": return "NOT EXISTS (\(answered))"
                     case "waitlisted": return "EXISTS (\(answered) AND r.seat = 'waitlisted')"
+                    case "confirmed": return "EXISTS (\(answered) AND \(Audience.holdsSeatSQL))"
                     default: arguments += [v]; return "EXISTS (\(answered) AND r.answer = ?)"
                     }
                 }

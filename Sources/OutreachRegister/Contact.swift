@@ -43,6 +43,8 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     /// For a reminder or notice being sent: the person's answer to the invitation (`yes`, `no`),
     /// read with the contact right before sending. Not a column.
     public var invitationAnswer: String?
+    /// For a reminder's recipients: the tickets they hold for the invitation (`Recipient.tickets`).
+    public var tickets: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, email, emailKey, name, addressedAs, honorific, kind, country, city, language, organization, tags,
@@ -61,9 +63,11 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     }
     /// What composing a message needs of this person.
     public var recipient: Recipient {
-        Recipient(id: id ?? 0, email: email, name: name, addressedAs: addressedAs, honorific: honorific, kind: kind,
-                  country: country, city: city, language: language, organization: organization,
-                  invitationAnswer: invitationAnswer)
+        var r = Recipient(id: id ?? 0, email: email, name: name, addressedAs: addressedAs, honorific: honorific, kind: kind,
+                          country: country, city: city, language: language, organization: organization,
+                          invitationAnswer: invitationAnswer)
+        r.tickets = tickets
+        return r
     }
     /// The topics the person chose (empty: every topic).
     public var topicList: [String] { (try? JSONDecoder().decode([String].self, from: topics.data(using: .utf8) ?? Data())) ?? [] }

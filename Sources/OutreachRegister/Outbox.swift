@@ -237,10 +237,11 @@ public enum Outbox {
                    (SELECT r.answer FROM rsvps r WHERE r.contact_id = c.id
                         AND r.campaign_id = (SELECT parent_id FROM campaigns WHERE id = ?)),
                    c.topics, c.paused_until, c.paused_until_ms,
-                   (SELECT coalesce(k.topic, p.topic) FROM campaigns k LEFT JOIN campaigns p ON p.id = k.parent_id WHERE k.id = ?)
+                   (SELECT coalesce(k.topic, p.topic) FROM campaigns k LEFT JOIN campaigns p ON p.id = k.parent_id WHERE k.id = ?),
+                   \(Audience.ticketsSQL)
             FROM contacts c WHERE c.id = ?
             """)
-        let rows = try Row.fetchCursor(statement, arguments: [claim.campaignID, claim.campaignID, claim.contactID])
+        let rows = try Row.fetchCursor(statement, arguments: [claim.campaignID, claim.campaignID, claim.campaignID, claim.contactID])
         guard let row = try rows.next() else { return .failure(SkipReason("contact erased")) }
         // A reminder or notice: the answer to the invitation now (a no since the launch skips them).
         let answer: String? = row[11]
@@ -249,9 +250,11 @@ public enum Outbox {
                                     pausedUntil: row[13], pauseEndsMs: row[14], nowMs: nowMs) {
             return .failure(SkipReason(why))
         }
-        return .success(Recipient(id: claim.contactID, email: row[0], name: row[1], addressedAs: row[2], honorific: row[3],
+        var recipient = Recipient(id: claim.contactID, email: row[0], name: row[1], addressedAs: row[2], honorific: row[3],
                                   kind: (row[4] as String?).flatMap(ContactKind.init(rawValue:)) ?? .other,
-                                  country: row[5], city: row[6], language: row[7], organization: row[8], invitationAnswer: answer))
+                                  country: row[5], city: row[6], language: row[7], organization: row[8], invitationAnswer: answer)
+        recipient.tickets = row[16]
+        return .success(recipient)
     }
 
     /// Why a claimed row was not sent.

@@ -102,9 +102,9 @@ extension Register {
             let r = try Row.fetchOne(db, sql: """
                 SELECT coalesce(sum(answer = 'yes'), 0), coalesce(sum(answer = 'no'), 0), coalesce(sum(guests), 0),
                     coalesce(sum(seat = 'confirmed'), 0), coalesce(sum(seat = 'waitlisted'), 0), coalesce(sum(seat = 'offered'), 0),
-                    (SELECT count(*) FROM checkins WHERE campaign_id = ?)
+                    (SELECT count(*) FROM checkins WHERE campaign_id = ?) + (SELECT count(*) FROM walk_ins WHERE campaign_id = ?)
                 FROM rsvps WHERE campaign_id = ?
-                """, arguments: [c.id, c.id])!
+                """, arguments: [c.id, c.id, c.id])!
             let tests = try Int.fetchOne(db, sql: "SELECT count(*) FROM test_sends WHERE campaign_id = ?", arguments: [c.id]) ?? 0
             let left = counts["queued", default: 0] + counts["retry", default: 0] + counts["sending", default: 0]
             let rate = c.status == .running || c.status == .finished ? Double(counts["sent", default: 0]) / elapsed : 0

@@ -34,11 +34,13 @@ extension Register {
         }
         // With each person's answer to the invitation, for a reminder or notice.
         let answer = campaign.parentId.map { "(SELECT r.answer FROM rsvps r WHERE r.campaign_id = \($0) AND r.contact_id = c.id)" } ?? "NULL"
+        let tickets = campaign.parentId == nil ? "NULL" : Audience.ticketsSQL.replacingOccurrences(of: "?", with: "\(campaign.id ?? -1)")
         return try dbWriter.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Contact.selection), \(answer) FROM contacts c WHERE \(condition) ORDER BY c.id",
+            try Row.fetchAll(db, sql: "SELECT \(Contact.selection), \(answer), \(tickets) FROM contacts c WHERE \(condition) ORDER BY c.id",
                              arguments: arguments).map { row in
                 var contact = try Contact(row: row)
                 contact.invitationAnswer = row[Contact.columnCount]
+                contact.tickets = row[Contact.columnCount + 1]
                 return contact
             }
         }

@@ -25,7 +25,7 @@ extension Register {
             let capacity: Int? = c[1]
             var rsvp = try RSVP.filter(RSVP.Columns.campaignId == campaignID && RSVP.Columns.contactId == contactID).fetchOne(db)
                 ?? RSVP(campaignId: campaignID, contactId: contactID, answer: answer, guests: 0, answeredAt: time)
-            let before = rsvp.seat
+            let before = rsvp.seat, guestsBefore = rsvp.guests
             rsvp.answer = answer
             rsvp.guests = answer == .no ? 0 : guests
             rsvp.answeredAt = time
@@ -45,7 +45,8 @@ extension Register {
                 rsvp.waitlistPosition = nil
             }
             if rsvp.seat != .offered { rsvp.offerExpiresAtMs = nil; rsvp.offerMailedAtMs = nil }
-            if rsvp.seat != .confirmed || before != .confirmed { rsvp.ticketMailedAtMs = nil }
+            // A new confirmation, or another number of guests, owes a ticket mail with the codes held now.
+            if rsvp.seat != .confirmed || before != .confirmed || rsvp.guests != guestsBefore { rsvp.ticketMailedAtMs = nil }
             try rsvp.save(db)
             let ahead = rsvp.seat == .waitlisted ? try Self.waitingAhead(db, campaignID: campaignID, before: rsvp.waitlistPosition) : 0
             return RSVPOutcome(seat: rsvp.seat, ahead: ahead)

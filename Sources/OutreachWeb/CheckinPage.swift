@@ -1,3 +1,5 @@
+import OutreachModel
+
 /// The check-in page for a phone: camera scanning with the browser's `BarcodeDetector`, a typed
 /// code as fallback, and through a lost network the day's roster of code hashes and a queue of
 /// scans in `localStorage`, sent when the network is back (the register records each code once,
@@ -6,37 +8,51 @@ enum CheckinPage {
     /// Our own script only; the camera's stream plays without a URL.
     static let policy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self'; media-src 'self' blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    static func html(slug: String, text t: CheckinText, vietnamese: Bool) -> String {
+    static func html(slug: String, language: StaffLanguage) -> String {
+        func t(_ key: String) -> String { attr(StaffText.say("checkin." + key, in: language)) }
         func attr(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
         }
         return """
             <!doctype html>
-            <html lang="\(vietnamese ? "vi" : "en")">
+            <html lang="\(language.rawValue)">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="robots" content="noindex"><title>\(attr(t.title)) · \(attr(slug))</title>
+            <meta name="robots" content="noindex"><title>\(t("title")) · \(attr(slug))</title>
             <style>
             body { font: 18px/1.4 system-ui, sans-serif; margin: 0; padding: 1rem; background: #faf7f2; color: #1f1f1f; }
             video { width: 100%; max-height: 40vh; background: #000; border-radius: 8px; }
-            input, button { font-size: 1.2rem; padding: .6rem; width: 100%; box-sizing: border-box; margin: .3rem 0; }
+            input, button, select { font-size: 1.2rem; padding: .6rem; width: 100%; box-sizing: border-box; margin: .3rem 0; }
             #result { padding: 1rem; border-radius: 8px; margin: .8rem 0; font-weight: 600; min-height: 2rem; }
-            #result[data-result="accepted"] { background: #d7f5dd; } #result[data-result="already-scanned"] { background: #ffe3b3; }
+            #result[data-result="accepted"], #result[data-result="walk-in"] { background: #d7f5dd; } #result[data-result="already-scanned"] { background: #ffe3b3; }
             #result[data-result="revoked"], #result[data-result="forged"], #result[data-result="other-event"], #result[data-result="unknown"] { background: #ffd1d1; }
             #result[data-result="queued"] { background: #dde7ff; }
+            details { margin-top: 1.5rem; }
             </style></head>
             <body>
-            <main id="checkin" data-event="\(attr(slug))" data-queued="\(attr(t.queued))" data-unknown="\(attr(t.unknown))"
-                  data-queued-twice="\(attr(t.queuedTwice))">
-            <h1>\(attr(t.title))</h1>
-            <p>\(attr(t.camera))</p>
+            <main id="checkin" data-event="\(attr(slug))" data-queued="\(t("queued"))" data-unknown="\(t("unknown"))"
+                  data-queued-twice="\(t("queued_twice"))">
+            <h1>\(t("title"))</h1>
+            <p>\(t("camera"))</p>
             <video id="camera" playsinline muted hidden></video>
             <form id="typed" method="post" action="/checkin/\(attr(slug))">
-            <label for="code">\(attr(t.codeLabel))</label>
+            <label for="code">\(t("code_label"))</label>
             <input id="code" name="code" autocomplete="off" autocapitalize="characters" spellcheck="false" required>
-            <button type="submit">\(attr(t.check))</button>
+            <button type="submit">\(t("check"))</button>
             </form>
             <div id="result" role="status" aria-live="assertive"></div>
-            <p><span id="waiting">0</span> \(attr(t.waiting))</p>
+            <p><span id="waiting">0</span> \(t("waiting"))</p>
+            <details><summary>\(t("walk_in_title"))</summary>
+            <form id="walk-in" method="post" action="/checkin/\(attr(slug))/walk-in">
+            <label for="walk-in-name">\(t("walk_in_name"))</label>
+            <input id="walk-in-name" name="name" maxlength="200" autocomplete="off" required>
+            <label for="walk-in-email">\(t("walk_in_email"))</label>
+            <input id="walk-in-email" name="email" type="email" maxlength="320" autocomplete="off">
+            <label for="walk-in-consent">\(t("walk_in_consent"))</label>
+            <select id="walk-in-consent" name="consent">
+            <option value="" selected>\(t("walk_in_not_asked"))</option><option value="yes">\(t("walk_in_yes"))</option><option value="no">\(t("walk_in_no"))</option>
+            </select>
+            <button type="submit">\(t("walk_in_add"))</button>
+            </form></details>
             </main>
             <script src="/checkin/app.js"></script>
             </body></html>
@@ -103,6 +119,16 @@ enum CheckinPage {
           }
         } finally { syncing = false; }
       }
+      document.getElementById("walk-in").addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const form = e.target;
+        try {
+          const r = await fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)) });
+          const answer = await r.json();
+          show(answer.result, answer.message);
+          if (r.ok) form.reset();
+        } catch (err) { show("unknown", String(err)); }
+      });
       document.getElementById("typed").addEventListener("submit", (e) => {
         e.preventDefault();
         check(code.value);

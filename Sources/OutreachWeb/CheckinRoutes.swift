@@ -7,7 +7,8 @@ import OutreachRegister
 /// The door's routes for the staff listener: `GET /checkin/{event}` (the phone page: camera via
 /// `BarcodeDetector`, typed codes, an offline roster and queued scans), `GET
 /// /checkin/{event}/roster` (hashes of the codes honoured now), `GET /checkin/app.js` and `POST
-/// /checkin/{event}` (`code`, optional `at` of a queued scan and `place`: answers JSON). `{event}`
+/// /checkin/{event}` (`code`, optional `at` of a queued scan and `place`: answers JSON), `POST
+/// /checkin/{event}/walk-in` (`name`, optional `email` and `consent`: yes|no|empty). `{event}`
 /// is the invitation's slug. Mount them on the staff listener, never the public one.
 public func addCheckinRoutes(to router: Router<OutreachRequestContext>, desk: TicketDesk) {
     router.get("/checkin/app.js") { _, _ in
@@ -15,9 +16,8 @@ public func addCheckinRoutes(to router: Router<OutreachRequestContext>, desk: Ti
     }
     router.get("/checkin/:event") { request, context in
         guard let campaign = try await campaign(context, desk) else { return notFound() }
-        let text = CheckinText.forLanguage(vietnamese(request))
         var response = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: CheckinPage.html(slug: campaign.slug, text: text, vietnamese: vietnamese(request)))))
+                                body: .init(byteBuffer: ByteBuffer(string: CheckinPage.html(slug: campaign.slug, language: language(request)))))
         response.headers[.contentSecurityPolicy] = CheckinPage.policy
         return response
     }
@@ -33,7 +33,23 @@ public func addCheckinRoutes(to router: Router<OutreachRequestContext>, desk: Ti
         let at = form["at"].flatMap { $0.count <= 40 && ISO8601DateFormatter().date(from: $0) != nil ? $0 : nil } ?? Timestamp.string()
         let place = OutsideText.cleaned(String((form["place"] ?? "").prefix(100))).nonEmpty ?? "check-in page"
         let outcome = try await desk.scan(code, campaignID: campaign.id!, place: place, at: at)
-        return try json(CheckinAnswer(outcome, text: CheckinText.forLanguage(vietnamese(request))))
+        return try json(CheckinAnswer(outcome, language: language(request)))
+    }
+    router.post("/checkin/:event/walk-in") { request, context in
+        guard let campaign = try await campaign(context, desk) else { return notFound() }
+        let form = try await RecipientRoutes.form(request)
+        let said = language(request)
+        switch WalkIn.read(name: form["name"], email: form["email"], consent: form["consent"]) {
+        case .failure(let problem):
+            return try json(["result": "bad-walk-in", "message": problem.message.text(in: said)], status: .badRequest)
+        case .success(let walkIn):
+            try await desk.register.addWalkIn(campaignID: campaign.id!, name: walkIn.name, email: walkIn.email, consent: walkIn.consent,
+                                              place: "check-in page")
+            try desk.register.appendAudit(AuditEntry(at: Timestamp.string(), user: "staff listener", command: "checkin walk-in",
+                                                     arguments: [campaign.slug, walkIn.name] + (walkIn.email.map { ["--email", $0] } ?? [])
+                                                        + (walkIn.consent.map { ["--consent", $0 ? "yes" : "no"] } ?? [])))
+            return try json(["result": "walk-in", "message": StaffText.say("checkin.walk_in_added", in: said, ["name": walkIn.name])])
+        }
     }
 }
 
@@ -42,8 +58,9 @@ private func campaign(_ context: OutreachRequestContext, _ desk: TicketDesk) asy
     return try? desk.register.campaign(slug)
 }
 
-private func vietnamese(_ request: Request) -> Bool {
-    (request.headers[.acceptLanguage] ?? "").lowercased().hasPrefix("vi")
+/// The staff's language for the page: Vietnamese when the phone asks for it first.
+private func language(_ request: Request) -> StaffLanguage {
+    (request.headers[.acceptLanguage] ?? "").lowercased().hasPrefix("vi") ? .vi : .en
 }
 
 private func notFound() -> Response {
@@ -66,19 +83,20 @@ struct CheckinAnswer: Encodable {
     let firstPlace: String?
     let message: String
 
-    init(_ outcome: TicketDesk.Outcome, text: CheckinText) {
+    init(_ outcome: TicketDesk.Outcome, language: StaffLanguage) {
+        func t(_ key: String) -> String { StaffText.say("checkin." + key, in: language) }
         func who(_ a: Arrival) -> String {
             let name = [a.honorific, a.addressedAs ?? a.name].compactMap { $0 }.joined(separator: " ")
-            return OutsideText.cleaned(name + (a.guest > 0 ? " (\(text.guest) \(a.guest))" : "") + " · \(text.guests) \(a.guests)"
-                + (a.language.map { " · \(text.language) \($0)" } ?? "") + (a.note.map { " · \(text.note): \($0)" } ?? ""))
+            return OutsideText.cleaned(name + (a.guest > 0 ? " (\(t("guest")) \(a.guest))" : "") + " · \(t("guests")) \(a.guests)"
+                + (a.language.map { " · \(t("language")) \($0)" } ?? "") + (a.note.map { " · \(t("note")): \($0)" } ?? ""))
         }
         switch outcome {
-        case .accepted(let a): (result, arrival, firstAt, firstPlace, message) = ("accepted", a, nil, nil, "\(text.accepted): \(who(a))")
+        case .accepted(let a): (result, arrival, firstAt, firstPlace, message) = ("accepted", a, nil, nil, "\(t("accepted")): \(who(a))")
         case .alreadyScanned(let a, let at, let place):
-            (result, arrival, firstAt, firstPlace, message) = ("already-scanned", a, at, place, "\(text.already) \(at) · \(place): \(who(a))")
-        case .revoked: (result, arrival, firstAt, firstPlace, message) = ("revoked", nil, nil, nil, text.revoked)
-        case .forged: (result, arrival, firstAt, firstPlace, message) = ("forged", nil, nil, nil, text.forged)
-        case .otherEvent: (result, arrival, firstAt, firstPlace, message) = ("other-event", nil, nil, nil, text.otherEvent)
+            (result, arrival, firstAt, firstPlace, message) = ("already-scanned", a, at, place, "\(t("already")) \(at) · \(place): \(who(a))")
+        case .revoked: (result, arrival, firstAt, firstPlace, message) = ("revoked", nil, nil, nil, t("revoked"))
+        case .forged: (result, arrival, firstAt, firstPlace, message) = ("forged", nil, nil, nil, t("forged"))
+        case .otherEvent: (result, arrival, firstAt, firstPlace, message) = ("other-event", nil, nil, nil, t("other_event"))
         }
     }
 }

@@ -180,6 +180,11 @@ struct RecipientRoutes: Sendable {
             let seat = SeatFields(outcome: RSVPOutcome(seat: existing.seat, ahead: try await web.register.waitlistAhead(existing)),
                                   guests: existing.guests, campaignID: campaign.id, contactID: contact.id!, links: web.links)
             extra.merge(seat.values) { _, n in n }
+            if seat.showsTickets {
+                var response = page(.rsvp, request, s, extra: extra)
+                response.headers[.contentSecurityPolicy] = SeatFields.policy
+                return response
+            }
         }
         return page(.rsvp, request, s, extra: extra)
     }
@@ -211,7 +216,9 @@ struct RecipientRoutes: Sendable {
         }
         Self.rsvps.increment()
         let seat = SeatFields(outcome: outcome, guests: guests, campaignID: campaign.id, contactID: contact.id!, links: web.links)
-        return page(.rsvpRecorded, request, s, extra: answerFields((answer.rawValue, guests)).merging(seat.values.merging(["recorded": true]) { _, n in n }) { _, n in n })
+        var response = page(.rsvpRecorded, request, s, extra: answerFields((answer.rawValue, guests)).merging(seat.values.merging(["recorded": true]) { _, n in n }) { _, n in n })
+        if seat.showsTickets { response.headers[.contentSecurityPolicy] = SeatFields.policy }
+        return response
     }
 
     private func answerFields(_ shown: (answer: String?, guests: Int)) -> [String: Any] {

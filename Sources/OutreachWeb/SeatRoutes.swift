@@ -29,7 +29,9 @@ extension RecipientRoutes {
         extra["can_take"] = open
         extra["no_offer"] = rsvp.seat == nil || (rsvp.seat == .offered && !open)
         if open, let expires = rsvp.offerExpiresAtMs { extra["offer_deadline"] = Self.deadline(expires, campaign.event) }
-        return page(.seat, request, s, status: take && !open && rsvp.seat != .confirmed ? .gone : .ok, extra: extra)
+        var response = page(.seat, request, s, status: take && !open && rsvp.seat != .confirmed ? .gone : .ok, extra: extra)
+        if extra["tickets"] != nil { response.headers[.contentSecurityPolicy] = SeatFields.policy }
+        return response
     }
 
     /// An offer's deadline in the event's time zone, with its offset: `2027-01-20 18:00 (UTC+07:00)`.

@@ -42,8 +42,8 @@ struct Serve: AsyncParsableCommand {
         let web = try WebContext(register: register, settings: settings, links: links, metrics: registry)
         let app = try buildApplication(web, logger: logger)
         let staffApp = try buildStaffApplication(web, logger: logger)
-        let delivery = DeliveryService(context: DeliveryContext(register: register, settings: settings, links: links, logger: logger, signer: signer),
-                                       clock: ContinuousClock())
+        let deliveryContext = DeliveryContext(register: register, settings: settings, links: links, logger: logger, signer: signer)
+        let delivery = DeliveryService(context: deliveryContext, clock: ContinuousClock())
         // Stopped in reverse order: delivery drains while the HTTP server keeps answering links,
         // and the log is checkpointed until both are done.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -55,6 +55,8 @@ struct Serve: AsyncParsableCommand {
                                                                     clock: ContinuousClock())))
         }
         services.append(.init(service: delivery))
+        // Offers of freed seats and tickets, through the same relays, DKIM key and rate limits.
+        services.append(.init(service: try SeatMailService(context: deliveryContext, clock: ContinuousClock())))
         services.append(.init(service: try PersonalMailService(register: register, settings: settings, links: links, signer: signer,
                                                                logger: logger, clock: ContinuousClock())))
         let group = ServiceGroup(configuration: .init(

@@ -193,5 +193,8 @@ extension Settings {
         }
         signupPerIPPerHour = Int(try number("signup.per_ip_per_hour", Double(signupPerIPPerHour)))
         guard signupPerIPPerHour >= 1 else { throw Failure(key: "signup.per_ip_per_hour", problem: StaffMessage("config.at_least_one")) }
+        let offerHours = try number("waitlist.offer_hours", 48)
+        guard offerHours > 0, offerHours <= 24 * 365 else { throw Failure(key: "waitlist.offer_hours", problem: StaffMessage("config.waitlist_offer_hours")) }
+        waitlistOfferDuration = .milliseconds(Int64(offerHours * 3_600_000))
     }
 }

@@ -47,4 +47,31 @@ import Testing
             #expect(try await scan(client, "code=ABCDEF")["result"] as? String == "forged")
         }
     }
+
+    func walkIn(_ client: any TestClientProtocol, _ body: String, language: String = "en") async throws -> (HTTPResponse.Status, [String: Any]) {
+        let r = try await client.execute(uri: "/checkin/tet/walk-in", method: .post,
+                                         headers: [.contentType: "application/x-www-form-urlencoded", .acceptLanguage: language],
+                                         body: ByteBuffer(string: body))
+        return (r.status, try JSONSerialization.jsonObject(with: Data(String(buffer: r.body).utf8)) as! [String: Any])
+    }
+
+    @Test func aWalkInIsAddedAtTheDeskCountedAsCheckedInWithConsentOnlyAsAnswered() async throws {
+        let e = try SeatedEvent(capacity: 10, people: 1)
+        try await app(e).test(.router) { client in
+            let page = try await client.execute(uri: "/checkin/tet", method: .get)
+            #expect(String(buffer: page.body).contains("action=\"/checkin/tet/walk-in\""))
+            let (status, added) = try await walkIn(client, "name=Tr%E1%BA%A7n%20Th%E1%BB%8B%20Mai&email=mai%40example.org&consent=", language: "vi")
+            #expect(status == .ok && added["result"] as? String == "walk-in")
+            #expect((added["message"] as? String)?.contains("Trần Thị Mai") == true)
+            #expect(try await walkIn(client, "name=&email=x").0 == .badRequest)
+            let (badStatus, bad) = try await walkIn(client, "name=Ann&email=not-an-address")
+            #expect(badStatus == .badRequest && (bad["message"] as? String)?.contains("email") == true)
+            #expect(try await walkIn(client, "name=Bob&consent=yes").0 == .ok)
+        }
+        let figures = try e.fixture.register.status("tet")
+        #expect(figures.rsvp.checkedIn == 2, "two walk-ins, no ticket scanned")
+        let audit = try await e.fixture.register.auditEntries()
+        #expect(audit.filter { $0.command == "checkin walk-in" }.count == 2)
+        #expect(try e.fixture.register.contact(email: "mai@example.org") == nil, "a walk-in is not made a contact")
+    }
 }

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Daemon, Outreach, SmtpSink, free_port, recipient, wait_for
+from conftest import REPO, Daemon, Outreach, SmtpSink, free_port, html_links, recipient, wait_for
 
 EVENT = "Config/events/new-year-gathering-2027.yaml"
 LANGUAGES = ["vi", "en", "fr", "ko", "ja", "zh"]
@@ -98,13 +98,57 @@ def messages(outreach_bin, tmp_path_factory):
         for m in sink.messages(since=seen):
             kind = "join-confirm" if "/join/confirm/" in m.get_body(("plain",)).get_content() else "preference-link"
             out.append((f"{kind}/{recipient(m)}", m))
+        out += seat_mails(cli, sink, tmp, base, daemon)
     finally:
         code = daemon.stop()
         sink.stop()
     assert code == 0, daemon.output()
     languages = {(name.split("/")[0], str(m["Content-Language"])) for name, m in out}
-    for template in ["tet", "remind", "moved", "off", "join-confirm", "preference-link"]:
+    for template in ["tet", "remind", "moved", "off", "join-confirm", "preference-link", "seat-offer", "seat-confirmed"]:
         assert {l for t, l in languages if t == template} == set(LANGUAGES), (template, languages)
+    return out
+
+
+def seat_mails(cli, sink, tmp, base, daemon) -> list:
+    """The daemon's seat mails in every language, as the waitlist of a one-seat event moves: the
+    seat passes from reader to reader (each takes the offer, gets a ticket, then declines)."""
+    one_seat = tmp / "one-seat.yaml"
+    one_seat.write_text((REPO / EVENT).read_text(encoding="utf-8") + "\ncapacity: 1\n", encoding="utf-8")
+    seen = sink.files()
+    cli.run("campaign", "create", "seats", "--template", "new-year-gathering", "--event", str(one_seat))
+    cli.run("campaign", "launch", "seats")
+    cli.wait_finished("seats", explain=daemon.output)
+    rsvp = {recipient(m): urllib.parse.urlsplit(next(u for u in html_links(m) if "/r/" in u)).path
+            for m in sink.messages(since=seen) if str(m["List-Id"]).startswith("<seats.")}
+    out: list = []
+
+    def answer(lang: str, yes: bool):
+        assert post(base + rsvp[READERS[lang]], {"answer": "yes" if yes else "no", "guests": "0"}) == 200
+
+    def arrives(lang: str, kind: str):
+        def found():
+            for m in sink.messages(since=seen):
+                is_ticket = any(p.get_content_type() == "image/png" for p in m.walk())
+                if recipient(m) == READERS[lang] and str(m["List-Id"]).startswith("<seats.") and \
+                        "/r/" not in m.get_body(("plain",)).get_content() and is_ticket == (kind == "seat-confirmed"):
+                    return m
+        m = wait_for(found, 30, f"{kind} to {lang}", interval=0.3)
+        out.append((f"{kind}/{recipient(m)}", m))
+        return m
+
+    answer("vi", True)
+    arrives("vi", "seat-confirmed")
+    for lang in LANGUAGES[1:]:
+        answer(lang, True)
+    for before, lang in zip(LANGUAGES, LANGUAGES[1:]):
+        answer(before, False)
+        offer = arrives(lang, "seat-offer")
+        seat = next(w for w in offer.get_body(("plain",)).get_content().split() if "/s/" in w)
+        assert post(base + urllib.parse.urlsplit(seat).path, {}) == 200
+        arrives(lang, "seat-confirmed")
+    answer("vi", True)
+    answer("zh", False)
+    arrives("vi", "seat-offer")
     return out
 
 

@@ -6,6 +6,7 @@ extension StaffText {
         enFeatures,
         enrules,
         enhardening,
+        eneventday,
     ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.

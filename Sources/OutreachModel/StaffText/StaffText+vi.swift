@@ -6,6 +6,7 @@ extension StaffText {
         viFeatures,
         virules,
         vihardening,
+        vieventday,
     ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.
