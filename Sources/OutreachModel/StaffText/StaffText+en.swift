@@ -4,6 +4,7 @@ extension StaffText {
     static let en: [String: String] = merged([
         enCore,
         enFeatures,
+        enlanguage,
     ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.

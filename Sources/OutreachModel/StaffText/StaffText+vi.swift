@@ -4,6 +4,7 @@ extension StaffText {
     static let vi: [String: String] = merged([
         viCore,
         viFeatures,
+        vilanguage,
     ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.
