@@ -103,7 +103,7 @@ enum Terminal {
     /// or when standard input is not a terminal (scripts behave as before).
     static func confirm(_ question: String, yes: Bool) -> Bool {
         guard !yes, isatty(STDIN_FILENO) == 1 else { return true }
-        FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+        FileHandle.standardError.write(Data("\(question) \(StaffText.say("confirm.yes_no")) ".utf8))
         guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
         return ["y", "yes", "c", "có", "co"].contains(answer)
     }

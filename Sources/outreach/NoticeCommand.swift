@@ -37,7 +37,11 @@ extension CampaignCommand {
                 print(StaffText.say("notice.cancelled", ["parent": of]))
             } else {
                 print(StaffText.say("notice.now_reads", ["parent": of]))
-                for d in differences { print("  \(d)") }
+                for d in differences {
+                    let field = StaffText.say("notice.field." + d.field)
+                    let languages = d.languages.isEmpty ? "" : " (\(d.languages.joined(separator: ", ")))"
+                    print(OutsideText.cleaned("  \(field)\(languages): \(d.old) → \(d.new)"))
+                }
             }
             print(StaffText.say(campaign.kind == .cancellation ? "notice.created_cancellation" : "notice.created_update",
                                 ["slug": campaign.slug, "template": campaign.templateName, "sequence": campaign.eventSequence, "n": summary.total]))

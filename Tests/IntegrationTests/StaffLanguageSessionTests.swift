@@ -45,8 +45,20 @@ import Testing
         try run("campaign", "list")
         try run("campaign", "pause", "tet")
         try run("campaign", "resume", "tet")
+        try run("campaign", "preview", "tet", "--out", w.path("preview"))
+        try run("campaign", "test", "tet", "--to", "staff@cantho.gov.vn", "--as", "tam@example.org")
+        try run("campaign", "retry", "tet")
         // The CSV's header names fields (like JSON keys); its totals go to standard error.
         try run("campaign", "rsvps", "tet", stdoutToo: false)
+        let event = try String(contentsOf: repositoryRoot.appendingPathComponent("Config/events/new-year-gathering-2027.yaml"), encoding: .utf8)
+        let moved = try w.write("moved.yaml", event.replacingOccurrences(of: "2027-01-30T18:00", with: "2027-01-30T18:30"))
+        try run("campaign", "notice", "doi-gio", "--of", "tet", "--event", moved, "--yes")
+        try run("campaign", "cancel", "tet")
+        try run("campaign", "create", "nhap", "--template", "new-year-gathering", "--event", "Config/events/new-year-gathering-2027.yaml")
+        try run("campaign", "delete", "nhap", "--yes")
+        try run("contacts", "unsubscribe", "tam@example.org")
+        try run("backup", w.path("backup"))
+        try run("dkim", "keygen", "--selector", "s2027", "--out", w.path("dkim.pem"))
         try run("bounces", "list")
         try run("doctor", "--timeout", "2")
         try run("audit")
@@ -70,7 +82,7 @@ import Testing
         for command in commands { words.formUnion(command.flatMap { Self.words($0) }) }
         words.formUnion(Self.words("""
             new-year-gathering tet tam example org overseas_vietnamese foreign_resident partner other
-            staff add edit import yes no none table csv json root help subcommand outreach slug config database
+            staff add edit import yes no none table csv json root help subcommand outreach slug config database nhap s2027 doi gio
             Lê Văn Tám Lê Tám Cần Thơ Điện thoại 7/12
             """))
         return words
