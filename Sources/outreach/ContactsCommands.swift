@@ -150,7 +150,7 @@ struct Contacts: AsyncParsableCommand {
         func label(_ key: String) -> String {
             let text = StaffText.say(key)
             let width = DisplayWidth.of(text)
-            return width >= 13 ? text : text + String(repeating: " ", count: 13 - width)
+            return width >= 12 ? text : text + String(repeating: " ", count: 12 - width)
         }
 
         func run() async throws {

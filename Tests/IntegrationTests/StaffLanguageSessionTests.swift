@@ -130,4 +130,20 @@ import Testing
         let vietnamese_ = Self.foreignLines(said, foreign: vietnameseOnly)
         #expect(vietnamese_.isEmpty, "Vietnamese lines in an English session:\n\(vietnamese_.joined(separator: "\n"))")
     }
+
+    /// argument-parser's own errors and help lines read in Vietnamese too; the completion script is
+    /// left as argument-parser writes it.
+    @Test func argumentErrorsReadInVietnamese() throws {
+        let w = try Workspace()
+        w.environment["LANG"] = "vi_VN.UTF-8"
+        let missing = try w.outreach("campaign", "launch")
+        #expect(missing.status != 0 && missing.stderr.contains("Lỗi: Thiếu đối số '<slug>'") && missing.stderr.contains("Cách dùng: outreach campaign launch"),
+                "\(missing.stderr)")
+        let format = try w.outreach("contacts", "list", "--format", "xml")
+        #expect(format.stderr.contains("'table', 'csv' hoặc 'json'") && !format.stderr.contains("Please"), "\(format.stderr)")
+        let help = try w.outreach("contacts", "list", "--help")
+        #expect(help.stdout.contains("-h, --help              Hiện trợ giúp.") && help.stdout.contains("TÙY CHỌN:"), "\(help.stdout)")
+        let script = try w.run(outreachBinary, ["--generate-completion-script", "bash"])
+        #expect(script.status == 0 && script.stdout.hasPrefix("#!/bin/bash") && script.stdout.contains("complete -o filenames -F _outreach outreach"))
+    }
 }
