@@ -31,7 +31,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Tickets' QR codes: libqrencode for the matrix, libpng for the image.
-        .systemLibrary(name: "CQRCode", pkgConfig: "libpng", providers: [.apt(["libqrencode-dev", "libpng-dev"])]),
+        // A ticket's QR code as a PNG (Debian's libqrencode-dev and libpng-dev), behind a header of its own.
+        .target(name: "CQRCode", linkerSettings: [.linkedLibrary("qrencode"), .linkedLibrary("png16")]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Plain values every room shares. No I/O.

@@ -18,29 +18,27 @@ public enum TicketImage {
     /// The PNG of `code` (dashes and case as typed are dropped: the QR holds the canonical code).
     public static func png(_ code: String) throws -> [UInt8] {
         let text = TicketAlphabet.canonical(code)
-        guard let qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else {
+        var matrix: UnsafeMutablePointer<UInt8>?
+        let modules = Int(outreach_qr_modules(text, &matrix))
+        guard modules > 0, let matrix else {
             throw Failure(detail: "cannot make a QR code of \(text.count) characters")
         }
-        defer { QRcode_free(qr) }
-        let modules = Int(qr.pointee.width), side = (modules + 2 * quietZone) * scale
+        defer { outreach_qr_free(matrix) }
+        let side = (modules + 2 * quietZone) * scale
         var pixels = [UInt8](repeating: 255, count: side * side)
         for y in 0..<modules {
-            for x in 0..<modules where qr.pointee.data[y * modules + x] & 1 == 1 {
+            for x in 0..<modules where matrix[y * modules + x] == 1 {
                 for dy in 0..<scale {
                     let row = ((y + quietZone) * scale + dy) * side + (x + quietZone) * scale
                     for dx in 0..<scale { pixels[row + dx] = 0 }
                 }
             }
         }
-        var image = outreach_gray_image(png_uint_32(side), png_uint_32(side))
-        var size: png_alloc_size_t = 0
-        guard png_image_write_to_memory(&image, nil, &size, 0, pixels, png_int_32(side), nil) != 0, size > 0 else {
-            throw Failure(detail: "libpng could not size the image")
-        }
-        var png = [UInt8](repeating: 0, count: Int(size))
-        guard png_image_write_to_memory(&image, &png, &size, 0, pixels, png_int_32(side), nil) != 0 else {
-            throw Failure(detail: "libpng could not write the image")
-        }
-        return Array(png.prefix(Int(size)))
+        let size = outreach_png_gray(pixels, UInt32(side), nil, 0)
+        guard size > 0 else { throw Failure(detail: "libpng could not size the image") }
+        var png = [UInt8](repeating: 0, count: size)
+        let written = outreach_png_gray(pixels, UInt32(side), &png, size)
+        guard written > 0 else { throw Failure(detail: "libpng could not write the image") }
+        return Array(png.prefix(written))
     }
 }

@@ -92,7 +92,8 @@ final class DeliveryWorker: @unchecked Sendable {
     private func readRecipients(_ claims: [OutboxClaim]) -> BatchReading? {
         var purposes: [Int64: CampaignPurpose] = [:]
         for id in Set(claims.map(\.campaignID)) { purposes[id] = context.composer(id)?.template.source.purpose }
-        guard let read = try? context.register.recipients(for: claims, purpose: { purposes[$0] }) else { return nil }
+        guard let read = try? context.register.recipients(for: claims, purpose: { purposes[$0] },
+                                                                  nowMs: context.clock.nowMs()) else { return nil }
         return BatchReading(version: read.version, recipients: read.recipients)
     }
 
@@ -157,7 +158,8 @@ final class DeliveryWorker: @unchecked Sendable {
         func check(_ read: (version: Int, recipient: Result<Recipient, Outbox.SkipReason>)?) -> Result<Recipient, NotSent> {
             do {
                 let stillValid = read.flatMap { $0.version == context.register.eligibilityVersion ? $0.recipient : nil }
-                switch try stillValid ?? context.register.recipient(for: claim, purpose: composer.template.source.purpose) {
+                switch try stillValid ?? context.register.recipient(for: claim, purpose: composer.template.source.purpose,
+                                                                                   nowMs: context.clock.nowMs()) {
                 case .success(let c): return .success(c)
                 case .failure(let skip):
                     DeliveryWorker.skippedCounter.increment()

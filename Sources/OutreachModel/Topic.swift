@@ -68,8 +68,21 @@ public struct Topic: Sendable, Equatable, Codable {
     }
 }
 
-/// A day a pause lasts until (`YYYY-MM-DD`), checked.
+/// A day a pause lasts until (`YYYY-MM-DD`), checked. The pause holds through the whole of that
+/// day where the person is (their browser's time zone, when the page was told it), else in the
+/// office's (`office.time_zone`): "until the 10th" in Cần Thơ still holds at 23:59 there, when it
+/// is the 10th in UTC for 17 hours already.
 public enum PauseDate {
+    /// The moment the pause until `day` ends: the start of the next day in `zone` (nil: not a date).
+    public static func end(of day: String, in zone: TimeZone) -> Date? {
+        guard let day = parse(day) else { return nil }
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        guard let start = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        return calendar.date(byAdding: .day, value: 1, to: start)
+    }
+
     /// The day as written when it is a real `YYYY-MM-DD` date, else nil.
     public static func parse(_ text: String) -> String? {
         let t = text.trimmingCharacters(in: .whitespaces)

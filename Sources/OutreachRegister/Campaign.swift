@@ -68,7 +68,7 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
     public var event: Event? {
         get throws {
             guard let eventSnapshot else { return nil }
-            var event = try JSONDecoder().decode(Event.self, from: Data(eventSnapshot.utf8))
+            var event = try JSONDecoder().decode(Event.self, from: eventSnapshot.data(using: .utf8) ?? Data())
             if event.schedule == nil { event.schedule = try event.makeSchedule(languages: Event.writtenLanguages) }
             return event
         }
@@ -78,7 +78,7 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
     public var previousEvent: Event? {
         get throws {
             guard let previousEventSnapshot else { return nil }
-            return try JSONDecoder().decode(Event.self, from: Data(previousEventSnapshot.utf8))
+            return try JSONDecoder().decode(Event.self, from: previousEventSnapshot.data(using: .utf8) ?? Data())
         }
     }
 

@@ -62,10 +62,10 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
                   invitationAnswer: invitationAnswer)
     }
     /// The topics the person chose (empty: every topic).
-    public var topicList: [String] { (try? JSONDecoder().decode([String].self, from: Data(topics.utf8))) ?? [] }
-    public var tagList: [String] { (try? JSONDecoder().decode([String].self, from: Data(tags.utf8))) ?? [] }
+    public var topicList: [String] { (try? JSONDecoder().decode([String].self, from: topics.data(using: .utf8) ?? Data())) ?? [] }
+    public var tagList: [String] { (try? JSONDecoder().decode([String].self, from: tags.data(using: .utf8) ?? Data())) ?? [] }
     public var attributeMap: [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(attributes.utf8))) ?? [:]
+        (try? JSONDecoder().decode([String: String].self, from: attributes.data(using: .utf8) ?? Data())) ?? [:]
     }
 }
 

@@ -96,6 +96,7 @@ extension Register {
         registerStaffMigration(&migrator)
         registerRulesLeaseMigration(&migrator)
         registerEventDayMigration(&migrator)
+        registerSignup2Migration(&migrator)
         return migrator
     }
 }

@@ -203,23 +203,27 @@ public enum Outbox {
     }
 
     /// The person of a claimed row as they are right now, or why they must not be mailed
-    /// (`Audience.check`). It reads only what composing and the check need, straight from
-    /// SQLite's row (no copy of it): the daemon runs it before every message.
-    static func recipient(_ db: Database, claim: OutboxClaim, purpose: CampaignPurpose) throws -> Result<Recipient, SkipReason> {
+    /// (`Audience.check`, a pause against `nowMs`). It reads only what composing
+    /// and the check need, straight from SQLite's row (no copy of it): the daemon runs it before
+    /// every message.
+    static func recipient(_ db: Database, claim: OutboxClaim, purpose: CampaignPurpose, nowMs: Int64) throws -> Result<Recipient, SkipReason> {
         let statement = try db.cachedStatement(sql: """
             SELECT c.email, c.name, c.addressed_as, c.honorific, c.kind, c.country, c.city, c.language, c.organization,
                    c.consent_status,
                    CASE WHEN c.suppressed THEN (SELECT reason FROM suppressions s WHERE s.email_key = c.email_key) END,
                    (SELECT r.answer FROM rsvps r WHERE r.contact_id = c.id
-                        AND r.campaign_id = (SELECT parent_id FROM campaigns WHERE id = ?))
+                        AND r.campaign_id = (SELECT parent_id FROM campaigns WHERE id = ?)),
+                   c.topics, c.paused_until, c.paused_until_ms,
+                   (SELECT coalesce(k.topic, p.topic) FROM campaigns k LEFT JOIN campaigns p ON p.id = k.parent_id WHERE k.id = ?)
             FROM contacts c WHERE c.id = ?
             """)
-        let rows = try Row.fetchCursor(statement, arguments: [claim.campaignID, claim.contactID])
+        let rows = try Row.fetchCursor(statement, arguments: [claim.campaignID, claim.campaignID, claim.contactID])
         guard let row = try rows.next() else { return .failure(SkipReason("contact erased")) }
         // A reminder or notice: the answer to the invitation now (a no since the launch skips them).
         let answer: String? = row[11]
         if let why = Audience.check(consent: (row[9] as String?).flatMap(ConsentStatus.init(rawValue:)), suppression: row[10],
-                                    purpose: purpose, parentAnswer: answer) {
+                                    purpose: purpose, parentAnswer: answer, topics: row[12], campaignTopic: row[15],
+                                    pausedUntil: row[13], pauseEndsMs: row[14], nowMs: nowMs) {
             return .failure(SkipReason(why))
         }
         return .success(Recipient(id: claim.contactID, email: row[0], name: row[1], addressedAs: row[2], honorific: row[3],

@@ -21,14 +21,17 @@ public struct PreferenceUpdate: Sendable, Equatable {
     public var topics: [String]?
     /// `YYYY-MM-DD`, or "" to end a pause.
     public var pausedUntil: String?
+    /// Where the person is (their browser said so): the pause ends with its day there. Nil: in
+    /// the office's time zone.
+    public var pauseZone: TimeZone?
     public var name: String?
     public var addressedAs: String?
     public var kind: ContactKind?
     public var country: String?
 
     public init(language: String? = nil, topics: [String]? = nil, pausedUntil: String? = nil, name: String? = nil,
-                addressedAs: String? = nil, kind: ContactKind? = nil, country: String? = nil) {
-        self.language = language; self.topics = topics; self.pausedUntil = pausedUntil; self.name = name
+                addressedAs: String? = nil, kind: ContactKind? = nil, country: String? = nil, pauseZone: TimeZone? = nil) {
+        self.language = language; self.topics = topics; self.pausedUntil = pausedUntil; self.pauseZone = pauseZone; self.name = name
         self.addressedAs = addressedAs; self.kind = kind; self.country = country
     }
 }
@@ -36,9 +39,10 @@ public struct PreferenceUpdate: Sendable, Equatable {
 /// Applies preference changes and appends their rows.
 enum PreferenceLedger {
     /// Applies `update` to the contact in one transaction's `db`, one ledger row per field that
-    /// really changes; returns the fields changed.
+    /// really changes; returns the fields changed. A new pause ends with its day in the update's
+    /// `pauseZone`, else in `officeZone`.
     static func apply(_ db: Database, contactID: Int64, _ update: PreferenceUpdate, source: String, evidence: String?,
-                      actor: String) throws -> [String] {
+                      actor: String, officeZone: TimeZone) throws -> [String] {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT language, topics, paused_until, name, addressed_as, kind, country FROM contacts WHERE id = ?
             """, arguments: [contactID]) else { return [] }
@@ -65,6 +69,10 @@ enum PreferenceLedger {
             let new = column == "name" ? (value ?? "") : value
             guard old != new else { continue }
             try db.execute(sql: "UPDATE contacts SET \(column) = ?, updated_at = ? WHERE id = ?", arguments: [new, now, contactID])
+            if column == "paused_until" {
+                let ends = new.flatMap { PauseDate.end(of: $0, in: update.pauseZone ?? officeZone) }.map { Timestamp.milliseconds($0) }
+                try db.execute(sql: "UPDATE contacts SET paused_until_ms = ? WHERE id = ?", arguments: [ends, contactID])
+            }
             try db.execute(sql: """
                 INSERT INTO preference_changes (contact_id, field, old_value, new_value, source, evidence, actor, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -91,7 +99,8 @@ extension Register {
     public func updatePreferences(contactID: Int64, _ update: PreferenceUpdate, source: String = "preferences",
                                   evidence: String?, actor: String = "recipient") async throws -> [String] {
         try await dbWriter.write { db in
-            try PreferenceLedger.apply(db, contactID: contactID, update, source: source, evidence: evidence, actor: actor)
+            try PreferenceLedger.apply(db, contactID: contactID, update, source: source, evidence: evidence, actor: actor,
+                                       officeZone: officeZone)
         }
     }
 

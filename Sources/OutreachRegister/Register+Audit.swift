@@ -35,7 +35,7 @@ extension Register {
             let rows = try Row.fetchAll(db, sql: "SELECT id, arguments FROM audit_log WHERE instr(lower(arguments), lower(?)) > 0",
                                         arguments: [address.key.split(separator: "@").first.map(String.init) ?? address.key])
             for row in rows {
-                let arguments = (try? JSONDecoder().decode([String].self, from: Data((row["arguments"] as String).utf8))) ?? []
+                let arguments = (try? JSONDecoder().decode([String].self, from: (row["arguments"] as String).data(using: .utf8) ?? Data())) ?? []
                 let scrubbed = arguments.map { argument in
                     (try? EmailAddress(argument))?.key == address.key ? "erased:\(address.hash)" : argument
                 }
@@ -52,7 +52,7 @@ extension Register {
             let rows = try Row.fetchAll(db, sql: "SELECT at, user, command, arguments FROM audit_log WHERE at >= ? ORDER BY id",
                                         arguments: [since.map { Timestamp.string($0) } ?? ""])
             return rows.map { row in
-                let arguments = (try? JSONDecoder().decode([String].self, from: Data((row["arguments"] as String).utf8))) ?? []
+                let arguments = (try? JSONDecoder().decode([String].self, from: (row["arguments"] as String).data(using: .utf8) ?? Data())) ?? []
                 return AuditEntry(at: row["at"], user: row["user"], command: row["command"], arguments: arguments)
             }
         }

@@ -16,7 +16,7 @@ extension Register {
 
     /// How many people the campaign would reach now, by their own language (nil: none given).
     public func recipientLanguages(_ campaign: Campaign) throws -> [(language: String?, kind: ContactKind, count: Int)] {
-        let (condition, arguments) = try Audience.condition(for: campaign)
+        let (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds())
         return try dbWriter.read { db in
             try Row.fetchAll(db, sql: "SELECT c.language, c.kind, count(*) FROM contacts c WHERE \(condition) GROUP BY c.language, c.kind",
                              arguments: arguments)
@@ -26,7 +26,7 @@ extension Register {
 
     /// The recipients themselves (or the one asked for), by id.
     public func recipients(_ campaign: Campaign, only email: String? = nil) throws -> [Contact] {
-        var (condition, arguments) = try Audience.condition(for: campaign)
+        var (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds())
         if let email {
             guard let address = try? EmailAddress(email) else { throw ContactCommandError.notFound(email) }
             condition += " AND c.email_key = ?"
@@ -80,7 +80,7 @@ extension Register {
                 guard [.draft, .scheduled, .running, .paused, .finished].contains(campaign.status) else {
                     throw CampaignError.badState(slug, campaign.status, .launch)
                 }
-                let (condition, arguments) = try Audience.condition(for: campaign)
+                let (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds(now))
                 let nowMs = Timestamp.milliseconds(now)
                 // A reminder without --at goes at its own time (`event-2d`…), never before now.
                 let startMs = max(start.map { Timestamp.milliseconds($0) } ?? campaign.reminderDate.map { Timestamp.milliseconds($0) } ?? nowMs,

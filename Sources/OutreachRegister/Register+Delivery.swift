@@ -75,8 +75,10 @@ extension Register {
     /// database changed since its last read, and the daemon commits an outcome for every message.
     /// The writer's cache survives its own commits, and the rows claimed together sit on the same
     /// pages. One SELECT, consistent on its own: no transaction around it.
-    public func recipient(for claim: OutboxClaim, purpose: CampaignPurpose) throws -> Result<Recipient, Outbox.SkipReason> {
-        try dbWriter.writeWithoutTransaction { db in try Outbox.recipient(db, claim: claim, purpose: purpose) }
+    /// `nowMs`: the sender's clock, which says whether a pause still holds.
+    public func recipient(for claim: OutboxClaim, purpose: CampaignPurpose,
+                          nowMs: Int64 = Timestamp.milliseconds()) throws -> Result<Recipient, Outbox.SkipReason> {
+        try dbWriter.writeWithoutTransaction { db in try Outbox.recipient(db, claim: claim, purpose: purpose, nowMs: nowMs) }
     }
 
     /// A version that moves whenever who may be mailed may have changed: the contacts, the
@@ -90,14 +92,15 @@ extension Register {
     /// `recipient(for:purpose:)` says (nil where `purpose` knows no purpose for its campaign), and
     /// the `eligibilityVersion` these readings hold for. While the version has not moved, a
     /// reading is what the check right before the send would say.
-    public func recipients(for claims: [OutboxClaim], purpose: (Int64) -> CampaignPurpose?) throws
+    /// A pause that ends between the reading and a send is seen at the next batch.
+    public func recipients(for claims: [OutboxClaim], purpose: (Int64) -> CampaignPurpose?, nowMs: Int64 = Timestamp.milliseconds()) throws
         -> (version: Int, recipients: [Result<Recipient, Outbox.SkipReason>?]) {
         try dbWriter.writeWithoutTransaction { db in
             // The version first: whatever commits after it moves it past this one.
             eligibility.watch(db)
             try eligibility.noteOtherConnections(db)
             let version = eligibility.version
-            let found = try claims.map { claim in try purpose(claim.campaignID).map { try Outbox.recipient(db, claim: claim, purpose: $0) } }
+            let found = try claims.map { claim in try purpose(claim.campaignID).map { try Outbox.recipient(db, claim: claim, purpose: $0, nowMs: nowMs) } }
             return (version, found)
         }
     }

@@ -108,11 +108,11 @@ extension Register {
     /// suppressed never are, and each is checked again right before sending).
     static func addLateFollowUpRecipients(_ db: Database, nowMs: Int64) throws {
         let starting = try Row.fetchAll(db, sql: """
-            SELECT id, parent_id, purpose FROM campaigns WHERE status = 'scheduled' AND scheduled_at_ms <= ? AND parent_id IS NOT NULL
+            SELECT id, parent_id, purpose, topic FROM campaigns WHERE status = 'scheduled' AND scheduled_at_ms <= ? AND parent_id IS NOT NULL
             """, arguments: [nowMs])
         for row in starting {
             let purpose = CampaignPurpose(rawValue: row[2]) ?? .invitation
-            let (condition, arguments) = Audience.followUpCondition(parentID: row[1], purpose: purpose)
+            let (condition, arguments) = Audience.followUpCondition(parentID: row[1], purpose: purpose, topic: row[3], nowMs: nowMs)
             try db.execute(sql: """
                 INSERT INTO outbox (campaign_id, contact_id, state, next_attempt_at_ms, queued_at_ms, updated_at_ms)
                 SELECT ?, c.id, 'queued', ?, ?, ? FROM contacts c WHERE \(condition)

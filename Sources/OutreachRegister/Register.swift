@@ -10,6 +10,9 @@ public final class Register: Sendable {
     let dbWriter: any DatabaseWriter
     /// The version of who may be mailed (see `eligibilityVersion`).
     let eligibility = EligibilityWatch()
+    /// The office's time zone (`office.time_zone`): a pause ends with its day there, unless the
+    /// person's own time zone is known.
+    public let officeZone: TimeZone
 
     /// Opens (and migrates) the register at `path`, creating its folder if needed.
     /// `pageCacheKiB` bounds each connection's page cache (SQLite's default is 2,000 KiB): the
@@ -28,7 +31,8 @@ public final class Register: Sendable {
     ///
     /// A database with migrations this binary does not know is refused, changed in nothing; one
     /// that lacks some is first copied next to itself (`RegisterVersion`), `announce` saying where.
-    public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10,
+    /// `officeZone`: `office.time_zone`, whose days pauses end with (unless the person's is known).
+    public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10, officeZone: TimeZone = Register.defaultOfficeZone,
                 announce: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         try RegisterFiles.prepare(path)
         var configuration = Configuration()
@@ -43,16 +47,21 @@ public final class Register: Sendable {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Register.migrator.migrate(pool)
         self.dbWriter = pool
+        self.officeZone = officeZone
     }
 
     /// An in-memory register, for tests of the library.
-    public init() throws {
+    public init(officeZone: TimeZone = Register.defaultOfficeZone) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         let queue = try DatabaseQueue(configuration: configuration)
         try Register.migrator.migrate(queue)
         self.dbWriter = queue
+        self.officeZone = officeZone
     }
+
+    /// `office.time_zone`'s default (Cần Thơ).
+    public static let defaultOfficeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
 
     /// The database file (nil in memory).
     public var path: String? { (dbWriter as? DatabasePool)?.path }

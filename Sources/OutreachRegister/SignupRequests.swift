@@ -112,7 +112,7 @@ extension Register {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM signup_requests WHERE id = ?", arguments: [id]) else { return nil }
             if (row["confirmed_at"] as String?) == nil, nowMs - (row["requested_at_ms"] as Int64) > maxAgeMs { return .expired }
             let address = try EmailAddress(row["email"] as String)
-            let topics = (try? JSONDecoder().decode([String].self, from: Data((row["topics"] as String).utf8))) ?? []
+            let topics = (try? JSONDecoder().decode([String].self, from: (row["topics"] as String).data(using: .utf8) ?? Data())) ?? []
             func pending(_ contact: Contact, created: Bool) -> PendingSignup {
                 PendingSignup(contact: contact, created: created, source: row["source"], evidence: row["evidence"],
                               language: row["language"], name: row["name"], topics: topics)
@@ -134,7 +134,8 @@ extension Register {
             if !p.created {
                 var update = PreferenceUpdate(language: p.language, topics: p.topics)
                 if p.contact.name.isEmpty { update.name = p.name }
-                _ = try PreferenceLedger.apply(db, contactID: p.contact.id!, update, source: p.source, evidence: "sign-up form", actor: "recipient")
+                _ = try PreferenceLedger.apply(db, contactID: p.contact.id!, update, source: p.source, evidence: "sign-up form", actor: "recipient",
+                                               officeZone: officeZone)
             }
             try db.execute(sql: "UPDATE signup_requests SET confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?",
                            arguments: [Timestamp.string(), id])

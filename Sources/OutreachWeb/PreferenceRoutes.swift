@@ -13,6 +13,8 @@ struct PreferenceRoutes: Sendable {
     let web: WebContext
     static let changes = Counter(label: "outreach_preference_changes_total")
     static let logger = Logger(label: "outreach.preferences")
+    /// The page runs our own script only (it tells the form the browser's time zone).
+    static let policy = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func add(to router: Router<OutreachRequestContext>) {
         router.get("/p/:token") { request, context in try await self.page(request, context) }
@@ -46,7 +48,7 @@ struct PreferenceRoutes: Sendable {
             "saved": saved,
         ]
         if let problem { context["error"] = SignupTexts.problem(problem, lang) }
-        return PublicPage.html(web.pages.render(.preferences, language: lang, context: context), status: status)
+        return PublicPage.html(web.pages.render(.preferences, language: lang, context: context), status: status, policy: Self.policy)
     }
 
     /// `GET /p/{token}`: the form with the person's choices; changes nothing.
@@ -56,7 +58,9 @@ struct PreferenceRoutes: Sendable {
     }
 
     /// `POST /p/{token}`: `language`, `topics` (repeated; none: every topic), `pause_until`
-    /// (YYYY-MM-DD or empty), `name`, `addressed_as`. Bad input changes nothing.
+    /// (YYYY-MM-DD or empty), `time_zone` (the browser's, filled by the page's script: the pause
+    /// ends with its day there; without it, in `office.time_zone`), `name`, `addressed_as`. Bad
+    /// input changes nothing.
     func save(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
         let fields = try await PublicPage.fields(request)
         guard let contact = try await person(context) else { return notFound(request) }
@@ -71,6 +75,7 @@ struct PreferenceRoutes: Sendable {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             guard trimmed.isEmpty || PauseDate.parse(trimmed) != nil else { return render(request, contact, problem: .pauseDate, status: .badRequest) }
             update.pausedUntil = trimmed
+            update.pauseZone = field("time_zone").flatMap(Self.timeZone)
         }
         if let name = field("name") {
             let clean = PublicPage.clean(name, max: 400)
@@ -83,10 +88,19 @@ struct PreferenceRoutes: Sendable {
             update.addressedAs = clean
         }
         let (_, origin) = PublicPage.origin(request, context)
-        let changed = try await web.register.updatePreferences(contactID: contact.id!, update, evidence: origin)
+        let evidence = origin + (update.pauseZone.map { "; time-zone=\($0.identifier)" } ?? "")
+        let changed = try await web.register.updatePreferences(contactID: contact.id!, update, evidence: evidence)
         Self.changes.increment(by: changed.count)
         let now = try await web.register.contact(id: contact.id!) ?? contact
         return render(request, now, saved: true)
+    }
+
+    /// An IANA time zone name as a browser gives it (`Europe/Paris`); nil for anything else.
+    static func timeZone(_ text: String) -> TimeZone? {
+        guard (1...64).contains(text.count),
+              text.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "/_+-".unicodeScalars.contains($0)) })
+        else { return nil }
+        return TimeZone(identifier: text)
     }
 
     /// `GET /p`: "email me my link".

@@ -145,7 +145,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 guard let date = clock.parse(at) else { throw ValidationError(StaffText.say("launch.bad_at", ["text": at])) }
                 start = date
             }
-            let register = try Register(path: settings.databasePath)
+            let register = try Register(path: settings.databasePath, officeZone: settings.officeTimeZone)
             let checks = try register.launchChecks(slug, at: start, requireApproval: settings.requireApproval)
             guard checks.refusals.isEmpty else { throw LaunchChecks.Refused(slug: slug, refusals: checks.refusals) }
             for w in checks.warnings { printError(StaffText.say("check.warning", ["text": w])) }

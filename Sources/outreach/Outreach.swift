@@ -75,7 +75,7 @@ struct GlobalOptions: ParsableArguments {
 
     func register(pageCacheKiB: Int? = nil) async throws -> (Settings, Register) {
         let settings = try await settings()
-        return (settings, try Register(path: settings.databasePath, pageCacheKiB: pageCacheKiB))
+        return (settings, try Register(path: settings.databasePath, pageCacheKiB: pageCacheKiB, officeZone: settings.officeTimeZone))
     }
 }
 

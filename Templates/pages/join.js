@@ -1,8 +1,15 @@
 // The sign-up page's proof-of-work (Altcha's protocol): fetch a challenge from our own origin,
 // find the number whose SHA-256 with the salt gives the challenge, and put the answer in the
 // form's hidden `altcha` field. The status line says what is happening, in the page's language.
+// On the preference page it only tells the form the browser's time zone, so that a pause ends
+// with its day where the person is.
 (function () {
   'use strict';
+  var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone) {
+    var zones = document.querySelectorAll('input[name="time_zone"]');
+    for (var z = 0; z < zones.length; z++) zones[z].value = zone;
+  }
   var form = document.getElementById('join');
   if (!form || !window.crypto || !window.crypto.subtle || !window.TextEncoder) return;
   var status = document.getElementById('pow-status');

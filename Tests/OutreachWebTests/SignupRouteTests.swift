@@ -138,6 +138,27 @@ import Testing
         }
     }
 
+    @Test func aPauseIsRecordedWithTheBrowsersTimeZoneAndTheScriptThatTellsIt() async throws {
+        let f = try Self.fixture()
+        let path = "/p/" + f.links.signer.token(.preferences, contactID: f.lan.id!, campaignID: 0)
+        try await f.test { client in
+            let page = try await client.execute(uri: path, method: .get)
+            #expect(page.text.contains("<input type=\"hidden\" name=\"time_zone\" value=\"\">")
+                    && page.text.contains("<script src=\"/join/pow.js\" defer></script>"))
+            #expect(page.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            let script = try await client.execute(uri: "/join/pow.js", method: .get)
+            #expect(script.text.contains("resolvedOptions().timeZone") && script.text.contains("input[name=\"time_zone\"]"))
+            _ = try await client.execute(uri: path, method: .post, headers: Self.form,
+                                         body: ByteBuffer(string: "pause_until=2027-03-01&time_zone=America%2FLos_Angeles"))
+            _ = try await client.execute(uri: path, method: .post, headers: Self.form,
+                                         body: ByteBuffer(string: "pause_until=2027-03-02&time_zone=Mars%2FOlympus%0A"))
+            let changes = try f.register.profile(email: "lan@example.vn", full: true).preferenceChanges ?? []
+            #expect(changes.map(\.newValue) == ["2027-03-01", "2027-03-02"])
+            #expect(changes[0].evidence?.hasSuffix("; time-zone=America/Los_Angeles") == true)
+            #expect(changes[1].evidence?.contains("time-zone") == false)  // not a zone: the office's
+        }
+    }
+
     @Test func theUnsubscribePageOffersThePreferencePageInstead() async throws {
         let f = try Self.fixture()
         try await f.test { client in

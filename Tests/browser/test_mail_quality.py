@@ -108,13 +108,6 @@ def messages(outreach_bin, tmp_path_factory):
     return out
 
 
-# The short Japanese and Chinese cancellations score HTML_OBFUSCATE_05_10 (+0.6): SpamAssassin
-# counts the Latin words among the CJK text (the Vietnamese name of the department, the event's
-# Latin parts) as obfuscation, 5-10 % of a message this short. Left for the next change of those
-# two templates.
-KNOWN_HIGH = {("off", "ja"), ("off", "zh")}
-
-
 def spam_score(message) -> tuple[float, str]:
     p = subprocess.run(["spamassassin", "-t", "-L"], input=message.as_bytes(), capture_output=True, timeout=120)
     report = p.stdout.decode(errors="replace")
@@ -127,10 +120,7 @@ def test_spamassassin_scores_every_template_in_every_language_at_most_half_a_poi
     with ThreadPoolExecutor(max_workers=2) as pool:
         scores = list(pool.map(lambda nm: (nm[0], nm[1]["Content-Language"], *spam_score(nm[1])), messages))
     high = [s for s in scores if s[2] > 0.5]
-    unexpected = [s for s in high if (s[0].split("/")[0], s[1]) not in KNOWN_HIGH]
-    assert unexpected == [], unexpected
-    if high:
-        pytest.xfail(f"known, not yet fixed: {high}")
+    assert high == [], high
 
 
 def test_axe_finds_nothing_in_the_html_of_every_template_and_language(messages, browser, tmp_path):

@@ -167,6 +167,9 @@ def test_the_preference_page_changes_language_topics_and_a_pause_and_the_next_ca
     ko = world.cli.contact(visitor("ko"))
     assert ko["language"] == "fr" and ko["topics"] == ["trade"], ko
     assert world.cli.contact(visitor("en"))["paused_until"] == "2099-01-01"
+    # The page's own script told the form the browser's time zone: the pause ends with its day there.
+    paused = __import__("json").loads(world.cli.run("contacts", "export", visitor("en")).stdout)["preference_changes"][-1]
+    assert paused["field"] == "paused_until" and "; time-zone=" in paused["evidence"], paused
     export = world.cli.run("contacts", "export", visitor("ko")).stdout
     changes = [c["field"] for c in __import__("json").loads(export)["preference_changes"]]
     assert changes == ["language", "topics"], changes
