@@ -38,7 +38,9 @@ public struct EventChanges: Sendable {
             event[keyPath: path] = updated
             differences.append(EventDifference(field: field, languages: changed, old: before[source] ?? "", new: after[source] ?? ""))
         }
-        let timesBefore = EventFields.fields(old, language: "en"), timesAfter = EventFields.fields(new, language: "en")
+        // Shown to staff: the date and time as written in their language.
+        let shown = StaffText.language.rawValue
+        let timesBefore = EventFields.fields(old, language: shown), timesAfter = EventFields.fields(new, language: shown)
         for field in ["date", "time"] where timesBefore[field] != timesAfter[field] {
             differences.append(EventDifference(field: field, languages: [], old: timesBefore[field] ?? "", new: timesAfter[field] ?? ""))
         }

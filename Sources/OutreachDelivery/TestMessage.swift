@@ -42,18 +42,26 @@ public struct TestMessage: Sendable {
         self.makeTransport = makeTransport
     }
 
-    /// Composes the campaign's message for `address` (rendered for the register's contact when
-    /// there is one, else for an unnamed recipient), sends it, and records the test.
-    /// A suppressed address gets no test message either (suppression wins; there is no
-    /// override: staff test with another address).
-    public func send(_ slug: String, to address: EmailAddress) async throws -> Result {
+    /// Composes the campaign's message as a person would receive it, sends it to `address`, and
+    /// records the test. The person is the contact `person` (their name, form of address,
+    /// language and own links), else the register's contact at `address`, else an unnamed
+    /// recipient; `language` (vi, en, fr, ko, ja, zh) overrides theirs. A suppressed `address` gets
+    /// no test message (suppression wins; there is no override: staff test with another address).
+    public func send(_ slug: String, to address: EmailAddress, as person: String? = nil, language: String? = nil) async throws -> Result {
         let campaign = try register.campaign(slug)
         if let reason = try register.suppressionReason(of: address) {
             throw TestMessageRefusal.suppressed(to: address.value, reason: reason)
         }
         let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try register.links(settings),
                                               signer: try settings.dkimSigner())
-        let recipient = try register.contact(email: address.value)?.recipient ?? Recipient.unregistered(address)
+        var recipient: Recipient
+        if let person {
+            guard let contact = try register.contact(email: person) else { throw ContactCommandError.notFound(person) }
+            recipient = contact.recipient
+        } else {
+            recipient = try register.contact(email: address.value)?.recipient ?? Recipient.unregistered(address)
+        }
+        if let language { recipient.language = language }
         let message = composer.compose(recipient, test: true)
         let transport = try makeTransport(settings)
         let from = message.envelopeSender

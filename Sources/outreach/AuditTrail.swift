@@ -72,16 +72,17 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (_, register) = try await global.register()
+        let (settings, register) = try await global.register()
         let entries = try await register.auditEntries(since: start)
+        let clock = settings.officeClock
         switch format {
         case .json: print(try jsonText(entries))
         case .csv:
             print("\u{FEFF}at,user,command,arguments")
             for e in entries { print([e.at, e.user, e.command, e.arguments.joined(separator: " ")].map(csvField).joined(separator: ",")) }
         case .table:
-            print(table(["at", "user", "command", "arguments"],
-                        entries.map { [$0.at, $0.user, $0.command, $0.arguments.joined(separator: " ")].map(Terminal.printable) }))
+            print(table(["at", "user", "command", "arguments"].map { StaffText.say("audit.column." + $0) },
+                        entries.map { [Timestamp.date($0.at).map(clock.show) ?? $0.at, $0.user, $0.command, $0.arguments.joined(separator: " ")].map(Terminal.printable) }))
         }
     }
 }
@@ -102,7 +103,7 @@ enum Terminal {
     /// or when standard input is not a terminal (scripts behave as before).
     static func confirm(_ question: String, yes: Bool) -> Bool {
         guard !yes, isatty(STDIN_FILENO) == 1 else { return true }
-        FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+        FileHandle.standardError.write(Data("\(question) \(StaffText.say("confirm.yes_no")) ".utf8))
         guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
         return ["y", "yes", "c", "có", "co"].contains(answer)
     }

@@ -23,7 +23,11 @@ enum BackupFolder {
 
     /// `contacts 3, outbox 0, …` for a summary line.
     static func counts(_ summary: BackupSummary) -> String {
-        summary.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        // Each table named in the staff's words (the manifest keeps the table names).
+        summary.counts.sorted { $0.key < $1.key }.map { table, count in
+            let name = StaffText.table(.en)["backup.table." + table] != nil ? StaffText.say("backup.table." + table) : table
+            return "\(name) \(count)"
+        }.joined(separator: ", ")
     }
 
     /// `databasePath + ".daemon-lock"`, held by `outreach serve` (`DeliveryService`): while we

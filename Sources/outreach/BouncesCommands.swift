@@ -26,17 +26,17 @@ struct BouncesCommand: AsyncParsableCommand {
         @Option(help: staffHelp("help.bouncescommand.list.limit")) var limit: Int = 1000
 
         func validate() throws {
-            guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+            guard limit >= 1 else { throw ValidationError(StaffText.say("bounces.bad_limit")) }
         }
 
         func run() async throws {
             let (_, register) = try await global.register()
             let list = try register.bounces(limit: limit)
             if format == .json { print(try jsonText(list)); return }
-            guard !list.isEmpty else { print("No bounces recorded."); return }
+            guard !list.isEmpty else { print(StaffText.say("bounces.none")); return }
             // Reports are written by strangers: no control character of theirs reaches the terminal.
             func shown(_ text: String?, _ width: Int = 60) -> String { String(OutsideText.cleaned(text ?? "-").prefix(width)) }
-            print(table(["received", "contact", "campaign", "kind", "status", "diagnostic", "outcome"], list.map { b in
+            print(table(["received", "contact", "campaign", "kind", "status", "diagnostic", "outcome"].map { StaffText.say("bounces.column." + $0) }, list.map { b in
                 [b.receivedAt, shown(b.contact), b.campaign ?? "-", b.kind, shown(b.status, 12), shown(b.diagnostic), b.outcome]
             }))
         }
@@ -64,8 +64,8 @@ struct BouncesCommand: AsyncParsableCommand {
                 .run(recover: true)
             let seconds = Date().timeIntervalSince(started)
             let kinds = summary.kinds.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
-            print("read \(summary.read), handled \(summary.handled), kept \(summary.kept) in \(String(format: "%.2f", seconds)) s"
-                  + (kinds.isEmpty ? "" : ": " + kinds.joined(separator: ", ")))
+            print(StaffText.say("bounces.polled", ["read": summary.read, "handled": summary.handled, "kept": summary.kept,
+                                                   "seconds": String(format: "%.2f", seconds)]) + (kinds.isEmpty ? "" : ": " + kinds.joined(separator: ", ")))
         }
     }
 }

@@ -20,27 +20,23 @@ struct CampaignCommand: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "create", abstract: StaffText.say("help.campaigncommand.create.abstract")) }
         @OptionGroup var global: GlobalOptions
         @Argument(help: staffHelp("help.campaigncommand.create.slug")) var slug: String
-        @Option(help: staffHelp("help.campaigncommand.create.template")) var template: String
+        @Option(help: staffHelp("help.campaigncommand.create.template"), completion: .templateNames) var template: String
         @Option(help: staffHelp("help.campaigncommand.create.event")) var event: String?
         @Option(help: staffHelp("help.campaigncommand.create.segment")) var segment: String = ""
         @Option(help: staffHelp("help.campaigncommand.create.to")) var to: String?
         @Option(help: staffHelp("help.campaigncommand.create.subject")) var subject: String?
         @Option(help: staffHelp("help.campaigncommand.create.topic")) var topic: String?
-        @Option(name: .customLong("reminder-of"), help: staffHelp("help.campaigncommand.create.reminder_of"))
+        @Option(name: .customLong("reminder-of"), help: staffHelp("help.campaigncommand.create.reminder_of"), completion: .campaignSlugs)
         var reminderOf: String?
         @Option(help: staffHelp("help.campaigncommand.create.at"))
         var at: String?
 
         func validate() throws {
-            if let at, ReminderTime(at) == nil {
-                throw ValidationError("--at \(at) is not event-2d, event-36h, event-1w or an ISO 8601 time like 2027-01-28T09:00:00+07:00")
-            }
-            if at != nil, reminderOf == nil { throw ValidationError("--at goes with --reminder-of (an invitation is timed by campaign launch --at)") }
-            if reminderOf != nil, event != nil || topic != nil {
-                throw ValidationError("a reminder has its invitation's event and topic: drop --event and --topic")
-            }
-            if let to, to != "unanswered" { throw ValidationError("--to \(to) is not unanswered") }
-            if to != nil, reminderOf == nil { throw ValidationError("--to goes with --reminder-of") }
+            if let at, ReminderTime(at) == nil { throw ValidationError(StaffText.say("create.bad_at", ["text": at])) }
+            if at != nil, reminderOf == nil { throw ValidationError(StaffText.say("create.at_needs_reminder")) }
+            if reminderOf != nil, event != nil || topic != nil { throw ValidationError(StaffText.say("create.reminder_has_event")) }
+            if let to, to != "unanswered" { throw ValidationError(StaffText.say("create.bad_to", ["text": to])) }
+            if to != nil, reminderOf == nil { throw ValidationError(StaffText.say("create.to_needs_reminder")) }
         }
 
         func run() async throws {
@@ -53,15 +49,19 @@ struct CampaignCommand: AsyncParsableCommand {
                 segment: segment, subject: subject, topic: topic, topics: settings.topics)
             try register.recordCreator(campaign.slug, user: AuditTrail.user())
             if let parent = campaign.parentSlug {
-                var when = ""
-                if let rule = campaign.sendAt { when = ", to be sent at \(rule)" }
-                if let date = campaign.reminderDate { when += " (\(ISO8601DateFormatter().string(from: date)))" }
-                print("Reminder of \(parent)\(when)")
+                let date = campaign.reminderDate.map(settings.officeClock.show)
+                switch (campaign.sendAt, date) {
+                case let (rule?, date?): print(StaffText.say("create.reminder_at_date", ["parent": parent, "rule": rule, "date": date]))
+                case let (rule?, nil): print(StaffText.say("create.reminder_at", ["parent": parent, "rule": rule]))
+                default: print(StaffText.say("create.reminder", ["parent": parent]))
+                }
             }
-            print("Created campaign \(campaign.slug) (\(campaign.templateName), \(campaign.purpose.rawValue)): \(summary.total) recipient\(summary.total == 1 ? "" : "s") now")
+            let purpose = StaffText.say("campaign.purpose." + campaign.purpose.rawValue.replacingOccurrences(of: "-", with: "_"))
+            print(StaffText.say("create.done", ["slug": campaign.slug, "template": campaign.templateName, "purpose": purpose, "n": summary.total]))
             for (language, count) in summary.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language)  \(count)") }
             if summary.fallbacks > 0 {
-                printError("warning: \(summary.fallbacks) recipient\(summary.fallbacks == 1 ? "" : "s") will get a fallback language (the template has \(try InvitationTemplate(snapshot: campaign.templateSnapshot).languages.keys.sorted().joined(separator: ", ")))")
+                let languages = try InvitationTemplate(snapshot: campaign.templateSnapshot).languages.keys.sorted().joined(separator: ", ")
+                printError(StaffText.say("create.fallbacks", ["n": summary.fallbacks, "languages": languages]))
             }
         }
     }
@@ -90,7 +90,7 @@ struct CampaignCommand: AsyncParsableCommand {
     struct Preview: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "preview", abstract: StaffText.say("help.campaigncommand.preview.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
+        @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
         @Option(help: staffHelp("help.campaigncommand.preview.contact")) var contact: String?
         @Option(help: staffHelp("help.campaigncommand.preview.out")) var out: String = "preview"
         @Flag(help: staffHelp("help.campaigncommand.preview.timing")) var timing = false
@@ -109,12 +109,13 @@ struct CampaignCommand: AsyncParsableCommand {
                 var bytes = 0
                 let elapsed = clock.measure { for c in recipients { bytes += composer.compose(c).bytes.count } }
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                print("composed \(recipients.count) messages (\(bytes / max(1, recipients.count)) bytes each) in \(String(format: "%.3f", seconds)) s: \(Int(Double(recipients.count) / seconds)) messages/s on one core")
+                print(StaffText.say("preview.timing", ["n": recipients.count, "bytes": bytes / max(1, recipients.count),
+                                                       "seconds": String(format: "%.3f", seconds), "rate": Int(Double(recipients.count) / seconds)]))
                 return
             }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             var byLanguage: [String: Int] = [:]
-            let bar = ProgressBar(label: "Previewing")
+            let bar = ProgressBar(label: StaffText.say("preview.progress"))
             for (i, c) in recipients.enumerated() {
                 let message = composer.compose(c)
                 byLanguage[message.language, default: 0] += 1
@@ -123,7 +124,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 if i % 500 == 0 { bar.update(i, of: recipients.count) }
             }
             bar.finish()
-            print("Wrote \(recipients.count) message\(recipients.count == 1 ? "" : "s") to \(out)/ (nothing sent)")
+            print(StaffText.say("preview.done", ["n": recipients.count, "dir": out]))
             for (language, count) in byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language)  \(count)") }
         }
     }
@@ -131,7 +132,7 @@ struct CampaignCommand: AsyncParsableCommand {
     struct Launch: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "launch", abstract: StaffText.say("help.campaigncommand.launch.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
+        @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
         @Option(help: staffHelp("help.campaigncommand.launch.at")) var at: String?
         @Flag(help: staffHelp("help.yes")) var yes = false
 
@@ -163,28 +164,10 @@ struct CampaignCommand: AsyncParsableCommand {
         }
     }
 
-    struct Test: AsyncParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "test", abstract: StaffText.say("help.campaigncommand.test.abstract")) }
-        @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
-        @Option(help: staffHelp("help.campaigncommand.test.to")) var to: String
-
-        func run() async throws {
-            let (settings, register) = try await global.register()
-            let address: EmailAddress
-            do { address = try EmailAddress(to) } catch { throw ValidationError("--to \(to) \(error)") }
-            let result = try await TestMessage(register: register, settings: settings).send(slug, to: address)
-            guard result.word == "sent" else {
-                throw CampaignError.testNotSent(to: address.value, reply: result.reply ?? result.word)
-            }
-            print("Test message sent to \(address.value) (\(result.message.language)): \(result.reply ?? "accepted")")
-        }
-    }
-
     struct Status: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "status", abstract: StaffText.say("help.campaigncommand.status.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
+        @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
         @Flag(help: staffHelp("help.campaigncommand.status.watch")) var watch = false
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
         @Option(help: staffHelp("help.campaigncommand.status.format")) var format: Format = .table
@@ -212,81 +195,6 @@ struct CampaignCommand: AsyncParsableCommand {
             if let start = s.startsAt { s.scheduledAt = clock.iso(start) }
             if format == .json { print(try jsonText(s)); return }
             print(CampaignStatusText(status: s, clock: clock).lines.joined(separator: "\n"))
-        }
-    }
-
-    struct Pause: AsyncParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "pause", abstract: StaffText.say("help.campaigncommand.pause.abstract")) }
-        @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
-        func run() async throws {
-            let (_, register) = try await global.register()
-            let (c, _) = try register.control(slug, .pause)
-            print("\(c.slug): \(c.status.rawValue)")
-        }
-    }
-
-    struct Resume: AsyncParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "resume", abstract: StaffText.say("help.campaigncommand.resume.abstract")) }
-        @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
-        func run() async throws {
-            let (_, register) = try await global.register()
-            let (c, _) = try register.control(slug, .resume)
-            print("\(c.slug): \(c.status.rawValue)")
-        }
-    }
-
-    struct Cancel: AsyncParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "cancel", abstract: StaffText.say("help.campaigncommand.cancel.abstract")) }
-        @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
-        func run() async throws {
-            let (_, register) = try await global.register()
-            let (c, n) = try register.control(slug, .cancel)
-            print("\(c.slug): cancelled; \(n) queued message\(n == 1 ? "" : "s") will not be sent")
-        }
-    }
-
-    struct Retry: AsyncParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "retry", abstract: StaffText.say("help.campaigncommand.retry.abstract")) }
-        @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
-        @Flag(help: staffHelp("help.campaigncommand.retry.unconfirmed")) var unconfirmed = false
-        func run() async throws {
-            let (_, register) = try await global.register()
-            let n = try register.retry(slug, unconfirmed: unconfirmed)
-            let c = try register.campaign(slug)
-            print("\(slug): \(n) message\(n == 1 ? "" : "s") requeued (\(c.status.rawValue))")
-        }
-    }
-
-    struct RSVPs: AsyncParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "rsvps", abstract: StaffText.say("help.campaigncommand.rsvps.abstract")) }
-        @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
-        enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
-        @Option(help: staffHelp("help.campaigncommand.rsvps.format")) var format: Format = .csv
-        func run() async throws {
-            let (settings, register) = try await global.register()
-            let clock = settings.officeClock
-            var list = try register.rsvps(slug)
-            let totals = (invited: list.count, yes: list.filter { $0.answer == "yes" }.count, no: list.filter { $0.answer == "no" }.count,
-                          guests: list.filter { $0.answer == "yes" }.map(\.guests).reduce(0, +))
-            if format == .json {
-                for i in list.indices { list[i].answeredAt = list[i].answeredAt.flatMap(Timestamp.date).map(clock.iso) ?? list[i].answeredAt }
-                print(try jsonText(list))
-            } else {
-                // UTF-8 with BOM, so Excel reads the names right.
-                print("\u{FEFF}email,name,language,answer,guests,seat,answered_at")
-                for r in list {
-                    let answered = r.answeredAt.map { Timestamp.date($0).map(clock.show) ?? $0 } ?? ""
-                    print([r.email, r.name, r.language ?? "", r.answer, "\(r.guests)", r.seat ?? "", answered].map(csvField).joined(separator: ","))
-                }
-            }
-            // The totals go to standard error: the file on standard output stays one row per person.
-            printError(StaffText.say("rsvps.totals", ["invited": totals.invited, "yes": totals.yes, "guests": totals.guests, "no": totals.no,
-                                                      "none": totals.invited - totals.yes - totals.no]))
         }
     }
 }

@@ -9,7 +9,7 @@ extension CampaignCommand {
     struct Check: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "check", abstract: StaffText.say("help.campaigncommand.check.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
+        @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
         @Option(help: staffHelp("help.campaigncommand.check.at")) var at: String?
 
         func run() async throws {
@@ -31,7 +31,7 @@ extension CampaignCommand {
                                  discussion: StaffText.say("help.campaigncommand.delete.discussion"))
         }
         @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
+        @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
         @Flag(help: staffHelp("help.yes")) var yes = false
 
         func run() async throws {
@@ -50,7 +50,7 @@ extension CampaignCommand {
     struct Approve: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "approve", abstract: StaffText.say("help.campaigncommand.approve.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument var slug: String
+        @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
 
         func run() async throws {
             let (_, register) = try await global.register()

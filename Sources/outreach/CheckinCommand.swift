@@ -14,7 +14,7 @@ struct Checkin: AsyncParsableCommand {
         CommandConfiguration(commandName: "checkin", abstract: StaffText.say("help.checkin.abstract"))
     }
     @OptionGroup var global: GlobalOptions
-    @Argument(help: staffHelp("help.checkin.event")) var event: String
+    @Argument(help: staffHelp("help.checkin.event"), completion: .campaignSlugs) var event: String
     @Argument(help: staffHelp("help.checkin.code")) var code: String?
     @Option(help: staffHelp("help.checkin.place")) var place: String?
     @Option(name: .customLong("walk-in"), help: staffHelp("help.checkin.walk_in")) var walkIn: String?
@@ -29,7 +29,7 @@ struct Checkin: AsyncParsableCommand {
     func run() async throws {
         let (settings, register) = try await global.register()
         let campaign = try register.campaign(event)
-        let here = place ?? "terminal \(ProcessInfo.processInfo.hostName)"
+        let here = place ?? StaffText.say("checkin.terminal", ["host": ProcessInfo.processInfo.hostName])
         if let walkIn {
             let person = try WalkIn.read(name: walkIn, email: email, consent: consent).get()
             try await register.addWalkIn(campaignID: campaign.id!, name: person.name, email: person.email, consent: person.consent, place: here)

@@ -86,6 +86,15 @@ extension Contacts {
             }
         }
 
+        /// A change as the register records it (`field: old → new`, English field names) with the
+        /// field named in the staff's language.
+        static func said(_ change: String) -> String {
+            guard let colon = change.firstIndex(of: ":") else { return change }
+            let field = String(change[..<colon])
+            guard StaffText.table(.en)["contacts.field." + field] != nil else { return change }
+            return StaffText.say("contacts.field." + field) + change[colon...]
+        }
+
         func run() async throws {
             let address = try commandLineAddress(email, option: "EMAIL")
             let newAddress = try newEmail.map { try commandLineAddress($0, option: "--email") }
@@ -96,7 +105,7 @@ extension Contacts {
             let changes = try register.editContact(address, fields: f, newAddress: newAddress, actor: ConsentLedger.staffActor)
             if changes.isEmpty { print(StaffText.say("contacts.unchanged", ["email": address.value])); return }
             print(StaffText.say("contacts.edited", ["email": newAddress?.value ?? address.value]))
-            for change in changes { print("  " + change) }
+            for change in changes { print("  " + Self.said(change)) }
         }
     }
 }

@@ -54,7 +54,7 @@ struct Contacts: AsyncParsableCommand {
 
         func validate() throws {
             if consent == .granted && (source?.trimmingCharacters(in: .whitespaces) ?? "").isEmpty {
-                throw ValidationError("--consent granted needs --source \"…\" saying how these people consented (the ledger's evidence)")
+                throw ValidationError(StaffText.say("import.consent_needs_source"))
             }
         }
 
@@ -67,7 +67,7 @@ struct Contacts: AsyncParsableCommand {
             importer.dryRun = dryRun
             importer.source = source
             importer.consentGranted = consent == .granted
-            let bar = ProgressBar(label: "Importing")
+            let bar = ProgressBar(label: StaffText.say("import.progress"))
             importer.progress = { done, total in if total >= 5000 { bar.update(done, of: total) } }
             let report = try importer.importFile(at: file, into: register)
             bar.finish()
@@ -113,8 +113,14 @@ struct Contacts: AsyncParsableCommand {
             }
             switch format {
             case .table:
-                print(table(header, cells))
-                print("\(rows.count) contact\(rows.count == 1 ? "" : "s")")
+                // The file formats keep the field names and values; the table is read by staff.
+                print(table(header.map { StaffText.say("contacts.column." + $0) }, cells.map { row in
+                    row.enumerated().map { i, cell in
+                        i == 8 && StaffText.table(.en)["consent." + cell] != nil ? StaffText.say("consent." + cell)
+                            : i == 9 ? StaffText.say("contacts." + cell) : cell
+                    }
+                }))
+                print(StaffText.say("contacts.count", ["n": rows.count]))
             case .csv:
                 // UTF-8 with BOM, so Excel reads the names right.
                 print("\u{FEFF}" + header.joined(separator: ","))
@@ -136,39 +142,48 @@ struct Contacts: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "show", abstract: StaffText.say("help.contacts.show.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument var email: String
+        @Argument(help: staffHelp("help.contacts.email")) var email: String
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
         @Option(help: staffHelp("help.contacts.show.format")) var format: Format = .table
 
         /// A label of the table, padded to the others' width.
         func label(_ key: String) -> String {
             let text = StaffText.say(key)
-            return text.count >= 12 ? text : text + String(repeating: " ", count: 12 - text.count)
+            let width = DisplayWidth.of(text)
+            return width >= 12 ? text : text + String(repeating: " ", count: 12 - width)
         }
 
         func run() async throws {
-            let (_, register) = try await global.register()
+            let (settings, register) = try await global.register()
             let p = try register.profile(email: email)
+            let clock = settings.officeClock
             if format == .json { print(try jsonText(p)); return }
-            print("""
-                \(p.name.isEmpty ? p.email : "\(p.name) <\(p.email)>")
-                  kind         \(p.kind)
-                  country      \(p.country ?? "-")   city \(p.city ?? "-")   language \(p.language ?? "-")
-                  organization \(p.organization ?? "-")
-                  tags         \(p.tags.joined(separator: ", "))
-                  \(label("contacts.show.topics")) \(p.topics.isEmpty ? StaffText.say("contacts.show.all_topics") : p.topics.joined(separator: ", "))
-                  \(label("contacts.show.paused_until")) \(p.pausedUntil ?? "-")
-                  consent      \(p.consent)\(p.suppressed ? "   SUPPRESSED (\(p.suppressionReason ?? ""))" : "")
-                history:
-                """)
-            for h in p.history { print("  \(h.recordedAt)  \(h.status)  \(h.source)  \(h.evidence ?? "")  (\(h.actor))") }
+            let suppressed = p.suppressed ? "   " + StaffText.say("contacts.show.suppressed", ["reason": p.suppressionReason ?? ""]) : ""
+            /// A ledger status in the staff's words (granted, pending, withdrawn).
+            func word(_ status: String) -> String {
+                StaffText.table(.en)["consent." + status] != nil ? StaffText.say("consent." + status) : status
+            }
+            print(OutsideText.cleaned(p.name.isEmpty ? p.email : "\(p.name) <\(p.email)>"))
+            for (name, value) in [
+                (label("contacts.show.kind"), p.kind),
+                (label("contacts.show.country"), p.country ?? "-"),
+                (label("contacts.show.city"), p.city ?? "-"),
+                (label("contacts.show.language"), p.language ?? "-"),
+                (label("contacts.show.organization"), p.organization ?? "-"),
+                (label("contacts.show.tags"), p.tags.joined(separator: ", ")),
+                (label("contacts.show.topics"), p.topics.isEmpty ? StaffText.say("contacts.show.all_topics") : p.topics.joined(separator: ", ")),
+                (label("contacts.show.paused_until"), p.pausedUntil ?? "-"),
+                (label("contacts.show.consent"), word(p.consent) + suppressed),
+            ] { print(OutsideText.cleaned("  \(name) \(value)")) }
+            print(StaffText.say("contacts.show.history"))
+            for h in p.history { print(OutsideText.cleaned("  \(Timestamp.date(h.recordedAt).map(clock.show) ?? h.recordedAt)  \(word(h.status))  \(h.source)  \(h.evidence ?? "")  (\(h.actor))")) }
         }
     }
 
     struct Export: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "export", abstract: StaffText.say("help.contacts.export.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument var email: String
+        @Argument(help: staffHelp("help.contacts.email")) var email: String
         func run() async throws {
             let (_, register) = try await global.register()
             print(try jsonText(try register.profile(email: email, full: true)))
@@ -178,24 +193,24 @@ struct Contacts: AsyncParsableCommand {
     struct Unsubscribe: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "unsubscribe", abstract: StaffText.say("help.contacts.unsubscribe.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument var email: String
+        @Argument(help: staffHelp("help.contacts.email")) var email: String
         @Option(help: staffHelp("help.contacts.unsubscribe.evidence")) var evidence: String?
         func run() async throws {
             let (_, register) = try await global.register()
             let changed = try register.unsubscribe(email: email, source: "staff", evidence: evidence, actor: ConsentLedger.staffActor,
                                                   reason: .staff)
-            print(changed ? "\(email): unsubscribed and suppressed" : "\(email): was already unsubscribed")
+            print(StaffText.say(changed ? "contacts.unsubscribed" : "contacts.already_unsubscribed", ["email": email]))
         }
     }
 
     struct Forget: AsyncParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "forget", abstract: StaffText.say("help.contacts.forget.abstract")) }
         @OptionGroup var global: GlobalOptions
-        @Argument var email: String
+        @Argument(help: staffHelp("help.contacts.email")) var email: String
         func run() async throws {
             let (_, register) = try await global.register()
             try register.forget(email: email, actor: ConsentLedger.staffActor)
-            print("\(email): erased; only a hash of the address is kept on the suppression list")
+            print(StaffText.say("contacts.forgotten", ["email": email]))
         }
     }
 }

@@ -28,7 +28,7 @@ struct DKIMCommand: AsyncParsableCommand {
             try key.write(toNewFile: out)
             print(key.dnsRecord(domain: settings.dkimSigningDomain))
             let (fileKey, selectorKey) = algorithm == .rsa ? ("dkim.key_file", "dkim.selector") : ("dkim.ed25519_key_file", "dkim.ed25519_selector")
-            printError("Wrote \(out) (mode 0600). Publish the TXT record above, then set \(fileKey): \(out) and \(selectorKey): \(selector).")
+            printError(StaffText.say("dkim.wrote", ["path": out, "file_key": fileKey, "selector_key": selectorKey, "selector": selector]))
         }
     }
 }

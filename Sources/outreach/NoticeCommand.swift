@@ -13,14 +13,14 @@ extension CampaignCommand {
             discussion: StaffText.say("help.campaigncommand.notice.discussion")) }
         @OptionGroup var global: GlobalOptions
         @Argument(help: staffHelp("help.campaigncommand.notice.slug")) var slug: String
-        @Option(help: staffHelp("help.campaigncommand.notice.of")) var of: String
+        @Option(help: staffHelp("help.campaigncommand.notice.of"), completion: .campaignSlugs) var of: String
         @Option(help: staffHelp("help.campaigncommand.notice.event")) var event: String?
         @Flag(help: staffHelp("help.campaigncommand.notice.cancel")) var cancel = false
         @Option(help: staffHelp("help.campaigncommand.notice.template")) var template: String?
         @Flag(help: staffHelp("help.yes")) var yes = false
 
         func validate() throws {
-            guard (event != nil) != cancel else { throw ValidationError("give either --event FILE (a change) or --cancel") }
+            guard (event != nil) != cancel else { throw ValidationError(StaffText.say("notice.event_or_cancel")) }
         }
 
         func run() async throws {
@@ -34,12 +34,17 @@ extension CampaignCommand {
                 templatesRoot: settings.templatesPath, eventFile: event)
             try register.recordCreator(campaign.slug, user: AuditTrail.user())
             if cancel {
-                print("The event of \(of) is cancelled: its RSVP pages now say so; reminders still waiting are cancelled.")
+                print(StaffText.say("notice.cancelled", ["parent": of]))
             } else {
-                print("The event of \(of) now reads:")
-                for d in differences { print("  \(d)") }
+                print(StaffText.say("notice.now_reads", ["parent": of]))
+                for d in differences {
+                    let field = StaffText.say("notice.field." + d.field)
+                    let languages = d.languages.isEmpty ? "" : " (\(d.languages.joined(separator: ", ")))"
+                    print(OutsideText.cleaned("  \(field)\(languages): \(d.old) → \(d.new)"))
+                }
             }
-            print("Created \(campaign.kind == .cancellation ? "cancellation" : "change notice") \(campaign.slug) (\(campaign.templateName), calendar SEQUENCE \(campaign.eventSequence)): \(summary.total) recipient\(summary.total == 1 ? "" : "s") now; campaign launch \(campaign.slug) sends it")
+            print(StaffText.say(campaign.kind == .cancellation ? "notice.created_cancellation" : "notice.created_update",
+                                ["slug": campaign.slug, "template": campaign.templateName, "sequence": campaign.eventSequence, "n": summary.total]))
             for (language, count) in summary.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language)  \(count)") }
         }
     }

@@ -25,7 +25,9 @@ struct Outreach: AsyncParsableCommand {
     /// the command; they are handed to the command that runs.
     /// A command that changed something and succeeded appends its row to the audit log.
     static func main() async {
-        let arguments = GlobalOptions.movedAfterCommand(Array(CommandLine.arguments.dropFirst()))
+        let given = Array(CommandLine.arguments.dropFirst())
+        // A shell asking for completions (`---completion …`) passes its words as they are.
+        let arguments = given.first == "---completion" ? given : GlobalOptions.movedAfterCommand(given)
         StaffText.language = StaffLanguage.forRun(arguments: arguments, environment: ProcessInfo.processInfo.environment)
         do {
             var command = try parseAsRoot(arguments)
@@ -34,7 +36,7 @@ struct Outreach: AsyncParsableCommand {
                 try await AuditTrail.record(type(of: audited).auditName, global: audited.global, arguments: arguments)
             }
         } catch {
-            exit(withError: error)
+            ParserWords.exit(withError: error, arguments: arguments)
         }
     }
 }

@@ -22,15 +22,17 @@ struct ProgressBar: Sendable {
     }
 }
 
-/// Left-aligned text columns for `table` output (widths in characters). Cells hold names,
-/// relay replies and report texts: they are cleaned of control characters first.
+/// Left-aligned text columns for `table` output, aligned by display width (a CJK character takes
+/// two columns, a combining mark none). Cells hold names, relay replies and report texts: they
+/// are cleaned of control characters first.
 func table(_ header: [String], _ rows: [[String]]) -> String {
     let rows = rows.map { $0.map(OutsideText.cleaned) }
-    var widths = header.map(\.count)
-    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    var widths = header.map(DisplayWidth.of)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) } }
     func line(_ cells: [String]) -> String {
-        cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count) }
-            .joined(separator: "  ")
+        cells.enumerated().map { i, cell in
+            i == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - DisplayWidth.of(cell))
+        }.joined(separator: "  ")
     }
     return ([line(header)] + rows.map(line)).joined(separator: "\n")
 }

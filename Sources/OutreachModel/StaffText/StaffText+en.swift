@@ -7,6 +7,7 @@ extension StaffText {
         enrules,
         enhardening,
         eneventday,
+        enlanguage,
     ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.

@@ -7,6 +7,7 @@ extension StaffText {
         virules,
         vihardening,
         vieventday,
+        vilanguage,
     ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.
