@@ -1,7 +1,7 @@
 extension StaffText {
     /// The English words of the event day: the check-in page, `outreach checkin` and walk-ins.
     /// Keep the keys in the same order as in the other language.
-    static let eneventday: [String: String] = [
+    static let enEventDay: [String: String] = [
         // check-in page
         "checkin.title": "Check-in",
         "checkin.code_label": "Ticket code",

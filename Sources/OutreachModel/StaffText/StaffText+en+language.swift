@@ -1,7 +1,7 @@
 extension StaffText {
     /// The words of the office's own language: campaign and contact one-liners, table headers,
-    /// progress labels, check-in, and argument-parser's own phrases. Same keys as `vilanguage`.
-    static let enlanguage: [String: String] = [
+    /// progress labels, check-in, and argument-parser's own phrases. Same keys as `viLanguage`.
+    static let enLanguage: [String: String] = [
         // campaign create
         "create.bad_at": "--at {text} is not event-2d, event-36h, event-1w or an ISO 8601 time like 2027-01-28T09:00:00+07:00",
         "create.at_needs_reminder": "--at goes with --reminder-of (an invitation is timed by campaign launch --at)",

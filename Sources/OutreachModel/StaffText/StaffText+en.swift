@@ -4,10 +4,10 @@ extension StaffText {
     static let en: [String: String] = merged([
         enCore,
         enFeatures,
-        enrules,
-        enhardening,
-        eneventday,
-        enlanguage,
+        enRules,
+        enHardening,
+        enEventDay,
+        enLanguage,
     ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.

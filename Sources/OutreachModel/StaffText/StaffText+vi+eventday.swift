@@ -1,7 +1,7 @@
 extension StaffText {
     /// Lời tiếng Việt của ngày sự kiện: trang đón khách, `outreach checkin` và khách vãng lai.
     /// Keep the keys in the same order as in the other language.
-    static let vieventday: [String: String] = [
+    static let viEventDay: [String: String] = [
         // check-in page
         "checkin.title": "Đón khách",
         "checkin.code_label": "Mã vé",

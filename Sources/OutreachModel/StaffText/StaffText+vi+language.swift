@@ -1,7 +1,7 @@
 extension StaffText {
     /// Lời của ngôn ngữ cơ quan: thông báo một dòng của chiến dịch và liên hệ, tiêu đề bảng, nhãn
-    /// tiến độ, soát vé, và các cụm từ của argument-parser. Cùng khóa với `enlanguage`.
-    static let vilanguage: [String: String] = [
+    /// tiến độ, soát vé, và các cụm từ của argument-parser. Cùng khóa với `enLanguage`.
+    static let viLanguage: [String: String] = [
         // campaign create
         "create.bad_at": "--at {text} không phải event-2d, event-36h, event-1w hoặc thời điểm ISO 8601 như 2027-01-28T09:00:00+07:00",
         "create.at_needs_reminder": "--at chỉ dùng cùng --reminder-of (thư mời được hẹn giờ bằng campaign launch --at)",

@@ -4,10 +4,10 @@ extension StaffText {
     static let vi: [String: String] = merged([
         viCore,
         viFeatures,
-        virules,
-        vihardening,
-        vieventday,
-        vilanguage,
+        viRules,
+        viHardening,
+        viEventDay,
+        viLanguage,
     ])
 
     /// The commands, errors and help of the register, import, delivery and the CLI.
