@@ -29,9 +29,13 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
     private var nextTicket = 0
     private var committedBelow = 0
     private var writing = false
+    /// Groups written and the outcomes in them (`logTotals`).
+    private var groups = 0
+    private var outcomesWritten = 0
 
     static let leasesLost = Counter(label: "outreach_leases_lost_total")
     static let writeFaults = Counter(label: "outreach_delivery_write_faults_total")
+    static let commits = Counter(label: "outreach_outcome_commits_total")
 
     init(register: Register, clock: any DeliveryClock, logger: Logger, leaseMs: Int64) {
         self.register = register
@@ -86,11 +90,26 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
                 lost.formUnion(lostNow.map(\.row).filter(heldRows.contains))
             case .fault(let text): writeFault = writeFault ?? text
             }
+            groups += 1
+            outcomesWritten += batch.count
+            OutcomeCommitter.commits.increment()
             writing = false
             committedBelow = upTo
             condition.broadcast()
         }
         condition.unlock()
+    }
+
+    /// Logs how many groups were written and how many outcomes they held (when the daemon stops:
+    /// the larger the groups, the fewer syncs a message costs).
+    func logTotals() {
+        condition.lock()
+        let (groups, outcomes) = (groups, outcomesWritten)
+        condition.unlock()
+        guard groups > 0 else { return }
+        logger.notice("delivery outcomes committed", metadata: [
+            "outbox.commits": "\(groups)", "outbox.outcomes": "\(outcomes)",
+            "outbox.outcomes_per_commit": "\(String(format: "%.2f", Double(outcomes) / Double(groups)))"])
     }
 
     /// Whether the lease of `claim`'s row was lost (forgets it: asked once, before its send).
