@@ -5,7 +5,8 @@ import OutreachModel
 /// A campaign: a template (frozen at creation), an optional event, a segment, and its state.
 public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "campaigns"
-    public enum Status: String, Codable, Sendable, CaseIterable { case draft, scheduled, running, paused, cancelled, finished }
+    /// Where it stands (`CampaignTransition` moves it).
+    public typealias Status = CampaignPhase
     /// An invitation, or what follows one: a reminder, a change notice (`update`), a cancellation.
     public enum Kind: String, Codable, Sendable, CaseIterable { case invitation, reminder, update, cancellation }
 
@@ -139,8 +140,26 @@ public enum CampaignError: StaffFacingError {
     }
 }
 
-/// What staff asked of a campaign that its state refused.
-public enum CampaignAction: String, Sendable {
-    case launch, pause, resume, cancel, retry
-    var message: StaffMessage { StaffMessage("campaign.action." + rawValue) }
+extension CampaignError {
+    /// The staff-facing error of a step `CampaignTransition` refused.
+    static func refused(_ slug: String, _ refusal: CampaignTransition.Refusal) -> CampaignError {
+        .badState(slug, refusal.phase, refusal.step.action ?? .launch)
+    }
+}
+
+extension Campaign {
+    /// Asks `CampaignTransition` what `step` makes of this campaign and takes its answer (the
+    /// phase, and the pause reason: `reason` when the step gives one); throws the refusal.
+    mutating func take(_ step: CampaignStep, reason: String? = nil) throws {
+        switch CampaignTransition.next(from: status, on: step) {
+        case .failure(let refusal): throw CampaignError.refused(slug, refusal)
+        case .success(let move):
+            status = move.phase
+            switch move.reason {
+            case .kept: break
+            case .cleared: pauseReason = nil
+            case .given: pauseReason = reason
+            }
+        }
+    }
 }

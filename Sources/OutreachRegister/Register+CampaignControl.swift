@@ -132,30 +132,29 @@ extension Register {
     /// waiting for a retry becomes `cancelled`; a message in the middle of sending finishes).
     public enum Control: String, Sendable { case pause, resume, cancel }
 
+    /// Executes a staff control in one transaction: reads the campaign's phase, asks
+    /// `CampaignTransition` (a refusal throws `CampaignError.badState`), writes its answer and
+    /// what the answer implies. Returns the campaign after it and how many messages it cancelled.
     @discardableResult
-    public func control(_ slug: String, _ action: Control) throws -> (Campaign, Int) {
+    public func control(_ slug: String, _ action: Control, now: Date = Date()) throws -> (Campaign, Int) {
         try dbWriter.write { db in
             var c = try Campaign.named(slug, db)
+            let startsLater = (c.scheduledAtMs ?? 0) > Timestamp.milliseconds(now)
             var changed = 0
             switch action {
             case .pause:
-                guard [.running, .scheduled, .paused].contains(c.status) else { throw CampaignError.badState(slug, c.status, .pause) }
-                if c.status != .paused { c.pauseReason = nil }
-                c.status = .paused
+                try c.take(.pause)
             case .resume:
-                guard c.status == .paused || c.status == .running else { throw CampaignError.badState(slug, c.status, .resume) }
-                c.status = (c.scheduledAtMs ?? 0) > Timestamp.milliseconds() ? .scheduled : .running
-                c.pauseReason = nil
+                try c.take(.resume(startsLater: startsLater))
                 // The relays get another chance: the daemon tries them again.
                 try db.execute(sql: "DELETE FROM relays WHERE state = 'faulted'")
             case .cancel:
-                guard c.status != .finished && c.status != .cancelled else { throw CampaignError.badState(slug, c.status, .cancel) }
+                try c.take(.cancel)
                 try db.execute(sql: """
                     UPDATE outbox SET state = 'cancelled', updated_at_ms = ? WHERE campaign_id = ? AND state IN ('queued','retry')
-                    """, arguments: [Timestamp.milliseconds(), c.id])
+                    """, arguments: [Timestamp.milliseconds(now), c.id])
                 changed = db.changesCount
-                c.status = .cancelled
-                c.finishedAt = Timestamp.string()
+                c.finishedAt = Timestamp.string(now)
             }
             try c.update(db)
             return (c, changed)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OutreachModel
 
 /// A launched campaign's state as the daemon follows it (to say when one starts, pauses, resumes, finishes).
 public struct CampaignState: Sendable, Equatable {
@@ -17,5 +18,16 @@ extension Register {
                 Campaign.Status(rawValue: row["status"]).map { CampaignState(slug: row["slug"], status: $0, reason: row["pause_reason"]) }
             }
         }
+    }
+}
+
+extension CampaignTransition {
+    /// A daemon step as its statement needs it: `status IN (…)` of the phases it moves, and the
+    /// phase it moves them to (each of the daemon's steps moves its phases to one phase).
+    static func statuses(_ step: CampaignStep) -> (from: String, to: String) {
+        let from = phases(allowing: step)
+        let targets = Set(from.compactMap { try? next(from: $0, on: step).get().phase })
+        precondition(targets.count == 1, "\(step) moves its phases to one phase")
+        return ("(" + from.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")", "'\(targets.first!.rawValue)'")
     }
 }

@@ -79,14 +79,13 @@ extension Register {
             var result: (Campaign, Int, Int)!
             try db.inTransaction(.immediate) {
                 var campaign = try Campaign.named(slug, db)
-                guard [.draft, .scheduled, .running, .paused, .finished].contains(campaign.status) else {
-                    throw CampaignError.badState(slug, campaign.status, .launch)
-                }
-                let (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds(now))
                 let nowMs = Timestamp.milliseconds(now)
                 // A reminder without --at goes at its own time (`event-2d`…), never before now.
                 let startMs = max(start.map { Timestamp.milliseconds($0) } ?? campaign.reminderDate.map { Timestamp.milliseconds($0) } ?? nowMs,
                                   start == nil ? nowMs : Int64.min)
+                // The campaign's next phase is `CampaignTransition`'s answer; a refusal stops it before anything is queued.
+                try campaign.take(.launch(startsLater: startMs > nowMs))
+                let (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds(now))
                 // Counted before the insert: nothing on a first launch, so no scan of what it adds.
                 let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE campaign_id = ?", arguments: [campaign.id]) ?? 0
                 try db.execute(sql: """
@@ -95,9 +94,6 @@ extension Register {
                     ON CONFLICT (campaign_id, contact_id) DO NOTHING
                     """, arguments: StatementArguments([campaign.id, startMs, nowMs, nowMs]) + arguments)
                 let added = db.changesCount
-                if campaign.status != .paused {
-                    campaign.status = startMs > nowMs ? .scheduled : .running
-                }
                 campaign.scheduledAtMs = startMs
                 campaign.launchedAt = campaign.launchedAt ?? Timestamp.string(now)
                 campaign.finishedAt = nil

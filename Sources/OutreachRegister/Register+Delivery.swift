@@ -48,11 +48,13 @@ extension Register {
         try await dbWriter.write { db -> [Campaign] in
             try eligibility.noteOtherConnections(db)
             try Register.addLateFollowUpRecipients(db, nowMs: nowMs)
-            try db.execute(sql: "UPDATE campaigns SET status = 'running' WHERE status = 'scheduled' AND scheduled_at_ms <= ?", arguments: [nowMs])
+            // The campaigns' next phases are `CampaignTransition`'s answers.
+            let start = CampaignTransition.statuses(.start), finish = CampaignTransition.statuses(.finish)
+            try db.execute(sql: "UPDATE campaigns SET status = \(start.to) WHERE status IN \(start.from) AND scheduled_at_ms <= ?", arguments: [nowMs])
             try Outbox.requeueLeases(db, nowMs: nowMs)
             try db.execute(sql: """
-                UPDATE campaigns SET status = 'finished', finished_at = ?
-                WHERE status = 'running' AND NOT EXISTS (
+                UPDATE campaigns SET status = \(finish.to), finished_at = ?
+                WHERE status IN \(finish.from) AND NOT EXISTS (
                     SELECT 1 FROM outbox o WHERE o.campaign_id = campaigns.id AND o.state IN ('queued','retry','sending'))
                 """, arguments: [Timestamp.string()])
             return try Campaign.filter(Campaign.Columns.status == Campaign.Status.running.rawValue).fetchAll(db)

@@ -9,8 +9,9 @@ extension Register {
     /// is fixed); returns their slugs.
     public func pauseRunning(reason: String) throws -> [String] {
         try dbWriter.write { db in
-            let slugs = try String.fetchAll(db, sql: "SELECT slug FROM campaigns WHERE status = 'running'")
-            try db.execute(sql: "UPDATE campaigns SET status = 'paused', pause_reason = ? WHERE status = 'running'", arguments: [reason])
+            let fault = CampaignTransition.statuses(.fault)
+            let slugs = try String.fetchAll(db, sql: "SELECT slug FROM campaigns WHERE status IN \(fault.from)")
+            try db.execute(sql: "UPDATE campaigns SET status = \(fault.to), pause_reason = ? WHERE status IN \(fault.from)", arguments: [reason])
             return slugs
         }
     }
@@ -18,7 +19,8 @@ extension Register {
     /// Pauses one running campaign with `reason`; false when it was not running.
     public func pause(campaignID: Int64, reason: String) throws -> Bool {
         try dbWriter.write { db in
-            try db.execute(sql: "UPDATE campaigns SET status = 'paused', pause_reason = ? WHERE id = ? AND status = 'running'",
+            let fault = CampaignTransition.statuses(.fault)
+            try db.execute(sql: "UPDATE campaigns SET status = \(fault.to), pause_reason = ? WHERE id = ? AND status IN \(fault.from)",
                            arguments: [reason, campaignID])
             return db.changesCount > 0
         }
@@ -46,7 +48,10 @@ extension Register {
     public func retry(_ slug: String, unconfirmed: Bool, now: Date = Date()) throws -> Int {
         try dbWriter.write { db in
             var c = try Campaign.named(slug, db)
-            guard c.status != .cancelled && c.status != .draft else { throw CampaignError.badState(slug, c.status, .retry) }
+            // Refused before anything moves; asked again below once it is known whether anything did.
+            if case .failure(let refusal) = CampaignTransition.next(from: c.status, on: .retry(requeued: false)) {
+                throw CampaignError.refused(slug, refusal)
+            }
             let nowMs = Timestamp.milliseconds(now)
             try db.execute(sql: """
                 UPDATE outbox SET state = 'queued', next_attempt_at_ms = ?, queued_at_ms = ?, updated_at_ms = ?
@@ -54,8 +59,9 @@ extension Register {
                   AND contact_id IN (SELECT id FROM contacts WHERE suppressed = 0)
                 """, arguments: [nowMs, nowMs, nowMs, c.id])
             let requeued = db.changesCount
-            if requeued > 0 && c.status == .finished {
-                c.status = .running
+            let before = c.status
+            try c.take(.retry(requeued: requeued > 0))
+            if c.status != before {
                 c.finishedAt = nil
                 try c.update(db)
             }
