@@ -66,7 +66,8 @@ public enum CampaignTransition {
         public init(_ phase: CampaignPhase, reason: Reason = .kept) { self.phase = phase; self.reason = reason }
     }
 
-    /// A step refused in a phase: staff see `campaign.bad_state` naming both.
+    /// A step refused in a phase. Never shown as it is: the register turns it into
+    /// `CampaignError.badState` (`campaign.bad_state`), which names the campaign too.
     public struct Refusal: Error, Sendable, Equatable {
         public let phase: CampaignPhase
         public let step: CampaignStep

@@ -42,20 +42,24 @@ extension Register {
         try await dbWriter.write { db in try db.execute(sql: "DELETE FROM relays") }
     }
 
-    /// Puts the campaign's failed messages back in the queue, except those whose address is now
-    /// suppressed; with `unconfirmed`, also those whose final reply was lost. They get a new
-    /// maximum age from now. A finished campaign runs again. Returns how many were requeued.
-    public func retry(_ slug: String, unconfirmed: Bool, now: Date = Date()) throws -> Int {
+    /// Puts the campaign's messages in `states` back in the queue (`OutreachCampaigns` says which
+    /// states a retry picks), except those whose address is now suppressed: suppression wins.
+    /// They get a new maximum age from now; the campaign's phase is `CampaignTransition`'s answer
+    /// to the retry (a finished campaign runs again). One transaction. Returns how many were requeued.
+    public func requeue(_ slug: String, from states: Set<OutboxState>, now: Date = Date()) throws -> Int {
         try dbWriter.write { db in
             var c = try Campaign.named(slug, db)
             // Refused before anything moves; asked again below once it is known whether anything did.
             if case .failure(let refusal) = CampaignTransition.next(from: c.status, on: .retry(requeued: false)) {
                 throw CampaignError.refused(slug, refusal)
             }
+            // A row in `sending` is held by a worker's lease: only rows at rest go back.
+            precondition(!states.contains(.sending), "a requeue never takes a row a worker holds")
             let nowMs = Timestamp.milliseconds(now)
+            let picked = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")
             try db.execute(sql: """
                 UPDATE outbox SET state = 'queued', next_attempt_at_ms = ?, queued_at_ms = ?, updated_at_ms = ?
-                WHERE campaign_id = ? AND (state = 'failed'\(unconfirmed ? " OR state = 'unconfirmed'" : ""))
+                WHERE campaign_id = ? AND state IN (\(picked.isEmpty ? "NULL" : picked))
                   AND contact_id IN (SELECT id FROM contacts WHERE suppressed = 0)
                 """, arguments: [nowMs, nowMs, nowMs, c.id])
             let requeued = db.changesCount

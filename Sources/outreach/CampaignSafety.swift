@@ -14,7 +14,7 @@ extension CampaignCommand {
 
         func run() async throws {
             let (settings, register) = try await global.register()
-            let checks = try register.launchChecks(slug, at: at.flatMap { ISO8601DateFormatter().date(from: $0) },
+            let checks = try CampaignLifecycle(register: register).checks(slug, at: at.flatMap { ISO8601DateFormatter().date(from: $0) },
                                                    requireApproval: settings.requireApproval)
             print(StaffText.say("check.recipients", ["slug": slug, "n": checks.summary.total]))
             for (language, count) in checks.summary.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language)  \(count)") }

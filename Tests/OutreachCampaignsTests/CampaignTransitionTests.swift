@@ -1,3 +1,4 @@
+import OutreachCampaigns
 import OutreachModel
 import Testing
 
@@ -94,5 +95,20 @@ import Testing
         #expect(T.phases(allowing: .fault) == [.running])
         #expect(T.phases(allowing: .start) == [.scheduled])
         #expect(T.phases(allowing: .finish) == [.running])
+    }
+}
+
+/// Which messages `campaign retry` puts back in the queue, every outbox state checked.
+@Suite struct RetrySelectionTests {
+    @Test func aPlainRetryTakesOnlyWhatFailed() {
+        for state in OutboxState.allCases {
+            #expect(CampaignLifecycle.retriedStates(unconfirmed: false).contains(state) == (state == .failed), "\(state)")
+        }
+    }
+
+    @Test func unconfirmedAlsoTakesWhatMayHaveArrivedAndNothingElse() {
+        for state in OutboxState.allCases {
+            #expect(CampaignLifecycle.retriedStates(unconfirmed: true).contains(state) == [.failed, .unconfirmed].contains(state), "\(state)")
+        }
     }
 }

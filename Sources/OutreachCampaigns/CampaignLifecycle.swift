@@ -13,14 +13,22 @@ public struct RecipientSummary: Sendable {
     public var fallbacks = 0
 }
 
-extension Register {
+/// A campaign's life as staff drive it: create (an invitation, a reminder, a notice), check,
+/// launch, pause, resume, cancel, retry, status, preview. The rules live here; each step calls
+/// register verbs that each run one transaction (the register executes `CampaignTransition`
+/// inside them). The CLI calls this, not the register, for these steps.
+public struct CampaignLifecycle: Sendable {
+    public let register: Register
+
+    public init(register: Register) { self.register = register }
+
     /// Creates a draft: the template's texts and the event are read from their files, checked,
     /// and frozen into the campaign, so later edits of the files change nothing already created.
     /// `topic` (else the event's) must be one of `topics`: the campaign then reaches only the
     /// people who chose it or chose no topic.
-    public func createCampaign(slug: String, templateName: String, templatesRoot: String, eventFile: String?,
-                               segment: String, subject: String?, topic: String? = nil,
-                               topics: [Topic] = Topic.shipped) throws -> (Campaign, RecipientSummary) {
+    public func create(slug: String, templateName: String, templatesRoot: String, eventFile: String?,
+                       segment: String, subject: String?, topic: String? = nil,
+                       topics: [Topic] = Topic.shipped) throws -> (Campaign, RecipientSummary) {
         try Campaign.checkSlug(slug)
         let parsedSegment = try Segment(segment)
         if parsedSegment.needsInvitation {
@@ -42,7 +50,7 @@ extension Register {
             eventFile: eventFile, eventSnapshot: try event.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
             segment: parsedSegment.description, subject: subject.map(HeaderEncoding.singleLine), createdAt: Timestamp.string())
         draft.topic = chosenTopic
-        let campaign = try insert(draft)
+        let campaign = try register.insert(draft)
         return (campaign, try recipientSummary(campaign))
     }
 
@@ -50,13 +58,24 @@ extension Register {
     public func recipientSummary(_ campaign: Campaign) throws -> RecipientSummary {
         let template = try InvitationTemplate(snapshot: campaign.templateSnapshot)
         var summary = RecipientSummary()
-        for (language, kind, count) in try recipientLanguages(campaign) {
+        for (language, kind, count) in try register.recipientLanguages(campaign) {
             let (chosen, fallback) = template.language(for: language, kind: kind)
             summary.total += count
             summary.byLanguage[chosen, default: 0] += count
             if fallback { summary.fallbacks += count }
         }
         return summary
+    }
+
+    /// `campaign preview`: the campaign and the people a preview writes for — everyone it would
+    /// reach now, or only `contact`, who must be one of them.
+    public func preview(_ slug: String, only contact: String? = nil) throws -> (Campaign, [Recipient]) {
+        let campaign = try register.campaign(slug)
+        let recipients = try register.recipients(campaign, only: contact).map(\.recipient)
+        if let contact, recipients.isEmpty {
+            throw CampaignError.notARecipient(contact: contact, slug: slug)
+        }
+        return (campaign, recipients)
     }
 }
 

@@ -3,7 +3,7 @@ import OutreachCompose
 import OutreachModel
 import OutreachRegister
 
-extension Register {
+extension CampaignLifecycle {
     /// A reminder of the invitation `parent`: its recipients who were sent the invitation and have
     /// not declined, decided when it is sent. `at`: when (relative to the event, moving with it, or
     /// a fixed time); without it, `campaign launch` says when.
@@ -13,7 +13,7 @@ extension Register {
         draft.sendAt = at?.description
         // `rsvp=…`, `attended=…` and the other keys narrow the invitation's recipients.
         draft.segment = try Segment(segment).description
-        let reminder = try insertFollowUp(draft, of: parent, change: nil)
+        let reminder = try register.insertFollowUp(draft, of: parent, change: nil)
         return (reminder, try recipientSummary(reminder))
     }
 
@@ -28,7 +28,7 @@ extension Register {
         var differences: [EventDifference] = []
         let change: EventChange
         if let eventFile {
-            guard let old = try self.campaign(parent).event else { throw CampaignError.noEvent(parent) }
+            guard let old = try register.campaign(parent).event else { throw CampaignError.noEvent(parent) }
             let changes = EventChanges(from: old, to: try Event.load(path: eventFile))
             differences = changes.differences
             guard !differences.isEmpty else {
@@ -41,7 +41,7 @@ extension Register {
         } else {
             change = .cancelled
         }
-        let notice = try insertFollowUp(draft, of: parent, change: change)
+        let notice = try register.insertFollowUp(draft, of: parent, change: change)
         return (notice, try recipientSummary(notice), differences)
     }
 
