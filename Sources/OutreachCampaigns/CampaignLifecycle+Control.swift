@@ -5,38 +5,38 @@ import OutreachRegister
 extension CampaignLifecycle {
     /// `campaign pause`: workers stop claiming its messages within a second. Refused (as
     /// `CampaignTransition` says) unless it is scheduled, running or paused already.
-    public func pause(_ slug: String) throws -> Campaign {
+    package func pause(_ slug: String) throws -> Campaign {
         try register.control(slug, .pause).0
     }
 
     /// `campaign resume`: it runs again (or waits for its start time), and the relays the daemon
     /// found faulty get another chance.
-    public func resume(_ slug: String) throws -> Campaign {
+    package func resume(_ slug: String) throws -> Campaign {
         try register.control(slug, .resume).0
     }
 
     /// `campaign cancel`: what is still queued or waiting for a retry is cancelled (a message in
     /// the middle of sending finishes). Returns the campaign and how many messages were cancelled.
-    public func cancel(_ slug: String) throws -> (campaign: Campaign, cancelled: Int) {
+    package func cancel(_ slug: String) throws -> (campaign: Campaign, cancelled: Int) {
         try register.control(slug, .cancel)
     }
 
     /// The outbox states `campaign retry` puts back in the queue: what failed; with
     /// `unconfirmed`, also what may have arrived (its final reply was lost). Never what was sent,
     /// skipped (not to be mailed), cancelled, or is still on its way.
-    public static func retriedStates(unconfirmed: Bool) -> Set<OutboxState> {
+    package static func retriedStates(unconfirmed: Bool) -> Set<OutboxState> {
         unconfirmed ? [.failed, .unconfirmed] : [.failed]
     }
 
     /// `campaign retry`: requeues the messages `retriedStates(unconfirmed:)` picks, except those
     /// whose address is suppressed now; a finished campaign runs again. Returns how many.
-    public func retry(_ slug: String, unconfirmed: Bool, now: Date = Date()) throws -> Int {
+    package func retry(_ slug: String, unconfirmed: Bool, now: Date = Date()) throws -> Int {
         try register.requeue(slug, from: Self.retriedStates(unconfirmed: unconfirmed), now: now)
     }
 
     /// `campaign status`: the campaign's figures now, with its rate and how long what is left
     /// will take.
-    public func status(_ slug: String, now: Date = Date()) throws -> CampaignStatus {
+    package func status(_ slug: String, now: Date = Date()) throws -> CampaignStatus {
         CampaignStatus(try register.progress(slug), now: now)
     }
 }

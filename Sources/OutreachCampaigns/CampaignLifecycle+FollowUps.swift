@@ -7,7 +7,7 @@ extension CampaignLifecycle {
     /// A reminder of the invitation `parent`: its recipients who were sent the invitation and have
     /// not declined, decided when it is sent. `at`: when (relative to the event, moving with it, or
     /// a fixed time); without it, `campaign launch` says when.
-    public func createReminder(slug: String, of parent: String, templateName: String, templatesRoot: String,
+    package func createReminder(slug: String, of parent: String, templateName: String, templatesRoot: String,
                                at: ReminderTime?, segment: String = "") throws -> (Campaign, RecipientSummary) {
         var draft = try followUpDraft(slug: slug, templateName: templateName, templatesRoot: templatesRoot, kind: .reminder)
         draft.sendAt = at?.description
@@ -21,7 +21,7 @@ extension CampaignLifecycle {
     /// the invitation `parent`. Creating it records the change: the invitation's pages and the
     /// reminders still to come show the new details at once; `campaign launch` sends the notice.
     /// Returns what changed (nothing for a cancellation).
-    public func createNotice(slug: String, of parent: String, templateName: String, templatesRoot: String,
+    package func createNotice(slug: String, of parent: String, templateName: String, templatesRoot: String,
                              eventFile: String?) throws -> (Campaign, RecipientSummary, [EventDifference]) {
         var draft = try followUpDraft(slug: slug, templateName: templateName, templatesRoot: templatesRoot,
                                       kind: eventFile == nil ? .cancellation : .update)
@@ -60,7 +60,7 @@ extension CampaignLifecycle {
 
 extension Campaign {
     /// Refuses a slug that is not lower-case letters, digits and `-` (at most 64).
-    public static func checkSlug(_ slug: String) throws {
+    package static func checkSlug(_ slug: String) throws {
         guard !slug.isEmpty, slug.utf8.count <= 64, slug.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }) else {
             throw CampaignError.badSlug(slug)
         }

@@ -3,41 +3,41 @@ import OutreachModel
 import OutreachRegister
 
 /// A campaign's progress, as `campaign status` prints it (and `--format json` writes it).
-public struct CampaignStatus: Sendable, Encodable {
-    public let slug: String
-    public let status: String
+package struct CampaignStatus: Sendable, Encodable {
+    package let slug: String
+    package let status: String
     /// Why the daemon paused it (the relay's words and what to change); null otherwise.
-    public let reason: String?
-    public let queued, sending, sent, retry, failed, skipped, cancelled, unconfirmed: Int
-    public let total: Int
+    package let reason: String?
+    package let queued, sending, sent, retry, failed, skipped, cancelled, unconfirmed: Int
+    package let total: Int
     /// Messages accepted per relay, and each relay's state as the daemon last saw it.
-    public let relays: [RelayReport]
+    package let relays: [RelayReport]
     /// Messages sent per second since sending started.
-    public let rate: Double
+    package let rate: Double
     /// Seconds until what is left is sent at that rate (nil when unknown).
-    public let etaSeconds: Int?
-    public let unknownOutcomes: Int
-    public let rsvp: RSVPCounts
-    public let tests: Int
+    package let etaSeconds: Int?
+    package let unknownOutcomes: Int
+    package let rsvp: RSVPCounts
+    package let tests: Int
     /// When it starts (or started), ISO 8601; a reminder set with `event-2d` follows its event.
     /// Made in UTC; the CLI shows it in the office's zone (`startsAt`).
-    public var scheduledAt: String? = nil
+    package var scheduledAt: String? = nil
     /// The same instant, for showing it in the office's zone (not encoded).
-    public let startsAt: Date?
+    package let startsAt: Date?
     /// A reminder's or notice's invitation, and what it is (`invitation`, `reminder`, `update`, `cancellation`).
-    public var of: String? = nil
-    public var kind: String = "invitation"
+    package var of: String? = nil
+    package var kind: String = "invitation"
 
     /// Answers, and at an event with a capacity the seats: people confirmed, waitlisted, offered,
     /// and tickets checked in at the door (people and guests).
-    public struct RSVPCounts: Sendable, Encodable { public let yes, no, guests, confirmed, waitlisted, offered, checkedIn: Int }
+    package struct RSVPCounts: Sendable, Encodable { package let yes, no, guests, confirmed, waitlisted, offered, checkedIn: Int }
     /// Messages whose fate is settled.
-    public var done: Int { sent + failed + skipped + cancelled + unconfirmed }
+    package var done: Int { sent + failed + skipped + cancelled + unconfirmed }
 
     /// The status of `progress` at `now`. The rate counts from when sending started (the launch
     /// or the scheduled time), only while it runs or once it finished; the reason shows only
     /// while it is paused.
-    public init(_ progress: CampaignProgress, now: Date = Date()) {
+    package init(_ progress: CampaignProgress, now: Date = Date()) {
         let c = progress.campaign
         slug = c.slug
         status = c.status.rawValue
@@ -69,7 +69,7 @@ public struct CampaignStatus: Sendable, Encodable {
     }
 
     /// Every key always present: `reason` is null, not missing, when there is none.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(slug, forKey: .slug); try c.encode(status, forKey: .status); try c.encode(reason, forKey: .reason)
         for (key, value) in [(CodingKeys.queued, queued), (.sending, sending), (.sent, sent), (.retry, retry), (.failed, failed),
@@ -84,11 +84,11 @@ public struct CampaignStatus: Sendable, Encodable {
 }
 
 /// One relay as `campaign status` shows it.
-public struct RelayReport: Sendable, Encodable, Equatable {
-    public let url: String
+package struct RelayReport: Sendable, Encodable, Equatable {
+    package let url: String
     /// `up`, `cooling` or `faulted` (nil: the daemon has not used it yet).
-    public let state: String?
-    public let reason: String?
+    package let state: String?
+    package let reason: String?
     /// This campaign's messages it accepted.
-    public let sent: Int
+    package let sent: Int
 }

@@ -4,54 +4,54 @@ import OutreachModel
 
 /// A campaign's figures as they stand: its messages per outbox state, answers, seats, relays.
 /// `OutreachCampaigns` makes `campaign status` of them.
-public struct CampaignProgress: Sendable {
-    public let campaign: Campaign
+package struct CampaignProgress: Sendable {
+    package let campaign: Campaign
     /// Messages per outbox state (states without messages are absent).
-    public let messages: [OutboxState: Int]
+    package let messages: [OutboxState: Int]
     /// Messages whose final reply was lost, counted once per loss.
-    public let unknownOutcomes: Int
-    public let rsvp: RSVPCounts
+    package let unknownOutcomes: Int
+    package let rsvp: RSVPCounts
     /// Test messages sent (`campaign test`), outside the counts.
-    public let tests: Int
+    package let tests: Int
     /// Every relay the daemon knows, by URL, with this campaign's messages it accepted.
-    public let relays: [Relay]
+    package let relays: [Relay]
 
     /// The messages in `state`.
-    public subscript(_ state: OutboxState) -> Int { messages[state, default: 0] }
+    package subscript(_ state: OutboxState) -> Int { messages[state, default: 0] }
     /// Every message of the campaign, test sends aside.
-    public var total: Int { messages.values.reduce(0, +) }
+    package var total: Int { messages.values.reduce(0, +) }
 
     /// Answers, and at an event with a capacity the seats: people confirmed, waitlisted, offered,
     /// and tickets checked in at the door (people and guests).
-    public struct RSVPCounts: Sendable { public let yes, no, guests, confirmed, waitlisted, offered, checkedIn: Int }
+    package struct RSVPCounts: Sendable { package let yes, no, guests, confirmed, waitlisted, offered, checkedIn: Int }
 
     /// One relay as the daemon last saw it.
-    public struct Relay: Sendable {
-        public let url: String
+    package struct Relay: Sendable {
+        package let url: String
         /// `up`, `cooling` or `faulted` (nil: the daemon has not used it yet).
-        public let state: String?
-        public let reason: String?
+        package let state: String?
+        package let reason: String?
         /// This campaign's messages it accepted.
-        public let sent: Int
+        package let sent: Int
     }
 }
 
 /// One invited person and their answer, as the register holds it: `answer` is `yes`, `no` or
 /// `none` (not answered).
-public struct RSVPListing: Sendable {
-    public let email, name: String
-    public let language: String?
-    public let answer: String
-    public let guests: Int
+package struct RSVPListing: Sendable {
+    package let email, name: String
+    package let language: String?
+    package let answer: String
+    package let guests: Int
     /// The seat given at the event (nil until seats are given).
-    public let seat: String?
+    package let seat: String?
     /// When they answered (ISO 8601 UTC as stored).
-    public let answeredAt: String?
+    package let answeredAt: String?
 }
 
 extension Register {
     /// The campaign `slug`'s figures, read in one transaction.
-    public func progress(_ slug: String) throws -> CampaignProgress {
+    package func progress(_ slug: String) throws -> CampaignProgress {
         try dbWriter.read { db in
             let c = try Campaign.named(slug, db)
             var messages: [OutboxState: Int] = [:]
@@ -82,13 +82,13 @@ extension Register {
 
     /// Pause (workers stop claiming within a second), resume, or cancel (what is still queued or
     /// waiting for a retry becomes `cancelled`; a message in the middle of sending finishes).
-    public enum Control: String, Sendable { case pause, resume, cancel }
+    package enum Control: String, Sendable { case pause, resume, cancel }
 
     /// Executes a staff control in one transaction: reads the campaign's phase, asks
     /// `CampaignTransition` (a refusal throws `CampaignError.badState`), writes its answer and
     /// what the answer implies. Returns the campaign after it and how many messages it cancelled.
     @discardableResult
-    public func control(_ slug: String, _ action: Control, now: Date = Date()) throws -> (Campaign, Int) {
+    package func control(_ slug: String, _ action: Control, now: Date = Date()) throws -> (Campaign, Int) {
         try dbWriter.write { db in
             var c = try Campaign.named(slug, db)
             let startsLater = (c.scheduledAtMs ?? 0) > Timestamp.milliseconds(now)
@@ -114,7 +114,7 @@ extension Register {
     }
 
     /// Everyone the campaign invited (its outbox, test sends aside), with their answer or `none`.
-    public func rsvps(_ slug: String) throws -> [RSVPListing] {
+    package func rsvps(_ slug: String) throws -> [RSVPListing] {
         // Everyone invited (the outbox), and anyone who answered without being in it.
         try dbWriter.read { db in
             let c = try Campaign.named(slug, db)
@@ -130,7 +130,7 @@ extension Register {
     }
 
     /// Outbox rows of a campaign per state.
-    public func outboxCounts(campaignID: Int64) throws -> [String: Int] {
+    package func outboxCounts(campaignID: Int64) throws -> [String: Int] {
         try dbWriter.read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM outbox WHERE campaign_id = ? GROUP BY state", arguments: [campaignID]) {

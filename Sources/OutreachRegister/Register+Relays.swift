@@ -7,7 +7,7 @@ import OutreachModel
 extension Register {
     /// Pauses every running campaign with `reason` (a relay fault: nothing can be sent until it
     /// is fixed); returns their slugs.
-    public func pauseRunning(reason: String) throws -> [String] {
+    package func pauseRunning(reason: String) throws -> [String] {
         try dbWriter.write { db in
             let fault = CampaignTransition.statuses(.fault)
             let slugs = try String.fetchAll(db, sql: "SELECT slug FROM campaigns WHERE status IN \(fault.from)")
@@ -17,7 +17,7 @@ extension Register {
     }
 
     /// Pauses one running campaign with `reason`; false when it was not running.
-    public func pause(campaignID: Int64, reason: String) throws -> Bool {
+    package func pause(campaignID: Int64, reason: String) throws -> Bool {
         try dbWriter.write { db in
             let fault = CampaignTransition.statuses(.fault)
             try db.execute(sql: "UPDATE campaigns SET status = \(fault.to), pause_reason = ? WHERE id = ? AND status IN \(fault.from)",
@@ -27,7 +27,7 @@ extension Register {
     }
 
     /// Records what the daemon knows of a relay (`up`, `cooling` until a time, `faulted` with why).
-    public func recordRelayState(url: String, state: String, reason: String?, untilMs: Int64?) throws {
+    package func recordRelayState(url: String, state: String, reason: String?, untilMs: Int64?) throws {
         try dbWriter.write { db in
             try db.execute(sql: """
                 INSERT INTO relays (url, state, reason, until_ms, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -38,7 +38,7 @@ extension Register {
     }
 
     /// Forgets the relays' states (a daemon starting with a new configuration).
-    public func forgetRelayStates() async throws {
+    package func forgetRelayStates() async throws {
         try await dbWriter.write { db in try db.execute(sql: "DELETE FROM relays") }
     }
 
@@ -46,7 +46,7 @@ extension Register {
     /// states a retry picks), except those whose address is now suppressed: suppression wins.
     /// They get a new maximum age from now; the campaign's phase is `CampaignTransition`'s answer
     /// to the retry (a finished campaign runs again). One transaction. Returns how many were requeued.
-    public func requeue(_ slug: String, from states: Set<OutboxState>, now: Date = Date()) throws -> Int {
+    package func requeue(_ slug: String, from states: Set<OutboxState>, now: Date = Date()) throws -> Int {
         try dbWriter.write { db in
             var c = try Campaign.named(slug, db)
             // Refused before anything moves; asked again below once it is known whether anything did.
