@@ -25,13 +25,16 @@ public enum CampaignStep: Sendable, Hashable, CaseIterable {
     /// The daemon: a fault that is not the recipients' (a relay refusing us, a template that
     /// cannot be composed) stops it, with the fault as its reason.
     case fault
+    /// `campaign approve` (`campaigns.require_approval`): a second person approves the draft.
+    case approve
 
     public static let allCases: [CampaignStep] = [
         .launch(startsLater: false), .launch(startsLater: true), .pause, .resume(startsLater: false), .resume(startsLater: true),
-        .cancel, .retry(requeued: false), .retry(requeued: true), .start, .finish, .fault,
+        .cancel, .retry(requeued: false), .retry(requeued: true), .start, .finish, .fault, .approve,
     ]
 
-    /// The staff action this step is (nil: a step of the daemon's, never refused to anyone).
+    /// The staff action a refusal of this step names in `campaign.bad_state` (nil: a step of the
+    /// daemon's, never refused to anyone, or an approval, whose refusal has words of its own).
     public var action: CampaignAction? {
         switch self {
         case .launch: .launch
@@ -39,7 +42,7 @@ public enum CampaignStep: Sendable, Hashable, CaseIterable {
         case .resume: .resume
         case .cancel: .cancel
         case .retry: .retry
-        case .start, .finish, .fault: nil
+        case .start, .finish, .fault, .approve: nil
         }
     }
 }
@@ -99,7 +102,9 @@ public enum CampaignTransition {
         case (.start, .scheduled): return .success(Move(.running))
         case (.finish, .running): return .success(Move(.finished))
         case (.fault, .running): return .success(Move(.paused, reason: .given))
-        case (.start, _), (.finish, _), (.fault, _): return refused
+        // Only a draft is approved: what was launched was launched without it.
+        case (.approve, .draft): return .success(Move(.draft))
+        case (.start, _), (.finish, _), (.fault, _), (.approve, _): return refused
         }
     }
 

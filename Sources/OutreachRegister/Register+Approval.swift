@@ -36,7 +36,10 @@ extension Register {
     package func approve(_ slug: String, by user: String, now: Date = Date()) throws {
         try dbWriter.write { db in
             let campaign = try Campaign.named(slug, db)
-            guard campaign.status == .draft else { throw ApprovalError.notDraft(slug: slug, status: campaign.status) }
+            // `CampaignTransition` says whether it may be approved in its phase (which it does not change).
+            if case .failure = CampaignTransition.next(from: campaign.status, on: .approve) {
+                throw ApprovalError.notDraft(slug: slug, status: campaign.status)
+            }
             let creator = try String.fetchOne(db, sql: "SELECT created_by FROM campaign_approvals WHERE campaign_id = ?", arguments: [campaign.id])
             guard creator != user else { throw ApprovalError.sameUser(slug: slug, user: user) }
             try db.execute(sql: """

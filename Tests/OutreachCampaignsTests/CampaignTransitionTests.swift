@@ -29,6 +29,7 @@ import Testing
         .start: [.draft: nil, .scheduled: Move(.running), .running: nil, .paused: nil, .cancelled: nil, .finished: nil],
         .finish: [.draft: nil, .scheduled: nil, .running: Move(.finished), .paused: nil, .cancelled: nil, .finished: nil],
         .fault: [.draft: nil, .scheduled: nil, .running: Move(.paused, reason: .given), .paused: nil, .cancelled: nil, .finished: nil],
+        .approve: [.draft: Move(.draft), .scheduled: nil, .running: nil, .paused: nil, .cancelled: nil, .finished: nil],
     ]
 
     @Test func theTableAnswersEveryStepInEveryPhaseAsWrittenOut() {
@@ -61,7 +62,7 @@ import Testing
         for step in CampaignStep.allCases {
             let move = try? T.next(from: .draft, on: step).get()
             switch step {
-            case .launch, .cancel: #expect(move != nil, "\(step)")
+            case .launch, .cancel, .approve: #expect(move != nil, "\(step)")
             default: #expect(move == nil, "\(step)")
             }
         }
@@ -85,16 +86,17 @@ import Testing
         }
     }
 
-    @Test func everyStaffRefusalNamesAnActionAndTheDaemonStepsNone() {
+    @Test func everyStaffRefusalNamesAnActionButTheDaemonStepsAndApprovalNone() {
         for step in CampaignStep.allCases {
             switch step {
-            case .start, .finish, .fault: #expect(step.action == nil)
+            case .start, .finish, .fault, .approve: #expect(step.action == nil)
             default: #expect(step.action != nil)
             }
         }
         #expect(T.phases(allowing: .fault) == [.running])
         #expect(T.phases(allowing: .start) == [.scheduled])
         #expect(T.phases(allowing: .finish) == [.running])
+        #expect(T.phases(allowing: .approve) == [.draft], "only a draft is approved")
     }
 }
 
