@@ -40,3 +40,22 @@ extension CampaignLifecycle {
         CampaignStatus(try register.progress(slug), now: now)
     }
 }
+
+extension CampaignLifecycle {
+    /// Records `user` as the creator of the campaign `slug` (the first creator stays), for the
+    /// two-person rule: the creator may not approve it.
+    package func recordCreator(_ slug: String, user: String) throws {
+        try register.recordCreator(slug, user: user)
+    }
+
+    /// `campaign approve`: `user`, who did not create it, approves the draft `slug`.
+    package func approve(_ slug: String, by user: String, now: Date = Date()) throws {
+        try register.approve(slug, by: user, now: now)
+    }
+
+    /// `campaign delete`: deletes the draft `slug`; a draft notice puts its invitation's event
+    /// back as it was, a draft cancellation lifts the cancellation. Returns what was deleted.
+    package func delete(_ slug: String, now: Date = Date()) throws -> Campaign {
+        try register.deleteDraft(slug, now: now)
+    }
+}

@@ -48,7 +48,7 @@ struct CampaignCommand: AsyncParsableCommand {
             } ?? lifecycle.create(
                 slug: slug, templateName: template, templatesRoot: settings.templatesPath, eventFile: event,
                 segment: segment, subject: subject, topic: topic, topics: settings.topics)
-            try register.recordCreator(campaign.slug, user: AuditTrail.user())
+            try lifecycle.recordCreator(campaign.slug, user: AuditTrail.user())
             if let parent = campaign.parentSlug {
                 let date = campaign.reminderDate.map(settings.officeClock.show)
                 switch (campaign.sendAt, date) {

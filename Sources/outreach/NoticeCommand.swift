@@ -33,7 +33,7 @@ extension CampaignCommand {
             let (campaign, summary, differences) = try lifecycle.createNotice(
                 slug: slug, of: of, templateName: template ?? (cancel ? "event-cancelled" : "event-update"),
                 templatesRoot: settings.templatesPath, eventFile: event)
-            try register.recordCreator(campaign.slug, user: AuditTrail.user())
+            try lifecycle.recordCreator(campaign.slug, user: AuditTrail.user())
             if cancel {
                 print(StaffText.say("notice.cancelled", ["parent": of]))
             } else {
