@@ -18,6 +18,7 @@ package struct RecipientSummary: Sendable {
 /// register verbs that each run one transaction (the register executes `CampaignTransition`
 /// inside them). The CLI calls this, not the register, for these steps.
 package struct CampaignLifecycle: Sendable {
+    /// The register whose verbs each step calls.
     package let register: Register
 
     package init(register: Register) { self.register = register }
