@@ -27,14 +27,16 @@ public enum CampaignStep: Sendable, Hashable, CaseIterable {
     case fault
     /// `campaign approve` (`campaigns.require_approval`): a second person approves the draft.
     case approve
+    /// `campaign delete`: the draft goes (its answer is the phase it leaves from).
+    case delete
 
     public static let allCases: [CampaignStep] = [
         .launch(startsLater: false), .launch(startsLater: true), .pause, .resume(startsLater: false), .resume(startsLater: true),
-        .cancel, .retry(requeued: false), .retry(requeued: true), .start, .finish, .fault, .approve,
+        .cancel, .retry(requeued: false), .retry(requeued: true), .start, .finish, .fault, .approve, .delete,
     ]
 
     /// The staff action a refusal of this step names in `campaign.bad_state` (nil: a step of the
-    /// daemon's, never refused to anyone, or an approval, whose refusal has words of its own).
+    /// daemon's, never refused to anyone, or an approval or deletion, whose refusals have words of their own).
     public var action: CampaignAction? {
         switch self {
         case .launch: .launch
@@ -42,7 +44,7 @@ public enum CampaignStep: Sendable, Hashable, CaseIterable {
         case .resume: .resume
         case .cancel: .cancel
         case .retry: .retry
-        case .start, .finish, .fault, .approve: nil
+        case .start, .finish, .fault, .approve, .delete: nil
         }
     }
 }
@@ -104,7 +106,9 @@ public enum CampaignTransition {
         case (.fault, .running): return .success(Move(.paused, reason: .given))
         // Only a draft is approved: what was launched was launched without it.
         case (.approve, .draft): return .success(Move(.draft))
-        case (.start, _), (.finish, _), (.fault, _), (.approve, _): return refused
+        // Only a draft is deleted: a launched campaign's messages and answers are a record.
+        case (.delete, .draft): return .success(Move(.draft))
+        case (.start, _), (.finish, _), (.fault, _), (.approve, _), (.delete, _): return refused
         }
     }
 

@@ -24,7 +24,9 @@ extension Register {
     package func deleteDraft(_ slug: String, now: Date = Date()) throws -> Campaign {
         try dbWriter.write { db in
             let campaign = try Campaign.named(slug, db)
-            guard campaign.status == .draft else { throw DeletionError.launched(slug, campaign.status) }
+            if case .failure = CampaignTransition.next(from: campaign.status, on: .delete) {
+                throw DeletionError.launched(slug, campaign.status)
+            }
             let followUps = try String.fetchAll(db, sql: "SELECT slug FROM campaigns WHERE parent_id = ? ORDER BY id", arguments: [campaign.id])
             guard followUps.isEmpty else { throw DeletionError.hasFollowUps(slug, followUps) }
             if campaign.kind == .update || campaign.kind == .cancellation, let parentID = campaign.parentId,

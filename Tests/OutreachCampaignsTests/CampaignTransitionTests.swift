@@ -30,6 +30,7 @@ import Testing
         .finish: [.draft: nil, .scheduled: nil, .running: Move(.finished), .paused: nil, .cancelled: nil, .finished: nil],
         .fault: [.draft: nil, .scheduled: nil, .running: Move(.paused, reason: .given), .paused: nil, .cancelled: nil, .finished: nil],
         .approve: [.draft: Move(.draft), .scheduled: nil, .running: nil, .paused: nil, .cancelled: nil, .finished: nil],
+        .delete: [.draft: Move(.draft), .scheduled: nil, .running: nil, .paused: nil, .cancelled: nil, .finished: nil],
     ]
 
     @Test func theTableAnswersEveryStepInEveryPhaseAsWrittenOut() {
@@ -58,11 +59,11 @@ import Testing
         }
     }
 
-    @Test func aDraftOnlyGoesOutByALaunchOrIsCancelled() {
+    @Test func aDraftOnlyGoesOutByALaunchIsCancelledApprovedOrDeleted() {
         for step in CampaignStep.allCases {
             let move = try? T.next(from: .draft, on: step).get()
             switch step {
-            case .launch, .cancel, .approve: #expect(move != nil, "\(step)")
+            case .launch, .cancel, .approve, .delete: #expect(move != nil, "\(step)")
             default: #expect(move == nil, "\(step)")
             }
         }
@@ -86,10 +87,10 @@ import Testing
         }
     }
 
-    @Test func everyStaffRefusalNamesAnActionButTheDaemonStepsAndApprovalNone() {
+    @Test func everyStaffRefusalNamesAnActionButTheDaemonStepsApprovalAndDeletionNone() {
         for step in CampaignStep.allCases {
             switch step {
-            case .start, .finish, .fault, .approve: #expect(step.action == nil)
+            case .start, .finish, .fault, .approve, .delete: #expect(step.action == nil)
             default: #expect(step.action != nil)
             }
         }
@@ -97,6 +98,7 @@ import Testing
         #expect(T.phases(allowing: .start) == [.scheduled])
         #expect(T.phases(allowing: .finish) == [.running])
         #expect(T.phases(allowing: .approve) == [.draft], "only a draft is approved")
+        #expect(T.phases(allowing: .delete) == [.draft], "only a draft is deleted")
     }
 }
 
