@@ -138,7 +138,7 @@ struct DeliveryBench {
         importer.source = "bench.csv"
         let csv = "email,consent\n" + people.map { "\($0),yes\n" }.joined()
         _ = try importer.importBytes(Array(csv.utf8), fileName: "bench.csv", into: register)
-        _ = try register.createCampaign(slug: slug, templateName: "new-year-gathering",
+        _ = try CampaignLifecycle(register: register).create(slug: slug, templateName: "new-year-gathering",
                                         templatesRoot: "\(repositoryRoot)/Templates",
                                         eventFile: "\(repositoryRoot)/Config/events/new-year-gathering-2027.yaml", segment: "", subject: nil)
         var settings = Settings()
@@ -152,7 +152,7 @@ struct DeliveryBench {
                                   makeTransport: { _, url, _ in FakeRelay.Connection(relay: url, fake: relay) })
         _ = try register.launch(slug, now: Date(timeIntervalSince1970: Double(clock.nowMs()) / 1000))
         let register = register, slug = slug
-        relay.sentSoFar = { (try? register.status(slug).sent) ?? -1 }
+        relay.sentSoFar = { (try? CampaignLifecycle(register: register).status(slug).sent) ?? -1 }
         try await refresh()
     }
 
@@ -169,12 +169,12 @@ struct DeliveryBench {
         let finished = DispatchSemaphore(value: 0)
         Thread { worker.run(); finished.signal() }.start()
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline, !done(try register.status(slug)) {
+        while Date() < deadline, !done(try CampaignLifecycle(register: register).status(slug)) {
             try await Task.sleep(for: .milliseconds(5))
         }
         context.stop()
         finished.wait()
-        return try register.status(slug)
+        return try CampaignLifecycle(register: register).status(slug)
     }
 }
 
