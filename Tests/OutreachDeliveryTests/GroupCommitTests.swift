@@ -1,4 +1,5 @@
 import Foundation
+import OutreachCampaigns
 import Testing
 @testable import OutreachDelivery
 
@@ -15,7 +16,7 @@ import Testing
         let finished = DispatchSemaphore(value: 0)
         for worker in workers { Thread { worker.run(); finished.signal() }.start() }
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, try bench.register.status(bench.slug).sent < count {
+        while Date() < deadline, try CampaignLifecycle(register: bench.register).status(bench.slug).sent < count {
             try await Task.sleep(for: .milliseconds(5))
         }
         bench.context.stop()
