@@ -28,6 +28,15 @@ extension Register {
         }
     }
 
+    /// The same append for the daemon's HTTP side (the check-in page's walk-ins).
+    package func appendAudit(entry: AuditEntry) async throws {
+        let arguments = String(decoding: try JSONEncoder().encode(entry.arguments), as: UTF8.self)
+        try await dbWriter.write { db in
+            try db.execute(sql: "INSERT INTO audit_log (at, user, command, arguments) VALUES (?, ?, ?, ?)",
+                           arguments: [entry.at, entry.user, entry.command, arguments])
+        }
+    }
+
     /// Takes an erased person's address (`contacts forget`) out of every audit row, leaving the
     /// hash the suppression list keeps (`erased:<hash>`): who did what stays, the address does not.
     package func eraseFromAudit(_ address: EmailAddress) throws {

@@ -50,6 +50,11 @@ extension Register {
         try dbWriter.read { db in try Campaign.named(slug, db) }
     }
 
+    /// The same read for the daemon's HTTP side: it waits without holding an event-loop thread.
+    package func campaign(named slug: String) async throws -> Campaign {
+        try await dbWriter.read { db in try Campaign.named(slug, db) }
+    }
+
     package func allCampaigns() throws -> [Campaign] {
         try dbWriter.read { db in try Campaign.order(Campaign.Columns.id).fetchAll(db) }
     }

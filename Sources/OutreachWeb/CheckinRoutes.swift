@@ -45,7 +45,7 @@ package func addCheckinRoutes(to router: Router<OutreachRequestContext>, desk: T
         case .success(let walkIn):
             try await desk.register.addWalkIn(campaignID: campaign.id!, name: walkIn.name, email: walkIn.email, consent: walkIn.consent,
                                               place: "check-in page")
-            try desk.register.appendAudit(AuditEntry(at: Timestamp.string(), user: "staff listener", command: "checkin walk-in",
+            try await desk.register.appendAudit(entry: AuditEntry(at: Timestamp.string(), user: "staff listener", command: "checkin walk-in",
                                                      arguments: [campaign.slug, walkIn.name] + (walkIn.email.map { ["--email", $0] } ?? [])
                                                         + (walkIn.consent.map { ["--consent", $0 ? "yes" : "no"] } ?? [])))
             return try json(["result": "walk-in", "message": StaffText.say("checkin.walk_in_added", in: said, ["name": walkIn.name])])
@@ -55,7 +55,7 @@ package func addCheckinRoutes(to router: Router<OutreachRequestContext>, desk: T
 
 private func campaign(_ context: OutreachRequestContext, _ desk: TicketDesk) async throws -> Campaign? {
     guard let slug = context.parameters.get("event") else { return nil }
-    return try? desk.register.campaign(slug)
+    return try? await desk.register.campaign(named: slug)
 }
 
 /// The staff's language for the page: Vietnamese when the phone asks for it first.

@@ -38,7 +38,7 @@ struct SignupRoutes: Sendable {
     /// Whether `slug` names a campaign (a QR code printed for its event).
     private func knownSource(_ slug: String) async throws -> Bool {
         guard (1...64).contains(slug.count), slug.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }) else { return false }
-        return (try? web.register.campaign(slug)) != nil
+        return (try? await web.register.campaign(named: slug)) != nil
     }
 
     /// `GET /join/challenge`: a fresh challenge (Altcha's JSON).

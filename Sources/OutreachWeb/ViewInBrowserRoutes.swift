@@ -21,7 +21,7 @@ final class ViewInBrowserRoutes: Sendable {
 
     func view(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
         guard let slug = context.parameters.get("campaign"), let lang = context.parameters.get("lang"),
-              let campaign = try? web.register.campaign(slug), campaign.status != .draft,
+              let campaign = try? await web.register.campaign(named: slug), campaign.status != .draft,
               let template = try? InvitationTemplate(snapshot: campaign.templateSnapshot), template.languages[lang] != nil
         else {
             return PublicPage.html(web.pages.render(.notFound, language: PublicPage.language(request), context: [:]), status: .notFound)
