@@ -121,17 +121,17 @@ struct ImportStaging {
             CREATE TEMP TABLE import_sorted AS SELECT * FROM temp.import_rows ORDER BY key, row;
             DROP TABLE temp.import_rows;
             """)
+        // Rowids are dense and in key order here: a row and the next one with the same key are
+        // a pair, found in SQL (a rowid lookup each) rather than by reading every row back.
         var duplicates: [ImportDuplicate] = []
         var earlier: [Int64] = []
-        var last: (key: String, row: Int, rowid: Int64)?
-        let cursor = try Row.fetchCursor(db, sql: "SELECT key, row, email, rowid FROM temp.import_sorted ORDER BY rowid")
-        while let r = try cursor.next() {
-            let key: String = r[0], row: Int = r[1], rowid: Int64 = r[3]
-            if let previous = last, previous.key == key {
-                duplicates.append(ImportDuplicate(email: r[2], earlier: previous.row, later: row))
-                earlier.append(previous.rowid)
-            }
-            last = (key, row, rowid)
+        let pairs = try Row.fetchCursor(db, sql: """
+            SELECT e.row, l.row, l.email, e.rowid FROM temp.import_sorted e JOIN temp.import_sorted l ON l.rowid = e.rowid + 1
+            WHERE l.key = e.key ORDER BY e.rowid
+            """)
+        while let r = try pairs.next() {
+            duplicates.append(ImportDuplicate(email: r[2], earlier: r[0], later: r[1]))
+            earlier.append(r[3])
         }
         let delete = try BulkStatement(db, sql: "DELETE FROM temp.import_sorted WHERE rowid = ?")
         for rowid in earlier {
@@ -191,21 +191,25 @@ struct ImportStaging {
     /// Inserts the rows left (people new to the register) as contacts with their ledger rows;
     /// returns how many.
     func insertNew(source: String, actor: String, now: String, progress: ((Int, Int) -> Void)?) throws -> Int {
-        let added = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.import_sorted") ?? 0
+        let staged = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(max(rowid), 0) FROM temp.import_sorted")!
+        let added: Int = staged[0]
         progress?(0, added)
         let first = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM contacts") ?? 0) + 1
         // Rowids follow key order: the same numbering in both statements gives each row its id.
+        // When no row was taken out, the rowids are already 1…n; else they are counted again
+        // (a window over every row, which SQLite copies aside first).
+        let number = added == staged[1] as Int ? "rowid" : "row_number() OVER (ORDER BY rowid)"
         try db.execute(sql: """
             INSERT INTO contacts (id, email, email_key, name, addressed_as, honorific, kind, country, city,
                 language, organization, tags, attributes, consent_status, created_at, updated_at)
-            SELECT ?1 + row_number() OVER (ORDER BY rowid) - 1, email, key, coalesce(name, ''), addressed_as, honorific,
+            SELECT ?1 + \(number) - 1, email, key, coalesce(name, ''), addressed_as, honorific,
                 coalesce(kind, 'other'), country, city, language, organization, coalesce(tags, '[]'), coalesce(attributes, '{}'),
                 CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END, ?2, ?2
             FROM temp.import_sorted ORDER BY rowid
             """, arguments: [first, now])
         try db.execute(sql: """
             INSERT INTO consents (contact_id, status, purpose, source, evidence, actor, recorded_at)
-            SELECT ?1 + row_number() OVER (ORDER BY rowid) - 1, CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END,
+            SELECT ?1 + \(number) - 1, CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END,
                 ?2, 'import:' || ?3 || '#row ' || row, evidence, ?4, ?5
             FROM temp.import_sorted ORDER BY rowid
             """, arguments: [first, Consent.invitationPurpose, source, actor, now])
