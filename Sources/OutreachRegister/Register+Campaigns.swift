@@ -24,6 +24,15 @@ extension Register {
         }
     }
 
+    /// Whether the campaign would reach anybody now: stops at the first recipient (a launch that
+    /// asks nobody to confirm needs no count by language).
+    public func hasRecipients(_ campaign: Campaign) throws -> Bool {
+        let (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds())
+        return try dbWriter.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts c WHERE \(condition))", arguments: arguments) ?? false
+        }
+    }
+
     /// The recipients themselves (or the one asked for), by id.
     public func recipients(_ campaign: Campaign, only email: String? = nil) throws -> [Contact] {
         var (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds())

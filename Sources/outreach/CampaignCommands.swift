@@ -146,7 +146,9 @@ struct CampaignCommand: AsyncParsableCommand {
                 start = date
             }
             let register = try Register(path: settings.databasePath, officeZone: settings.officeTimeZone)
-            let checks = try register.launchChecks(slug, at: start, requireApproval: settings.requireApproval)
+            // The count by language is only for the question: without one, no scan of every contact.
+            let checks = try register.launchChecks(slug, at: start, requireApproval: settings.requireApproval,
+                                                   counting: Terminal.willAsk(yes: yes))
             guard checks.refusals.isEmpty else { throw LaunchChecks.Refused(slug: slug, refusals: checks.refusals) }
             for w in checks.warnings { printError(StaffText.say("check.warning", ["text": w])) }
             let when = start.map(clock.show) ?? StaffText.say("launch.now")
