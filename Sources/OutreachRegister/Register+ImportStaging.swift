@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import GRDB
 import OutreachModel
@@ -33,9 +34,19 @@ extension Register {
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA main.cache_size") ?? -2000
             let tempCacheSize = try Int.fetchOne(db, sql: "PRAGMA temp.cache_size") ?? -2000
             let tempStore = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
+            let autocheckpoint = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1000
             try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA main.cache_size = -\(Self.importCacheKiB.main); PRAGMA temp.cache_size = -\(Self.importCacheKiB.temp)")
+            // As a launch does: the commit syncs the WAL (durable when the command says so);
+            // copying the rows into the database file (a checkpoint: a second write of them and a
+            // second sync) is left to the daemon's background checkpointer, not done right after
+            // the commit nor when the command closes.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            _ = outreach_sqlite_no_checkpoint_on_close(db.sqliteConnection)
             defer {
-                try? db.execute(sql: "PRAGMA main.cache_size = \(cacheSize); PRAGMA temp.cache_size = \(tempCacheSize); PRAGMA temp_store = \(tempStore)")
+                try? db.execute(sql: """
+                    PRAGMA main.cache_size = \(cacheSize); PRAGMA temp.cache_size = \(tempCacheSize); PRAGMA temp_store = \(tempStore);
+                    PRAGMA wal_autocheckpoint = \(autocheckpoint)
+                    """)
             }
             try db.inTransaction {
                 let staging = try ImportStaging(db)
