@@ -85,7 +85,7 @@ struct ImportStaging {
         self.db = db
         try db.execute(sql: """
             CREATE TEMP TABLE import_rows (
-                key TEXT NOT NULL, row INTEGER NOT NULL, email TEXT NOT NULL, name TEXT,
+                key TEXT NOT NULL, row INTEGER NOT NULL, email TEXT, name TEXT,
                 addressed_as TEXT, honorific TEXT, kind TEXT, country TEXT, city TEXT, language TEXT,
                 organization TEXT, tags TEXT, attributes TEXT, consent_given INTEGER NOT NULL,
                 consent_stated INTEGER NOT NULL, evidence TEXT, suppressed INTEGER NOT NULL)
@@ -103,7 +103,9 @@ struct ImportStaging {
         for row in rows {
             insert.bind(1, row.address.key)
             insert.bind(2, Int64(row.row))
-            insert.bind(3, row.address.value)
+            // Most addresses are written as their key: those are staged once (the rows are
+            // sorted and copied whole, so every byte left out is work saved).
+            insert.bind(3, row.address.value == row.address.key ? nil : row.address.value)
             insert.bind(4, row.name)
             insert.bind(5, row.addressedAs)
             insert.bind(6, row.honorific)
@@ -137,7 +139,7 @@ struct ImportStaging {
         var duplicates: [ImportDuplicate] = []
         var earlier: [Int64] = []
         let pairs = try Row.fetchCursor(db, sql: """
-            SELECT e.row, l.row, l.email, e.rowid FROM temp.import_sorted e JOIN temp.import_sorted l ON l.rowid = e.rowid + 1
+            SELECT e.row, l.row, coalesce(l.email, l.key), e.rowid FROM temp.import_sorted e JOIN temp.import_sorted l ON l.rowid = e.rowid + 1
             WHERE l.key = e.key ORDER BY e.rowid
             """)
         while let r = try pairs.next() {
@@ -188,7 +190,7 @@ struct ImportStaging {
     static func importedContact(_ r: Row, from index: Int) throws -> ImportedContact {
         let decoder = JSONDecoder()
         let tags: String? = r[index + 11], attributes: String? = r[index + 12]
-        var row = ImportedContact(row: r[index + 1], address: try EmailAddress(r[index + 2] as String), name: r[index + 3],
+        var row = ImportedContact(row: r[index + 1], address: try EmailAddress((r[index + 2] as String?) ?? r[index]), name: r[index + 3],
                                   addressedAs: r[index + 4], honorific: r[index + 5],
                                   kind: (r[index + 6] as String?).flatMap(ContactKind.init(rawValue:)),
                                   country: r[index + 7], city: r[index + 8], language: r[index + 9], organization: r[index + 10],
@@ -213,7 +215,7 @@ struct ImportStaging {
         try db.execute(sql: """
             INSERT INTO contacts (id, email, email_key, name, addressed_as, honorific, kind, country, city,
                 language, organization, tags, attributes, consent_status, created_at, updated_at)
-            SELECT ?1 + \(number) - 1, email, key, coalesce(name, ''), addressed_as, honorific,
+            SELECT ?1 + \(number) - 1, coalesce(email, key), key, coalesce(name, ''), addressed_as, honorific,
                 coalesce(kind, 'other'), country, city, language, organization, coalesce(tags, '[]'), coalesce(attributes, '{}'),
                 CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END, ?2, ?2
             FROM temp.import_sorted ORDER BY rowid
