@@ -22,7 +22,7 @@ public final class BounceMailboxService<C: Clock<Duration>>: Service, Sendable {
     /// Messages that could not be fetched, counted across readings (see `MailboxPoll.fetchAttempts`).
     let fetchFailures = FetchFailures()
 
-    public init(settings: Settings, register: Register, links: Links, logger: Logger, clock: C,
+    package init(settings: Settings, register: Register, links: Links, logger: Logger, clock: C,
                 makeMailbox: (@Sendable () throws -> any BounceMailbox)? = nil) throws {
         guard let url = settings.bouncesMailboxURL, let returnAddress = links.returnAddress else {
             throw Settings.Failure(key: "bounces.mailbox_url", problem: StaffMessage("config.no_mailbox"))

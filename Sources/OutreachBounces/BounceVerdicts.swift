@@ -15,7 +15,7 @@ public struct BounceVerdicts: Sendable {
     }
 
     /// The verdicts on one report (one per row of `bounces`; always at least one).
-    public func verdicts(_ report: BounceReport) -> [Bounce] {
+    package func verdicts(_ report: BounceReport) -> [Bounce] {
         let subject = report.subject.map { String($0.prefix(200)) }
         // The token in the address the report was delivered to, then in the returned original.
         let delivered = report.deliveredTo.compactMap(returnAddress.claim(in:))

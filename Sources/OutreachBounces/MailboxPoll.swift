@@ -23,12 +23,12 @@ public final class MailboxPoll: @unchecked Sendable {  // one reading at a time,
         public var handled = 0
         public var kept = 0
         /// Per bounce kind, how many verdicts were recorded.
-        public var kinds: [Bounce.Kind: Int] = [:]
+        package var kinds: [Bounce.Kind: Int] = [:]
     }
 
     /// `fetchFailures`: kept by the caller across readings (a reading that fails is started
     /// again on a new connection, with a new `MailboxPoll`).
-    public init(mailbox: any BounceMailbox, url: String, register: Register, verdicts: BounceVerdicts, logger: Logger,
+    package init(mailbox: any BounceMailbox, url: String, register: Register, verdicts: BounceVerdicts, logger: Logger,
                 fetchFailures: FetchFailures = FetchFailures()) {
         self.fetchFailures = fetchFailures
         self.mailbox = mailbox

@@ -2,13 +2,13 @@ import OutreachCompose
 import OutreachModel
 
 /// What a change notice changes, in words for staff: `venue (vi, en): A → B`.
-public struct EventDifference: Sendable, CustomStringConvertible {
-    public let field: String
+package struct EventDifference: Sendable, CustomStringConvertible {
+    package let field: String
     /// The languages whose text changed (empty for the date and time, which have no language).
-    public let languages: [String]
-    public let old: String
-    public let new: String
-    public var description: String {
+    package let languages: [String]
+    package let old: String
+    package let new: String
+    package var description: String {
         "\(field)\(languages.isEmpty ? "" : " (\(languages.joined(separator: ", ")))"): \(old) → \(new)"
     }
 }
@@ -17,12 +17,12 @@ public struct EventDifference: Sendable, CustomStringConvertible {
 /// a text changed in any language is a change, and a language whose text was left as it was
 /// takes the new value (from English, else the first language that changed), so that no
 /// recipient is shown the old venue while others are shown the new one.
-public struct EventChanges: Sendable {
+package struct EventChanges: Sendable {
     /// The new event, every language brought up to date.
-    public let event: Event
-    public let differences: [EventDifference]
+    package let event: Event
+    package let differences: [EventDifference]
 
-    public init(from old: Event, to new: Event) {
+    package init(from old: Event, to new: Event) {
         var event = new
         var differences: [EventDifference] = []
         let texts: [(String, WritableKeyPath<Event, [String: String]?>)] = [("title", \.optionalTitle), ("venue", \.optionalVenue),

@@ -4,10 +4,10 @@ import OutreachModel
 import OutreachRegister
 
 /// The link secret does not belong to this database: links already sent were signed with another.
-public struct LinkSecretMismatch: StaffFacingError {
-    public let secretFile: String
-    public let missing: Bool
-    public var message: StaffMessage {
+package struct LinkSecretMismatch: StaffFacingError {
+    package let secretFile: String
+    package let missing: Bool
+    package var message: StaffMessage {
         StaffMessage(missing ? "link_secret.missing" : "link_secret.different", ["file": secretFile])
     }
 }
@@ -17,7 +17,7 @@ extension Register {
     /// the fingerprint of the secret its links are signed with (from the first command that
     /// signs), and refuses a missing or different secret instead of making a new one. A secret
     /// file whose older lines hold the kept one (a rotation) is accepted and its current line kept.
-    public func links(_ settings: Settings) throws -> Links {
+    package func links(_ settings: Settings) throws -> Links {
         let kept = try linkSecretFingerprint()
         if kept != nil, !FileManager.default.fileExists(atPath: settings.linksSecretFile) {
             throw LinkSecretMismatch(secretFile: settings.linksSecretFile, missing: true)

@@ -10,7 +10,7 @@ import Synchronization
 /// What the delivery workers share: the register, settings, rate limits, the relay pool, the
 /// composers of running campaigns, the group committer, and the stop flag.
 public final class DeliveryContext: Sendable {
-    public let register: Register
+    package let register: Register
     public let settings: Settings
     public let links: Links
     public let limiter: RateLimiter
@@ -52,7 +52,7 @@ public final class DeliveryContext: Sendable {
         var pausedEverything = false
     }
 
-    public init(register: Register, settings: Settings, links: Links, logger: Logger, signer: DKIMSigner? = nil, batchSize: Int = 64,
+    package init(register: Register, settings: Settings, links: Links, logger: Logger, signer: DKIMSigner? = nil, batchSize: Int = 64,
                 clock: any DeliveryClock = SystemDeliveryClock(), leaseMs: Int64 = 10 * 60 * 1000,
                 makeTransport: @escaping @Sendable (Settings, String, Logger) throws -> any MailTransport = { settings, relay, logger in
                     try CurlSMTPTransport(.init(settings, relay: relay), logger: logger)

@@ -70,6 +70,7 @@ public final class DeliveryService<C: Clock<Duration>>: Service, Sendable {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             group.notify(queue: .global()) { done.resume() }
         }
+        context.committer.logTotals()
         try await context.register.requeueEverythingInFlight()
         logger.info("delivery stopped")
     }

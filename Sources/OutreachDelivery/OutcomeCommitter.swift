@@ -29,9 +29,15 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
     private var nextTicket = 0
     private var committedBelow = 0
     private var writing = false
+    /// Groups written and the outcomes in them (`logTotals`).
+    private var groups = 0
+    private var outcomesWritten = 0
+    /// The time spent writing them (the transaction and its sync), in nanoseconds.
+    private var writingNanoseconds: UInt64 = 0
 
     static let leasesLost = Counter(label: "outreach_leases_lost_total")
     static let writeFaults = Counter(label: "outreach_delivery_write_faults_total")
+    static let commits = Counter(label: "outreach_outcome_commits_total")
 
     init(register: Register, clock: any DeliveryClock, logger: Logger, leaseMs: Int64) {
         self.register = register
@@ -77,7 +83,9 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
             renewals = []
             let upTo = nextTicket
             condition.unlock()
+            let started = DispatchTime.now().uptimeNanoseconds
             let result = write(batch, renewing: held)
+            let took = DispatchTime.now().uptimeNanoseconds - started
             condition.lock()
             switch result {
             case .written(let lostNow):
@@ -86,11 +94,29 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
                 lost.formUnion(lostNow.map(\.row).filter(heldRows.contains))
             case .fault(let text): writeFault = writeFault ?? text
             }
+            groups += 1
+            outcomesWritten += batch.count
+            writingNanoseconds += took
+            OutcomeCommitter.commits.increment()
             writing = false
             committedBelow = upTo
             condition.broadcast()
         }
         condition.unlock()
+    }
+
+    /// Logs how many groups were written, how many outcomes they held and how long one took to
+    /// write and sync (when the daemon stops). With at most one unsynced outcome per worker,
+    /// delivery cannot go faster than workers ÷ that time.
+    func logTotals() {
+        condition.lock()
+        let (groups, outcomes, nanoseconds) = (groups, outcomesWritten, writingNanoseconds)
+        condition.unlock()
+        guard groups > 0 else { return }
+        logger.notice("delivery outcomes committed", metadata: [
+            "outbox.commits": "\(groups)", "outbox.outcomes": "\(outcomes)",
+            "outbox.outcomes_per_commit": "\(String(format: "%.2f", Double(outcomes) / Double(groups)))",
+            "outbox.commit_ms": "\(String(format: "%.3f", Double(nanoseconds) / Double(groups) / 1e6))"])
     }
 
     /// Whether the lease of `claim`'s row was lost (forgets it: asked once, before its send).

@@ -24,7 +24,7 @@ public final class PersonalMailService<C: Clock<Duration>>: Service, Sendable {
     let makeTransport: @Sendable (Settings) throws -> any MailTransport
     static var sent: Counter { Counter(label: "outreach_personal_mail_sent_total") }
 
-    public init(register: Register, settings: Settings, links: Links, signer: DKIMSigner?, logger: Logger, clock: C,
+    package init(register: Register, settings: Settings, links: Links, signer: DKIMSigner?, logger: Logger, clock: C,
                 interval: Duration = .milliseconds(250),
                 makeTransport: @escaping @Sendable (Settings) throws -> any MailTransport = { try CurlSMTPTransport(.init($0)) }) throws {
         self.register = register

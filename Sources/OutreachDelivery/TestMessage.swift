@@ -35,7 +35,7 @@ public struct TestMessage: Sendable {
     let settings: Settings
     let makeTransport: @Sendable (Settings) throws -> any MailTransport
 
-    public init(register: Register, settings: Settings,
+    package init(register: Register, settings: Settings,
                 makeTransport: @escaping @Sendable (Settings) throws -> any MailTransport = { try CurlSMTPTransport(.init($0)) }) {
         self.register = register
         self.settings = settings

@@ -67,7 +67,7 @@ public struct ContactImporter: Sendable {
     /// `--consent granted`: everyone the file says nothing about consented, as `source` says
     /// (the evidence); a row whose file says no stays pending. False: nobody is invented a consent.
     public var consentGranted = false
-    public var actor: String = ConsentLedger.staffActor
+    package var actor: String = ConsentLedger.staffActor
     /// How many records of a CSV file are read, validated and staged together: only one batch of
     /// records (and one piece of the file's text) is held at once, whatever the file's size.
     public var recordsPerBatch = 8_192
@@ -79,7 +79,7 @@ public struct ContactImporter: Sendable {
     public init() {}
 
     /// Imports the file at `path`, read in pieces (`ContactFile`).
-    public func importFile(at path: String, into register: Register) throws -> ImportReport {
+    package func importFile(at path: String, into register: Register) throws -> ImportReport {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
               FileManager.default.isReadableFile(atPath: path) else {
@@ -93,7 +93,7 @@ public struct ContactImporter: Sendable {
     }
 
     /// Imports a file's bytes.
-    public func importBytes(_ bytes: [UInt8], fileName: String, into register: Register) throws -> ImportReport {
+    package func importBytes(_ bytes: [UInt8], fileName: String, into register: Register) throws -> ImportReport {
         var file = ContactFile(bytes: bytes, encoding: encoding)
         file.pieceBytes = pieceBytes
         return try importing(file, fileName: fileName, into: register)

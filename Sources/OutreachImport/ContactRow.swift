@@ -3,7 +3,7 @@ import OutreachModel
 import OutreachRegister
 
 /// One validated row of a contact file (the register's `ImportedContact`), ready to merge.
-public typealias ContactRow = ImportedContact
+package typealias ContactRow = ImportedContact
 
 extension ImportedContact {
     /// Why a row was not imported.

@@ -6,8 +6,8 @@ public enum OutboxState: String, Codable, Sendable, CaseIterable {
     case unconfirmed
 }
 
-/// Where a campaign stands, as far as its outbox rows care.
-public enum CampaignPhase: String, Sendable, CaseIterable {
+/// Where a campaign stands: its status (`CampaignTransition` moves it).
+public enum CampaignPhase: String, Codable, Sendable, CaseIterable {
     case draft, scheduled, running, paused, cancelled, finished
 }
 

@@ -5,11 +5,11 @@ import OutreachModel
 
 /// One thing the bounce mailbox (or a relay, refusing a recipient while sending) said about a
 /// message: what it was, whom and which campaign it was about, and what it changed.
-public struct Bounce: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "bounces"
+package struct Bounce: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "bounces"
 
     /// What a report means for the person it is about.
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+    package enum Kind: String, Codable, Sendable, CaseIterable {
         /// 5.1.x: the mailbox or domain does not exist. Suppressed at once.
         case hard
         /// 4.x.x, `Action: delayed`, or another failure that may pass. Counted: 3 in the
@@ -34,47 +34,47 @@ public struct Bounce: Codable, Sendable, Equatable, FetchableRecord, MutablePers
 
         /// Whether the mailbox message is done with once recorded (moved away or deleted).
         /// The others stay in the mailbox for a person to read.
-        public var isHandled: Bool { self != .unmatched && self != .unreadable }
+        package var isHandled: Bool { self != .unmatched && self != .unreadable }
     }
 
     /// Where the verdict came from.
-    public enum Source: String, Codable, Sendable {
+    package enum Source: String, Codable, Sendable {
         /// A report read from the bounce mailbox.
         case mailbox
         /// A relay refused the recipient while we were sending (5xx to RCPT TO).
         case smtp
     }
 
-    public var id: Int64?
-    public var receivedAt: String
-    public var source: Source
-    public var kind: Kind
+    package var id: Int64?
+    package var receivedAt: String
+    package var source: Source
+    package var kind: Kind
     /// The enhanced status code (`5.1.1`).
-    public var status: String?
+    package var status: String?
     /// The report's `Action` (failed, delayed, …) or an ARF `Feedback-Type`.
-    public var action: String?
+    package var action: String?
     /// The remote server's words (`Diagnostic-Code`, the SMTP reply).
-    public var diagnostic: String?
+    package var diagnostic: String?
     /// The address the report is about, as the report names it.
-    public var recipient: String?
-    public var contactId: Int64?
-    public var campaignId: Int64?
+    package var recipient: String?
+    package var contactId: Int64?
+    package var campaignId: Int64?
     /// How the report was tied to a message: `token` (the signed VERP address) or `message-id`.
-    public var matchedBy: String?
+    package var matchedBy: String?
     /// What recording it changed, in words (`suppressed`, `unreachable after 3 of 5`, …).
-    public var outcome: String
+    package var outcome: String
     /// The mailbox the report was read from (`bounces.mailbox_url`), its UIDVALIDITY and the
     /// message's UID there: together, which mailbox message it was (nil: a refusal while sending).
-    public var mailboxUrl: String?
-    public var mailboxUidValidity: Int64?
-    public var mailboxUid: Int64?
+    package var mailboxUrl: String?
+    package var mailboxUidValidity: Int64?
+    package var mailboxUid: Int64?
 
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// A verdict to record (`outcome` is filled in by `Register.record(_:uidValidity:uid:)`).
-    public init(source: Source, kind: Kind, status: String? = nil, action: String? = nil, diagnostic: String? = nil,
+    package init(source: Source, kind: Kind, status: String? = nil, action: String? = nil, diagnostic: String? = nil,
                 recipient: String? = nil, contactId: Int64? = nil, campaignId: Int64? = nil, matchedBy: String? = nil) {
         self.receivedAt = Timestamp.string()
         self.source = source; self.kind = kind; self.status = status; self.action = action; self.diagnostic = diagnostic
@@ -83,9 +83,9 @@ public struct Bounce: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     }
 
     /// The table's columns, for queries.
-    public enum Columns {
-        public static let id = Column("id")
-        public static let contactId = Column("contact_id")
+    package enum Columns {
+        package static let id = Column("id")
+        package static let contactId = Column("contact_id")
     }
 
     /// The kind of a failure report by its enhanced status and `Action`, the one policy for
@@ -94,7 +94,7 @@ public struct Bounce: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     /// 5.7.x, 5.1.7, 5.1.8 → policy; any other 5.x.x (a full mailbox, a routing failure) → soft,
     /// because it often passes, and three of them in five sends still suppress the address.
     /// Delivered, relayed and expanded reports → other.
-    public static func kind(status: String?, action: String?) -> Kind {
+    package static func kind(status: String?, action: String?) -> Kind {
         switch action?.lowercased() {
         case "delivered", "relayed", "expanded": return .other
         case "delayed": return .soft
@@ -112,23 +112,23 @@ public struct Bounce: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     static func counter(_ kind: Kind) -> Counter { Counter(label: "outreach_bounces_total", dimensions: [("kind", kind.rawValue)]) }
 
     /// How many soft bounces among a contact's last sends make the address unreachable (Keila's rule).
-    public static let softBounceLimit = (bounces: 3, sends: 5)
+    package static let softBounceLimit = (bounces: 3, sends: 5)
 }
 
 /// A row of `bounces list`: a bounce with the names a person reads.
-public struct BounceListing: Sendable, Codable, Equatable {
-    public let receivedAt: String
-    public let contact: String?
-    public let campaign: String?
-    public let kind: String
-    public let status: String?
-    public let diagnostic: String?
-    public let outcome: String
-    public let source: String
+package struct BounceListing: Sendable, Codable, Equatable {
+    package let receivedAt: String
+    package let contact: String?
+    package let campaign: String?
+    package let kind: String
+    package let status: String?
+    package let diagnostic: String?
+    package let outcome: String
+    package let source: String
 
     enum CodingKeys: String, CodingKey { case receivedAt, contact, campaign, kind, status, diagnostic, outcome, source }
     /// Every key in every row, null when there is no value (scripts read a fixed shape).
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(receivedAt, forKey: .receivedAt)
         try c.encode(contact, forKey: .contact)

@@ -3,60 +3,61 @@ import GRDB
 import OutreachModel
 
 /// A campaign: a template (frozen at creation), an optional event, a segment, and its state.
-public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "campaigns"
-    public enum Status: String, Codable, Sendable, CaseIterable { case draft, scheduled, running, paused, cancelled, finished }
+package struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "campaigns"
+    /// Where it stands (`CampaignTransition` moves it).
+    package typealias Status = CampaignPhase
     /// An invitation, or what follows one: a reminder, a change notice (`update`), a cancellation.
-    public enum Kind: String, Codable, Sendable, CaseIterable { case invitation, reminder, update, cancellation }
+    package enum Kind: String, Codable, Sendable, CaseIterable { case invitation, reminder, update, cancellation }
 
-    public var id: Int64?
-    public var slug: String
-    public var templateName: String
-    public var purpose: CampaignPurpose
+    package var id: Int64?
+    package var slug: String
+    package var templateName: String
+    package var purpose: CampaignPurpose
     /// JSON of the template's texts as they were when the campaign was created (Compose reads it).
-    public var templateSnapshot: String
-    public var eventFile: String?
+    package var templateSnapshot: String
+    package var eventFile: String?
     /// JSON of the `Event`, if any.
-    public var eventSnapshot: String?
-    public var segment: String
-    public var subject: String?
-    public var status: Status
-    public var scheduledAtMs: Int64?
-    public var createdAt: String
-    public var launchedAt: String?
-    public var finishedAt: String?
+    package var eventSnapshot: String?
+    package var segment: String
+    package var subject: String?
+    package var status: Status
+    package var scheduledAtMs: Int64?
+    package var createdAt: String
+    package var launchedAt: String?
+    package var finishedAt: String?
     /// Why the daemon paused it (the relay's words and what to change); nil otherwise.
-    public var pauseReason: String?
+    package var pauseReason: String?
     /// What the campaign is in its event's life (`event-life-v1`).
-    public var kind: Kind = .invitation
+    package var kind: Kind = .invitation
     /// The invitation a reminder or notice follows, by id and by slug (the slug makes the
     /// calendar UID each person got).
-    public var parentId: Int64?
-    public var parentSlug: String?
+    package var parentId: Int64?
+    package var parentSlug: String?
     /// A reminder's time as staff gave it: `event-2d` (moves with the event) or ISO 8601.
-    public var sendAt: String?
+    package var sendAt: String?
     /// The iCalendar SEQUENCE of the event as this campaign shows it; on an invitation, the latest.
-    public var eventSequence: Int = 0
+    package var eventSequence: Int = 0
     /// A change notice's event before the change.
-    public var previousEventSnapshot: String?
+    package var previousEventSnapshot: String?
     /// When the event was cancelled (on the invitation and on its cancellation).
-    public var eventCancelledAt: String?
+    package var eventCancelledAt: String?
     /// The kind of event (`signup-v1`): only people who chose it, or chose no topic, are invited.
-    public var topic: String?
+    package var topic: String?
 
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The table's columns, for queries.
-    public enum Columns {
-        public static let id = Column("id")
-        public static let slug = Column("slug")
-        public static let status = Column("status")
+    package enum Columns {
+        package static let id = Column("id")
+        package static let slug = Column("slug")
+        package static let status = Column("status")
     }
 
     /// A new draft, not yet in the register (`Register.insert(_:)` stores it).
-    public init(slug: String, templateName: String, purpose: CampaignPurpose, templateSnapshot: String,
+    package init(slug: String, templateName: String, purpose: CampaignPurpose, templateSnapshot: String,
                 eventFile: String?, eventSnapshot: String?, segment: String, subject: String?, createdAt: String) {
         self.slug = slug; self.templateName = templateName; self.purpose = purpose; self.templateSnapshot = templateSnapshot
         self.eventFile = eventFile; self.eventSnapshot = eventSnapshot; self.segment = segment; self.subject = subject
@@ -65,7 +66,7 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
 
     /// The event as frozen at creation. A snapshot from before schedules were stored gets its
     /// schedule worked out here, once, not at every use.
-    public var event: Event? {
+    package var event: Event? {
         get throws {
             guard let eventSnapshot else { return nil }
             var event = try JSONDecoder().decode(Event.self, from: eventSnapshot.data(using: .utf8) ?? Data())
@@ -75,7 +76,7 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
     }
 
     /// A change notice's event as it was before the change.
-    public var previousEvent: Event? {
+    package var previousEvent: Event? {
         get throws {
             guard let previousEventSnapshot else { return nil }
             return try JSONDecoder().decode(Event.self, from: previousEventSnapshot.data(using: .utf8) ?? Data())
@@ -83,10 +84,10 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
     }
 
     /// A reminder's time rule, if it has one.
-    public var reminderTime: ReminderTime? { sendAt.flatMap(ReminderTime.init) }
+    package var reminderTime: ReminderTime? { sendAt.flatMap(ReminderTime.init) }
 
     /// When a reminder with a time rule is due for its (current) event.
-    public var reminderDate: Date? {
+    package var reminderDate: Date? {
         guard let rule = reminderTime, let event = try? event else { return nil }
         return rule.date(eventStart: event.resolvedSchedule.start.date)
     }
@@ -99,7 +100,7 @@ public struct Campaign: Codable, Sendable, FetchableRecord, MutablePersistableRe
 }
 
 /// What a campaign command could not do, in words staff can act on.
-public enum CampaignError: StaffFacingError {
+package enum CampaignError: StaffFacingError {
     case unknownCampaign(String)
     case slugTaken(String)
     case badSlug(String)
@@ -119,7 +120,7 @@ public enum CampaignError: StaffFacingError {
     case noEvent(String)
     /// A topic not among the configured `topics`.
     case unknownTopic(String, known: [String])
-    public var message: StaffMessage {
+    package var message: StaffMessage {
         switch self {
         case .unknownCampaign(let slug): StaffMessage("campaign.unknown", ["slug": slug])
         case .slugTaken(let slug): StaffMessage("campaign.slug_taken", ["slug": slug])
@@ -139,8 +140,26 @@ public enum CampaignError: StaffFacingError {
     }
 }
 
-/// What staff asked of a campaign that its state refused.
-public enum CampaignAction: String, Sendable {
-    case launch, pause, resume, cancel, retry
-    var message: StaffMessage { StaffMessage("campaign.action." + rawValue) }
+extension CampaignError {
+    /// The staff-facing error of a step `CampaignTransition` refused.
+    static func refused(_ slug: String, _ refusal: CampaignTransition.Refusal) -> CampaignError {
+        .badState(slug, refusal.phase, refusal.step.action ?? .launch)
+    }
+}
+
+extension Campaign {
+    /// Asks `CampaignTransition` what `step` makes of this campaign and takes its answer (the
+    /// phase, and the pause reason: `reason` when the step gives one); throws the refusal.
+    mutating func take(_ step: CampaignStep, reason: String? = nil) throws {
+        switch CampaignTransition.next(from: status, on: step) {
+        case .failure(let refusal): throw CampaignError.refused(slug, refusal)
+        case .success(let move):
+            status = move.phase
+            switch move.reason {
+            case .kept: break
+            case .cleared: pauseReason = nil
+            case .given: pauseReason = reason
+            }
+        }
+    }
 }

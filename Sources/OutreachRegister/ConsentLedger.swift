@@ -3,37 +3,37 @@ import GRDB
 import OutreachModel
 
 /// One row of the consent ledger: who, when, how, for which purpose. Rows are only ever appended.
-public struct Consent: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "consents"
-    public typealias Status = ConsentStatus
+package struct Consent: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "consents"
+    package typealias Status = ConsentStatus
 
     /// The table's columns, for queries.
-    public enum Columns {
-        public static let id = Column("id")
-        public static let contactId = Column("contact_id")
+    package enum Columns {
+        package static let id = Column("id")
+        package static let contactId = Column("contact_id")
     }
 
-    public var id: Int64?
-    public var contactId: Int64?
+    package var id: Int64?
+    package var contactId: Int64?
     /// SHA-256 of the address's key, kept only on rows whose contact was erased (`contactId` nil).
-    public var addressHash: String?
-    public var status: Status
-    public var purpose: String
-    public var source: String
-    public var evidence: String?
-    public var actor: String
-    public var recordedAt: String
+    package var addressHash: String?
+    package var status: Status
+    package var purpose: String
+    package var source: String
+    package var evidence: String?
+    package var actor: String
+    package var recordedAt: String
 
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The purpose every invitation is sent under.
-    public static let invitationPurpose = "event-invitations"
+    package static let invitationPurpose = "event-invitations"
 }
 
 /// Reads and appends consent. A contact's current consent is its latest ledger row.
-public enum ConsentLedger {
+package enum ConsentLedger {
     /// SQL for the current consent status of the contact aliased `c` (NULL when none): the
     /// status of its latest ledger row, which `append` copies into `contacts.consent_status`.
     static let currentStatusSQL = "c.consent_status"
@@ -77,7 +77,7 @@ public enum ConsentLedger {
     }
 
     /// Who is acting: the login name, for the `actor` column.
-    public static var staffActor: String {
+    package static var staffActor: String {
         ProcessInfo.processInfo.environment["USER"].map { "staff:\($0)" } ?? "staff"
     }
 }

@@ -3,66 +3,66 @@ import GRDB
 import OutreachModel
 
 /// A person in the register.
-public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "contacts"
+package struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "contacts"
 
     /// Who the person is to the city (the importer's `kind` column).
-    public typealias Kind = ContactKind
+    package typealias Kind = ContactKind
 
     /// The table's columns, for queries.
-    public enum Columns {
-        public static let id = Column("id")
-        public static let emailKey = Column("email_key")
+    package enum Columns {
+        package static let id = Column("id")
+        package static let emailKey = Column("email_key")
     }
 
-    public var id: Int64?
-    public var email: String
-    public var emailKey: String
-    public var name: String
-    public var addressedAs: String?
-    public var honorific: String?
-    public var kind: Kind
-    public var country: String?
-    public var city: String?
-    public var language: String?
-    public var organization: String?
+    package var id: Int64?
+    package var email: String
+    package var emailKey: String
+    package var name: String
+    package var addressedAs: String?
+    package var honorific: String?
+    package var kind: Kind
+    package var country: String?
+    package var city: String?
+    package var language: String?
+    package var organization: String?
     /// JSON array of strings.
-    public var tags: String
+    package var tags: String
     /// JSON object of the import's extra columns.
-    public var attributes: String
+    package var attributes: String
     /// The status of the latest consent ledger row, written with it (`ConsentLedger.append`).
-    public var consentStatus: ConsentStatus?
+    package var consentStatus: ConsentStatus?
     /// Kept by triggers from the suppression list; never written by the code.
-    public var suppressed: Bool
-    public var createdAt: String
-    public var updatedAt: String
+    package var suppressed: Bool
+    package var createdAt: String
+    package var updatedAt: String
     /// JSON array of the topics the person chose (`signup-v1`); empty: every topic.
-    public var topics: String = "[]"
+    package var topics: String = "[]"
     /// The day (`YYYY-MM-DD`) until which the person asked for no invitations; nil: not paused.
-    public var pausedUntil: String?
+    package var pausedUntil: String?
     /// For a reminder or notice being sent: the person's answer to the invitation (`yes`, `no`),
     /// read with the contact right before sending. Not a column.
-    public var invitationAnswer: String?
+    package var invitationAnswer: String?
     /// For a reminder's recipients: the tickets they hold for the invitation (`Recipient.tickets`).
-    public var tickets: Int? = nil
+    package var tickets: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, email, emailKey, name, addressedAs, honorific, kind, country, city, language, organization, tags,
              attributes, consentStatus, suppressed, createdAt, updatedAt, topics, pausedUntil
     }
 
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The person's address. One stored before today's stricter validator refuses it still
     /// names them (their links keep working); delivery checks it again and skips it.
-    public var address: EmailAddress {
+    package var address: EmailAddress {
         (try? EmailAddress(email)) ?? EmailAddress(stored: email, key: emailKey)
     }
     /// What composing a message needs of this person.
-    public var recipient: Recipient {
+    package var recipient: Recipient {
         var r = Recipient(id: id ?? 0, email: email, name: name, addressedAs: addressedAs, honorific: honorific, kind: kind,
                           country: country, city: city, language: language, organization: organization,
                           invitationAnswer: invitationAnswer)
@@ -70,9 +70,9 @@ public struct Contact: Codable, Sendable, Equatable, FetchableRecord, MutablePer
         return r
     }
     /// The topics the person chose (empty: every topic).
-    public var topicList: [String] { (try? JSONDecoder().decode([String].self, from: topics.data(using: .utf8) ?? Data())) ?? [] }
-    public var tagList: [String] { (try? JSONDecoder().decode([String].self, from: tags.data(using: .utf8) ?? Data())) ?? [] }
-    public var attributeMap: [String: String] {
+    package var topicList: [String] { (try? JSONDecoder().decode([String].self, from: topics.data(using: .utf8) ?? Data())) ?? [] }
+    package var tagList: [String] { (try? JSONDecoder().decode([String].self, from: tags.data(using: .utf8) ?? Data())) ?? [] }
+    package var attributeMap: [String: String] {
         (try? JSONDecoder().decode([String: String].self, from: attributes.data(using: .utf8) ?? Data())) ?? [:]
     }
 }
@@ -87,7 +87,7 @@ extension Contact {
 
     /// Reads a row that starts with `selection`, by position: no Codable decoder and no column
     /// names to look up (the daemon reads one contact per message).
-    public init(row: Row) throws {
+    package init(row: Row) throws {
         id = row[0]
         email = row[1]
         emailKey = row[2]

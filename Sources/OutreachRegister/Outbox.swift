@@ -2,72 +2,38 @@ import Foundation
 import GRDB
 import OutreachModel
 
-/// One row of the outbox: one message of a campaign to one contact, and where it stands.
-public struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "outbox"
-    /// Where a message stands (`OutboxTransition` moves it). `sending` rows carry a lease; the
-    /// others are at rest.
-    public typealias State = OutboxState
-
-    public var campaignId: Int64
-    public var contactId: Int64
-    public var state: State
-    public var attempts: Int
-    public var unknownOutcomes: Int
-    public var nextAttemptAtMs: Int64
-    public var leaseUntilMs: Int64?
-    public var lastCode: Int?
-    public var lastReply: String?
-    public var messageId: String?
-    public var queuedAtMs: Int64
-    public var updatedAtMs: Int64
-    public var sentAtMs: Int64?
-    /// The relay that accepted it.
-    public var relay: String?
-
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    /// The table's columns, for queries.
-    public enum Columns {
-        public static let campaignId = Column("campaign_id")
-        public static let contactId = Column("contact_id")
-        public static let state = Column("state")
-    }
-}
-
 /// One outbox row claimed by a worker.
-public struct OutboxClaim: Sendable, Equatable {
-    public let campaignID: Int64
-    public let contactID: Int64
-    public let attempts: Int
-    public let queuedAtMs: Int64
+package struct OutboxClaim: Sendable, Equatable {
+    package let campaignID: Int64
+    package let contactID: Int64
+    package let attempts: Int
+    package let queuedAtMs: Int64
     /// How many earlier tries ended without a reply to the final "." (it may have arrived).
-    public let unknownOutcomes: Int
+    package let unknownOutcomes: Int
     /// The lease the row is held by: the token of the claim (one per claim) and until when it
     /// was leased at the claim. Outcomes and renewals apply only while the row holds this token.
-    public let lease: Lease
-    public init(campaignID: Int64, contactID: Int64, attempts: Int, queuedAtMs: Int64, unknownOutcomes: Int = 0,
+    package let lease: Lease
+    package init(campaignID: Int64, contactID: Int64, attempts: Int, queuedAtMs: Int64, unknownOutcomes: Int = 0,
                 lease: Lease = Lease(token: 0, untilMs: 0)) {
         self.campaignID = campaignID; self.contactID = contactID; self.attempts = attempts; self.queuedAtMs = queuedAtMs
         self.unknownOutcomes = unknownOutcomes; self.lease = lease
     }
 
     /// A claim's hold on its rows.
-    public struct Lease: Sendable, Equatable, Hashable {
-        public let token: Int64
-        public let untilMs: Int64
-        public init(token: Int64, untilMs: Int64) { self.token = token; self.untilMs = untilMs }
+    package struct Lease: Sendable, Equatable, Hashable {
+        package let token: Int64
+        package let untilMs: Int64
+        package init(token: Int64, untilMs: Int64) { self.token = token; self.untilMs = untilMs }
     }
 
     /// The row's identity (campaign, contact), whoever holds it.
-    public var row: RowKey { RowKey(campaignID: campaignID, contactID: contactID) }
+    package var row: RowKey { RowKey(campaignID: campaignID, contactID: contactID) }
     /// An outbox row's identity.
-    public struct RowKey: Sendable, Hashable { public let campaignID: Int64; public let contactID: Int64 }
+    package struct RowKey: Sendable, Hashable { package let campaignID: Int64; package let contactID: Int64 }
 }
 
 /// What a worker learned about a claimed row, to be written back.
-public enum OutboxResult: Sendable, Equatable {
+package enum OutboxResult: Sendable, Equatable {
     /// Accepted by `relay`: its reply code and text, when it gave one.
     case sent(messageID: String, code: Int?, reply: String?, relay: String?)
     /// The final reply was lost again after one more try: not sent again unless staff asks.
@@ -98,7 +64,7 @@ public enum OutboxResult: Sendable, Equatable {
 
 /// The durable outbox: one row per (campaign, contact). Rows are claimed with a lease; a lease
 /// that outlives a crash returns the row to the queue.
-public enum Outbox {
+package enum Outbox {
     /// Claims up to `limit` due rows of running campaigns, oldest due first.
     static func claim(_ db: Database, limit: Int, nowMs: Int64, leaseMs: Int64, campaignIDs: [Int64]) throws -> [OutboxClaim] {
         var claims: [OutboxClaim] = []
@@ -258,5 +224,5 @@ public enum Outbox {
     }
 
     /// Why a claimed row was not sent.
-    public struct SkipReason: Error, Sendable { public let text: String; init(_ t: String) { text = t } }
+    package struct SkipReason: Error, Sendable { package let text: String; init(_ t: String) { text = t } }
 }

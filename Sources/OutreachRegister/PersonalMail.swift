@@ -4,23 +4,23 @@ import OutreachModel
 
 /// A mail to one person outside any campaign, queued by a page and sent by the daemon: the
 /// sign-up's confirmation, or the link to someone's preference page.
-public struct PersonalMail: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
+package struct PersonalMail: Sendable, Equatable {
+    package enum Kind: String, Sendable, CaseIterable {
         case joinConfirm = "join-confirm"
         case preferenceLink = "preference-link"
     }
-    public let id: Int64
-    public let kind: Kind
-    public let email: String
-    public let language: String
+    package let id: Int64
+    package let kind: Kind
+    package let email: String
+    package let language: String
     /// The sign-up request (`joinConfirm`) or the contact (`preferenceLink`) its link names.
-    public let subjectID: Int64
-    public let attempts: Int
+    package let subjectID: Int64
+    package let attempts: Int
     /// The address is suppressed now: it must not be sent (suppression wins).
-    public let suppressed: Bool
+    package let suppressed: Bool
 
     /// What sending one did.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case sent(reply: String?)
         case retry(reason: String, atMs: Int64)
         case failed(reason: String)
@@ -35,7 +35,7 @@ public struct PersonalMail: Sendable, Equatable {
 
 extension Register {
     /// Up to `limit` personal mails due now, oldest first.
-    public func duePersonalMail(limit: Int = 50, nowMs: Int64 = Timestamp.milliseconds()) async throws -> [PersonalMail] {
+    package func duePersonalMail(limit: Int = 50, nowMs: Int64 = Timestamp.milliseconds()) async throws -> [PersonalMail] {
         try await dbWriter.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT m.id, m.kind, m.email, m.language, m.subject_id, m.attempts,
@@ -50,15 +50,8 @@ extension Register {
         }
     }
 
-    /// When the next queued personal mail is due (nil: none queued).
-    public func nextPersonalMailDue() async throws -> Int64? {
-        try await dbWriter.read { db in
-            try Int64.fetchOne(db, sql: "SELECT min(due_at_ms) FROM personal_mail WHERE state = 'queued'")
-        }
-    }
-
     /// Records what sending personal mail `id` did.
-    public func recordPersonalMail(id: Int64, _ outcome: PersonalMail.Outcome, nowMs: Int64 = Timestamp.milliseconds()) async throws {
+    package func recordPersonalMail(id: Int64, _ outcome: PersonalMail.Outcome, nowMs: Int64 = Timestamp.milliseconds()) async throws {
         try await dbWriter.write { db in
             switch outcome {
             case .sent(let reply):
@@ -77,7 +70,7 @@ extension Register {
     /// "Email me my link" (`POST /p`): queues the preference link for a registered address that
     /// is not suppressed and was not sent one in the last 10 minutes. Whether it did is for the
     /// daemon's log, never for the page (true: queued).
-    public func requestPreferenceLink(_ address: EmailAddress, nowMs: Int64 = Timestamp.milliseconds()) async throws -> Bool {
+    package func requestPreferenceLink(_ address: EmailAddress, nowMs: Int64 = Timestamp.milliseconds()) async throws -> Bool {
         try await dbWriter.write { db -> Bool in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, language, suppressed FROM contacts WHERE email_key = ?", arguments: [address.key]),
                   !(row["suppressed"] as Bool) else { return false }
@@ -92,7 +85,7 @@ extension Register {
     }
 
     /// The personal mails sent or queued to `email`, newest first (`kind`, `state`): for tests and `contacts export`.
-    public func personalMail(to email: String) async throws -> [(kind: String, state: String)] {
+    package func personalMail(to email: String) async throws -> [(kind: String, state: String)] {
         try await dbWriter.read { db in
             try Row.fetchAll(db, sql: "SELECT kind, state FROM personal_mail WHERE email = ? COLLATE NOCASE ORDER BY id DESC",
                              arguments: [email]).map { ($0[0], $0[1]) }

@@ -4,32 +4,32 @@ import OutreachModel
 
 /// One change a person made to their preferences (or staff for them): which field, from what to
 /// what, how and when. Rows are only ever appended, like the consent ledger's.
-public struct PreferenceChange: Codable, Sendable, Equatable {
-    public let field: String
-    public let oldValue: String?
-    public let newValue: String?
-    public let source: String
-    public let evidence: String?
-    public let actor: String
-    public let recordedAt: String
+package struct PreferenceChange: Codable, Sendable, Equatable {
+    package let field: String
+    package let oldValue: String?
+    package let newValue: String?
+    package let source: String
+    package let evidence: String?
+    package let actor: String
+    package let recordedAt: String
 }
 
 /// What a person may change about themselves: each nil field stays as it is.
-public struct PreferenceUpdate: Sendable, Equatable {
-    public var language: String?
+package struct PreferenceUpdate: Sendable, Equatable {
+    package var language: String?
     /// The topics chosen (empty: every topic).
-    public var topics: [String]?
+    package var topics: [String]?
     /// `YYYY-MM-DD`, or "" to end a pause.
-    public var pausedUntil: String?
+    package var pausedUntil: String?
     /// Where the person is (their browser said so): the pause ends with its day there. Nil: in
     /// the office's time zone.
-    public var pauseZone: TimeZone?
-    public var name: String?
-    public var addressedAs: String?
-    public var kind: ContactKind?
-    public var country: String?
+    package var pauseZone: TimeZone?
+    package var name: String?
+    package var addressedAs: String?
+    package var kind: ContactKind?
+    package var country: String?
 
-    public init(language: String? = nil, topics: [String]? = nil, pausedUntil: String? = nil, name: String? = nil,
+    package init(language: String? = nil, topics: [String]? = nil, pausedUntil: String? = nil, name: String? = nil,
                 addressedAs: String? = nil, kind: ContactKind? = nil, country: String? = nil, pauseZone: TimeZone? = nil) {
         self.language = language; self.topics = topics; self.pausedUntil = pausedUntil; self.pauseZone = pauseZone; self.name = name
         self.addressedAs = addressedAs; self.kind = kind; self.country = country
@@ -96,7 +96,7 @@ enum PreferenceLedger {
 extension Register {
     /// Applies a person's own changes from the preference page (`source` says how, `evidence`
     /// from where), one ledger row per changed field, in one transaction; the fields changed.
-    public func updatePreferences(contactID: Int64, _ update: PreferenceUpdate, source: String = "preferences",
+    package func updatePreferences(contactID: Int64, _ update: PreferenceUpdate, source: String = "preferences",
                                   evidence: String?, actor: String = "recipient") async throws -> [String] {
         try await dbWriter.write { db in
             try PreferenceLedger.apply(db, contactID: contactID, update, source: source, evidence: evidence, actor: actor,
@@ -105,7 +105,7 @@ extension Register {
     }
 
     /// The contact with id `contactID` as the preference page shows it (nil: erased).
-    public func contact(id contactID: Int64) async throws -> Contact? {
+    package func contact(id contactID: Int64) async throws -> Contact? {
         try await dbWriter.read { db in
             try Row.fetchOne(db, sql: "SELECT \(Contact.selection) FROM contacts c WHERE c.id = ?", arguments: [contactID]).map(Contact.init(row:))
         }

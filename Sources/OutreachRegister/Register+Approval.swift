@@ -3,18 +3,18 @@ import GRDB
 import OutreachModel
 
 /// Who created a campaign and who approved it (the two-person rule, `campaigns.require_approval`).
-public struct CampaignApproval: Sendable, Equatable {
-    public var createdBy: String?
-    public var approvedBy: String?
-    public var approvedAt: String?
+package struct CampaignApproval: Sendable, Equatable {
+    package var createdBy: String?
+    package var approvedBy: String?
+    package var approvedAt: String?
 }
 
 /// Why a campaign cannot be approved.
-public enum ApprovalError: StaffFacingError {
+package enum ApprovalError: StaffFacingError {
     case sameUser(slug: String, user: String)
     case notDraft(slug: String, status: Campaign.Status)
 
-    public var message: StaffMessage {
+    package var message: StaffMessage {
         switch self {
         case .sameUser(let slug, let user): StaffMessage("approve.same_user", ["slug": slug, "user": user])
         case .notDraft(let slug, let status): StaffMessage("approve.not_draft", ["slug": slug, "status": status.rawValue])
@@ -24,7 +24,7 @@ public enum ApprovalError: StaffFacingError {
 
 extension Register {
     /// Records who created the campaign `slug` (once: the first creator stays).
-    public func recordCreator(_ slug: String, user: String) throws {
+    package func recordCreator(_ slug: String, user: String) throws {
         try dbWriter.write { db in
             let campaign = try Campaign.named(slug, db)
             try db.execute(sql: "INSERT INTO campaign_approvals (campaign_id, created_by) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -33,10 +33,13 @@ extension Register {
     }
 
     /// Approves the draft `slug` as `user`, who must not be the one who created it.
-    public func approve(_ slug: String, by user: String, now: Date = Date()) throws {
+    package func approve(_ slug: String, by user: String, now: Date = Date()) throws {
         try dbWriter.write { db in
             let campaign = try Campaign.named(slug, db)
-            guard campaign.status == .draft else { throw ApprovalError.notDraft(slug: slug, status: campaign.status) }
+            // `CampaignTransition` says whether it may be approved in its phase (which it does not change).
+            if case .failure = CampaignTransition.next(from: campaign.status, on: .approve) {
+                throw ApprovalError.notDraft(slug: slug, status: campaign.status)
+            }
             let creator = try String.fetchOne(db, sql: "SELECT created_by FROM campaign_approvals WHERE campaign_id = ?", arguments: [campaign.id])
             guard creator != user else { throw ApprovalError.sameUser(slug: slug, user: user) }
             try db.execute(sql: """
@@ -47,7 +50,7 @@ extension Register {
     }
 
     /// Who created and who approved the campaign `slug`.
-    public func approval(_ slug: String) throws -> CampaignApproval {
+    package func approval(_ slug: String) throws -> CampaignApproval {
         try dbWriter.read { db in
             let campaign = try Campaign.named(slug, db)
             let row = try Row.fetchOne(db, sql: "SELECT created_by, approved_by, approved_at FROM campaign_approvals WHERE campaign_id = ?",
@@ -58,12 +61,12 @@ extension Register {
     }
 
     /// The fingerprint of the link secret this register's links are signed with (nil: none signed yet).
-    public func linkSecretFingerprint() throws -> String? {
+    package func linkSecretFingerprint() throws -> String? {
         try dbWriter.read { db in try String.fetchOne(db, sql: "SELECT fingerprint FROM link_secret WHERE id = 1") }
     }
 
     /// Keeps `fingerprint` as the link secret's (the first signing, or the current line after a rotation).
-    public func keepLinkSecretFingerprint(_ fingerprint: String) throws {
+    package func keepLinkSecretFingerprint(_ fingerprint: String) throws {
         try dbWriter.write { db in
             try db.execute(sql: """
                 INSERT INTO link_secret (id, fingerprint, recorded_at) VALUES (1, ?, ?)

@@ -4,24 +4,24 @@ import GRDB
 import OutreachModel
 
 /// One row of the audit log: who did what, when.
-public struct AuditEntry: Codable, Sendable, Equatable {
+package struct AuditEntry: Codable, Sendable, Equatable {
     /// When (ISO 8601, UTC).
-    public var at: String
+    package var at: String
     /// The invoking OS user (`SUDO_USER`, else `USER`).
-    public var user: String
+    package var user: String
     /// The command (`campaign launch`).
-    public var command: String
+    package var command: String
     /// Its arguments, secrets left out.
-    public var arguments: [String]
+    package var arguments: [String]
 
-    public init(at: String, user: String, command: String, arguments: [String]) {
+    package init(at: String, user: String, command: String, arguments: [String]) {
         self.at = at; self.user = user; self.command = command; self.arguments = arguments
     }
 }
 
 extension Register {
     /// Appends one row to the audit log (append-only: the schema refuses updates and deletes).
-    public func appendAudit(_ entry: AuditEntry) throws {
+    package func appendAudit(_ entry: AuditEntry) throws {
         let arguments = String(decoding: try JSONEncoder().encode(entry.arguments), as: UTF8.self)
         try dbWriter.writeWithoutTransaction { db in
             // The row is the command's footnote: its commit (synced) does not take on the copy of
@@ -39,7 +39,7 @@ extension Register {
 
     /// Takes an erased person's address (`contacts forget`) out of every audit row, leaving the
     /// hash the suppression list keeps (`erased:<hash>`): who did what stays, the address does not.
-    public func eraseFromAudit(_ address: EmailAddress) throws {
+    package func eraseFromAudit(_ address: EmailAddress) throws {
         try dbWriter.write { db in
             let rows = try Row.fetchAll(db, sql: "SELECT id, arguments FROM audit_log WHERE instr(lower(arguments), lower(?)) > 0",
                                         arguments: [address.key.split(separator: "@").first.map(String.init) ?? address.key])
@@ -56,7 +56,7 @@ extension Register {
     }
 
     /// The audit log from `since` on (all when nil), oldest first.
-    public func auditEntries(since: Date? = nil) async throws -> [AuditEntry] {
+    package func auditEntries(since: Date? = nil) async throws -> [AuditEntry] {
         try await dbWriter.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT at, user, command, arguments FROM audit_log WHERE at >= ? ORDER BY id",
                                         arguments: [since.map { Timestamp.string($0) } ?? ""])

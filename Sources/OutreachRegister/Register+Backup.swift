@@ -4,16 +4,16 @@ import OutreachModel
 
 /// What a backup copy holds: its migrations, the rows of its main tables, and whether SQLite
 /// finds it sound. Read from the copy itself.
-public struct BackupSummary: Codable, Sendable {
-    public var migrations: [String]
-    public var counts: [String: Int]
+package struct BackupSummary: Codable, Sendable {
+    package var migrations: [String]
+    package var counts: [String: Int]
     /// `PRAGMA integrity_check`: `["ok"]` when sound.
-    public var integrity: [String]
+    package var integrity: [String]
 }
 
 /// Why a backup could not be written or put back.
-public struct BackupError: StaffFacingError {
-    public let message: StaffMessage
+package struct BackupError: StaffFacingError {
+    package let message: StaffMessage
 }
 
 extension Register {
@@ -22,7 +22,7 @@ extension Register {
 
     /// Writes a consistent copy of the register to `path` (which must not exist) while others
     /// go on writing: `VACUUM INTO` reads one snapshot. The copy is 0600 and synced to disk.
-    public func backup(to path: String) throws -> BackupSummary {
+    package func backup(to path: String) throws -> BackupSummary {
         guard !FileManager.default.fileExists(atPath: path) else { throw BackupError(message: StaffMessage("backup.exists", ["path": path])) }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw BackupError(message: StaffMessage("backup.file_error", ["path": path, "reason": RegisterFiles.reason(errno: errno)])) }
@@ -33,7 +33,7 @@ extension Register {
     }
 
     /// Opens the database file at `path` read-only: migrations, counts, integrity.
-    public static func summary(of path: String) throws -> BackupSummary {
+    package static func summary(of path: String) throws -> BackupSummary {
         var configuration = Configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -52,7 +52,7 @@ extension Register {
     /// Puts the backup copy `source` in place of the database at `path`: checked first (sound,
     /// and no migration this binary does not know), then copied (0600, synced) over it, the old
     /// -wal and -shm files removed. The caller makes sure no daemon holds the database.
-    public static func restore(from source: String, to path: String) throws -> BackupSummary {
+    package static func restore(from source: String, to path: String) throws -> BackupSummary {
         let summary = try summary(of: source)
         guard summary.integrity == ["ok"] else {
             throw BackupError(message: StaffMessage("restore.damaged", ["path": source, "problems": summary.integrity.prefix(3).joined(separator: "; ")]))
@@ -69,7 +69,7 @@ extension Register {
 extension Register {
     /// Copies a file so that `destination` is either the old file or the whole new one, mode
     /// 0600, synced (a backup's link secret and manifest, a restored secret).
-    public static func copyPrivately(from source: String, to destination: String) throws {
+    package static func copyPrivately(from source: String, to destination: String) throws {
         try RegisterFiles.copyPrivately(from: source, to: destination)
     }
 }

@@ -9,7 +9,7 @@ extension Register {
     /// transaction, and moves the mailbox's read mark past it. A message already recorded (the
     /// daemon stopped before flagging it handled) is not recorded twice: its first verdicts are
     /// returned. A message is known by the mailbox's URL, UIDVALIDITY and its UID. Returns the verdicts as stored (with `outcome`).
-    public func record(_ bounces: [Bounce], mailbox url: String, uidValidity: UInt32, uid: UInt32) throws -> [Bounce] {
+    package func record(_ bounces: [Bounce], mailbox url: String, uidValidity: UInt32, uid: UInt32) throws -> [Bounce] {
         try dbWriter.write { db in
             // A message is known by its mailbox too: after bounces.mailbox_url changes, the new
             // mailbox's UIDs (under a UIDVALIDITY that may be the same) are other messages.
@@ -88,7 +88,7 @@ extension Register {
     }
 
     /// Where the mailbox at `url` was read up to: its UIDVALIDITY and the last UID read.
-    public func mailboxMark(url: String) throws -> (uidValidity: UInt32, lastUID: UInt32)? {
+    package func mailboxMark(url: String) throws -> (uidValidity: UInt32, lastUID: UInt32)? {
         try dbWriter.read { db in
             try Row.fetchOne(db, sql: "SELECT uid_validity, last_uid FROM mailboxes WHERE url = ?", arguments: [url])
                 .map { (UInt32(truncatingIfNeeded: $0[0] as Int64), UInt32(truncatingIfNeeded: $0[1] as Int64)) }
@@ -97,7 +97,7 @@ extension Register {
 
     /// Records how a poll of the mailbox ended (`error` nil: it went fine). A new UIDVALIDITY
     /// starts the read mark over.
-    public func recordMailboxPoll(url: String, uidValidity: UInt32?, error: String?) throws {
+    package func recordMailboxPoll(url: String, uidValidity: UInt32?, error: String?) throws {
         try dbWriter.write { db in
             if let uidValidity {
                 try db.execute(sql: """
@@ -117,19 +117,19 @@ extension Register {
     }
 
     /// How the last poll of the mailbox went: when, and its error (nil: fine, or never polled).
-    public func mailboxHealth(url: String) throws -> (polledAt: String?, error: String?)? {
+    package func mailboxHealth(url: String) throws -> (polledAt: String?, error: String?)? {
         try dbWriter.read { db in
             try Row.fetchOne(db, sql: "SELECT polled_at, error FROM mailboxes WHERE url = ?", arguments: [url]).map { ($0[0], $0[1]) }
         }
     }
 
     /// What the bounce mailbox (and refusals while sending) said, newest first.
-    public func bounces(limit: Int = 1000) throws -> [BounceListing] {
+    package func bounces(limit: Int = 1000) throws -> [BounceListing] {
         try dbWriter.read { db in try Self.bounces(db, limit: limit) }
     }
 
     /// The same, without blocking Swift's cooperative pool (the staff page).
-    public func recentBounces(limit: Int) async throws -> [BounceListing] {
+    package func recentBounces(limit: Int) async throws -> [BounceListing] {
         try await dbWriter.read { db in try Self.bounces(db, limit: limit) }
     }
 

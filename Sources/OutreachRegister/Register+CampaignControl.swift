@@ -2,103 +2,63 @@ import Foundation
 import GRDB
 import OutreachModel
 
-/// A campaign's progress, as `campaign status` prints it.
-public struct CampaignStatus: Sendable, Encodable {
-    public let slug: String
-    public let status: String
-    /// Why the daemon paused it (the relay's words and what to change); null otherwise.
-    public let reason: String?
-    public let queued, sending, sent, retry, failed, skipped, cancelled, unconfirmed: Int
-    public let total: Int
-    /// Messages accepted per relay, and each relay's state as the daemon last saw it.
-    public let relays: [RelayReport]
-    /// Messages sent per second since sending started.
-    public let rate: Double
-    /// Seconds until what is left is sent at that rate (nil when unknown).
-    public let etaSeconds: Int?
-    public let unknownOutcomes: Int
-    public let rsvp: RSVPCounts
-    public let tests: Int
-    /// When it starts (or started), ISO 8601; a reminder set with `event-2d` follows its event.
-    /// The register writes UTC; the CLI shows it in the office's zone (`startsAt`).
-    public var scheduledAt: String? = nil
-    /// The same instant, for showing it in the office's zone (not encoded).
-    public var startsAt: Date? { scheduledAtMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
-    var scheduledAtMs: Int64? = nil
-    /// A reminder's or notice's invitation, and what it is (`invitation`, `reminder`, `update`, `cancellation`).
-    public var of: String? = nil
-    public var kind: String = "invitation"
+/// A campaign's figures as they stand: its messages per outbox state, answers, seats, relays.
+/// `OutreachCampaigns` makes `campaign status` of them.
+package struct CampaignProgress: Sendable {
+    package let campaign: Campaign
+    /// Messages per outbox state (states without messages are absent).
+    package let messages: [OutboxState: Int]
+    /// Messages whose final reply was lost, counted once per loss.
+    package let unknownOutcomes: Int
+    package let rsvp: RSVPCounts
+    /// Test messages sent (`campaign test`), outside the counts.
+    package let tests: Int
+    /// Every relay the daemon knows, by URL, with this campaign's messages it accepted.
+    package let relays: [Relay]
+
+    /// The messages in `state`.
+    package subscript(_ state: OutboxState) -> Int { messages[state, default: 0] }
+    /// Every message of the campaign, test sends aside.
+    package var total: Int { messages.values.reduce(0, +) }
 
     /// Answers, and at an event with a capacity the seats: people confirmed, waitlisted, offered,
     /// and tickets checked in at the door (people and guests).
-    public struct RSVPCounts: Sendable, Encodable { public let yes, no, guests, confirmed, waitlisted, offered, checkedIn: Int }
-    public var done: Int { sent + failed + skipped + cancelled + unconfirmed }
+    package struct RSVPCounts: Sendable { package let yes, no, guests, confirmed, waitlisted, offered, checkedIn: Int }
 
-    enum CodingKeys: String, CodingKey {
-        case slug, status, reason, queued, sending, sent, retry, failed, skipped, cancelled, unconfirmed, total, relays
-        case rate, etaSeconds, unknownOutcomes, rsvp, tests, scheduledAt, of, kind
-    }
-
-    /// Every key always present: `reason` is null, not missing, when there is none.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(slug, forKey: .slug); try c.encode(status, forKey: .status); try c.encode(reason, forKey: .reason)
-        for (key, value) in [(CodingKeys.queued, queued), (.sending, sending), (.sent, sent), (.retry, retry), (.failed, failed),
-                             (.skipped, skipped), (.cancelled, cancelled), (.unconfirmed, unconfirmed), (.total, total),
-                             (.unknownOutcomes, unknownOutcomes), (.tests, tests)] {
-            try c.encode(value, forKey: key)
-        }
-        try c.encode(relays, forKey: .relays); try c.encode(rate, forKey: .rate); try c.encode(etaSeconds, forKey: .etaSeconds)
-        try c.encode(rsvp, forKey: .rsvp)
-        try c.encode(scheduledAt, forKey: .scheduledAt); try c.encode(of, forKey: .of); try c.encode(kind, forKey: .kind)
+    /// One relay as the daemon last saw it.
+    package struct Relay: Sendable {
+        package let url: String
+        /// `up`, `cooling` or `faulted` (nil: the daemon has not used it yet).
+        package let state: String?
+        package let reason: String?
+        /// This campaign's messages it accepted.
+        package let sent: Int
     }
 }
 
-/// One relay as `campaign status` shows it.
-public struct RelayReport: Sendable, Encodable, Equatable {
-    public let url: String
-    /// `up`, `cooling` or `faulted` (nil: the daemon has not used it yet).
-    public let state: String?
-    public let reason: String?
-    /// This campaign's messages it accepted.
-    public let sent: Int
-}
-
-/// One invited person and their answer, as `campaign rsvps` lists it: `answer` is `yes`, `no`
-/// or `none` (not answered: the people to phone).
-public struct RSVPEntry: Sendable, Encodable {
-    public let email, name: String
-    public let language: String?
-    public let answer: String
-    public let guests: Int
-    /// The seat given at the event (null until seats are given).
-    public let seat: String?
-    /// When they answered (ISO 8601 UTC as stored; the CLI shows it in office time).
-    public var answeredAt: String?
-
-    enum CodingKeys: String, CodingKey { case email, name, language, answer, guests, seat, answeredAt }
-
-    /// Every key always present (`seat` and `answered_at` are null, not missing).
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(email, forKey: .email); try c.encode(name, forKey: .name); try c.encode(language, forKey: .language)
-        try c.encode(answer, forKey: .answer); try c.encode(guests, forKey: .guests); try c.encode(seat, forKey: .seat)
-        try c.encode(answeredAt, forKey: .answeredAt)
-    }
+/// One invited person and their answer, as the register holds it: `answer` is `yes`, `no` or
+/// `none` (not answered).
+package struct RSVPListing: Sendable {
+    package let email, name: String
+    package let language: String?
+    package let answer: String
+    package let guests: Int
+    /// The seat given at the event (nil until seats are given).
+    package let seat: String?
+    /// When they answered (ISO 8601 UTC as stored).
+    package let answeredAt: String?
 }
 
 extension Register {
-    public func status(_ slug: String, now: Date = Date()) throws -> CampaignStatus {
+    /// The campaign `slug`'s figures, read in one transaction.
+    package func progress(_ slug: String) throws -> CampaignProgress {
         try dbWriter.read { db in
             let c = try Campaign.named(slug, db)
-            var counts: [String: Int] = [:]
+            var messages: [OutboxState: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM outbox WHERE campaign_id = ? GROUP BY state", arguments: [c.id]) {
-                counts[row[0]] = row[1]
+                if let state = OutboxState(rawValue: row[0]) { messages[state] = row[1] }
             }
             let unknown = try Int.fetchOne(db, sql: "SELECT unknown_outcomes FROM campaigns WHERE id = ?", arguments: [c.id]) ?? 0
-            // The rate since sending started (launch or schedule time): cheap on a million rows.
-            let startedMs = c.scheduledAtMs ?? Timestamp.milliseconds(now)
-            let elapsed = max(1, Double(Timestamp.milliseconds(now) - startedMs) / 1000)
             let r = try Row.fetchOne(db, sql: """
                 SELECT coalesce(sum(answer = 'yes'), 0), coalesce(sum(answer = 'no'), 0), coalesce(sum(guests), 0),
                     coalesce(sum(seat = 'confirmed'), 0), coalesce(sum(seat = 'waitlisted'), 0), coalesce(sum(seat = 'offered'), 0),
@@ -106,8 +66,6 @@ extension Register {
                 FROM rsvps WHERE campaign_id = ?
                 """, arguments: [c.id, c.id, c.id])!
             let tests = try Int.fetchOne(db, sql: "SELECT count(*) FROM test_sends WHERE campaign_id = ?", arguments: [c.id]) ?? 0
-            let left = counts["queued", default: 0] + counts["retry", default: 0] + counts["sending", default: 0]
-            let rate = c.status == .running || c.status == .finished ? Double(counts["sent", default: 0]) / elapsed : 0
             var relays: [String: (state: String?, reason: String?, sent: Int)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT url, state, reason FROM relays") { relays[row[0]] = (row[1], row[2], 0) }
             for row in try Row.fetchAll(db, sql: """
@@ -115,47 +73,40 @@ extension Register {
                 """, arguments: [c.id]) {
                 relays[row[0], default: (nil, nil, 0)].sent = row[1]
             }
-            return CampaignStatus(
-                slug: c.slug, status: c.status.rawValue, reason: c.status == .paused ? c.pauseReason : nil, queued: counts["queued", default: 0], sending: counts["sending", default: 0],
-                sent: counts["sent", default: 0], retry: counts["retry", default: 0], failed: counts["failed", default: 0],
-                skipped: counts["skipped", default: 0], cancelled: counts["cancelled", default: 0],
-                unconfirmed: counts["unconfirmed", default: 0], total: counts.values.reduce(0, +),
-                relays: relays.sorted { $0.key < $1.key }.map { RelayReport(url: $0.key, state: $0.value.state, reason: $0.value.reason, sent: $0.value.sent) },
-                rate: rate, etaSeconds: left == 0 ? 0 : rate > 0 ? Int(Double(left) / rate) : nil, unknownOutcomes: unknown,
+            return CampaignProgress(
+                campaign: c, messages: messages, unknownOutcomes: unknown,
                 rsvp: .init(yes: r[0], no: r[1], guests: r[2], confirmed: r[3], waitlisted: r[4], offered: r[5], checkedIn: r[6]), tests: tests,
-                scheduledAt: c.scheduledAtMs.map { Timestamp.string(Date(timeIntervalSince1970: Double($0) / 1000)) },
-                scheduledAtMs: c.scheduledAtMs, of: c.parentSlug, kind: c.kind.rawValue)
+                relays: relays.sorted { $0.key < $1.key }.map { .init(url: $0.key, state: $0.value.state, reason: $0.value.reason, sent: $0.value.sent) })
         }
     }
 
     /// Pause (workers stop claiming within a second), resume, or cancel (what is still queued or
     /// waiting for a retry becomes `cancelled`; a message in the middle of sending finishes).
-    public enum Control: String, Sendable { case pause, resume, cancel }
+    package enum Control: String, Sendable { case pause, resume, cancel }
 
+    /// Executes a staff control in one transaction: reads the campaign's phase, asks
+    /// `CampaignTransition` (a refusal throws `CampaignError.badState`), writes its answer and
+    /// what the answer implies. Returns the campaign after it and how many messages it cancelled.
     @discardableResult
-    public func control(_ slug: String, _ action: Control) throws -> (Campaign, Int) {
+    package func control(_ slug: String, _ action: Control, now: Date = Date()) throws -> (Campaign, Int) {
         try dbWriter.write { db in
             var c = try Campaign.named(slug, db)
+            let startsLater = (c.scheduledAtMs ?? 0) > Timestamp.milliseconds(now)
             var changed = 0
             switch action {
             case .pause:
-                guard [.running, .scheduled, .paused].contains(c.status) else { throw CampaignError.badState(slug, c.status, .pause) }
-                if c.status != .paused { c.pauseReason = nil }
-                c.status = .paused
+                try c.take(.pause)
             case .resume:
-                guard c.status == .paused || c.status == .running else { throw CampaignError.badState(slug, c.status, .resume) }
-                c.status = (c.scheduledAtMs ?? 0) > Timestamp.milliseconds() ? .scheduled : .running
-                c.pauseReason = nil
+                try c.take(.resume(startsLater: startsLater))
                 // The relays get another chance: the daemon tries them again.
                 try db.execute(sql: "DELETE FROM relays WHERE state = 'faulted'")
             case .cancel:
-                guard c.status != .finished && c.status != .cancelled else { throw CampaignError.badState(slug, c.status, .cancel) }
+                try c.take(.cancel)
                 try db.execute(sql: """
                     UPDATE outbox SET state = 'cancelled', updated_at_ms = ? WHERE campaign_id = ? AND state IN ('queued','retry')
-                    """, arguments: [Timestamp.milliseconds(), c.id])
+                    """, arguments: [Timestamp.milliseconds(now), c.id])
                 changed = db.changesCount
-                c.status = .cancelled
-                c.finishedAt = Timestamp.string()
+                c.finishedAt = Timestamp.string(now)
             }
             try c.update(db)
             return (c, changed)
@@ -163,7 +114,7 @@ extension Register {
     }
 
     /// Everyone the campaign invited (its outbox, test sends aside), with their answer or `none`.
-    public func rsvps(_ slug: String) throws -> [RSVPEntry] {
+    package func rsvps(_ slug: String) throws -> [RSVPListing] {
         // Everyone invited (the outbox), and anyone who answered without being in it.
         try dbWriter.read { db in
             let c = try Campaign.named(slug, db)
@@ -173,13 +124,13 @@ extension Register {
                 WHERE k.id IN (SELECT contact_id FROM outbox WHERE campaign_id = ?1) OR r.contact_id IS NOT NULL
                 ORDER BY k.email_key
                 """, arguments: [c.id]).map {
-                RSVPEntry(email: $0[0], name: $0[1], language: $0[2], answer: $0[3], guests: $0[4], seat: $0[6], answeredAt: $0[5])
+                RSVPListing(email: $0[0], name: $0[1], language: $0[2], answer: $0[3], guests: $0[4], seat: $0[6], answeredAt: $0[5])
             }
         }
     }
 
     /// Outbox rows of a campaign per state.
-    public func outboxCounts(campaignID: Int64) throws -> [String: Int] {
+    package func outboxCounts(campaignID: Int64) throws -> [String: Int] {
         try dbWriter.read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM outbox WHERE campaign_id = ? GROUP BY state", arguments: [campaignID]) {

@@ -5,7 +5,7 @@ import OutreachModel
 
 extension Register {
     /// Stores a new draft; its slug must be free.
-    public func insert(_ campaign: Campaign) throws -> Campaign {
+    package func insert(_ campaign: Campaign) throws -> Campaign {
         var campaign = campaign
         try dbWriter.write { db in
             if try Campaign.filter(Campaign.Columns.slug == campaign.slug).fetchCount(db) > 0 { throw CampaignError.slugTaken(campaign.slug) }
@@ -15,7 +15,7 @@ extension Register {
     }
 
     /// How many people the campaign would reach now, by their own language (nil: none given).
-    public func recipientLanguages(_ campaign: Campaign) throws -> [(language: String?, kind: ContactKind, count: Int)] {
+    package func recipientLanguages(_ campaign: Campaign) throws -> [(language: String?, kind: ContactKind, count: Int)] {
         let (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds())
         return try dbWriter.read { db in
             try Row.fetchAll(db, sql: "SELECT c.language, c.kind, count(*) FROM contacts c WHERE \(condition) GROUP BY c.language, c.kind",
@@ -26,7 +26,7 @@ extension Register {
 
     /// Whether the campaign would reach anybody now: stops at the first recipient (a launch that
     /// asks nobody to confirm needs no count by language).
-    public func hasRecipients(_ campaign: Campaign) throws -> Bool {
+    package func hasRecipients(_ campaign: Campaign) throws -> Bool {
         let (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds())
         return try dbWriter.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts c WHERE \(condition))", arguments: arguments) ?? false
@@ -34,7 +34,7 @@ extension Register {
     }
 
     /// The recipients themselves (or the one asked for), by id.
-    public func recipients(_ campaign: Campaign, only email: String? = nil) throws -> [Contact] {
+    package func recipients(_ campaign: Campaign, only email: String? = nil) throws -> [Contact] {
         var (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds())
         if let email {
             guard let address = try? EmailAddress(email) else { throw ContactCommandError.notFound(email) }
@@ -55,11 +55,11 @@ extension Register {
         }
     }
 
-    public func campaign(_ slug: String) throws -> Campaign {
+    package func campaign(_ slug: String) throws -> Campaign {
         try dbWriter.read { db in try Campaign.named(slug, db) }
     }
 
-    public func allCampaigns() throws -> [Campaign] {
+    package func allCampaigns() throws -> [Campaign] {
         try dbWriter.read { db in try Campaign.order(Campaign.Columns.id).fetchAll(db) }
     }
 
@@ -69,7 +69,7 @@ extension Register {
     /// (`Audience.followUpCondition`); more are added when it starts, and each is checked again
     /// right before sending.
     @discardableResult
-    public func launch(_ slug: String, at start: Date? = nil, now: Date = Date()) throws -> (campaign: Campaign, added: Int, total: Int) {
+    package func launch(_ slug: String, at start: Date? = nil, now: Date = Date()) throws -> (campaign: Campaign, added: Int, total: Int) {
         try dbWriter.writeWithoutTransaction { db in
             // Every outbox row written here names the campaign read in this transaction and a
             // contact selected from `contacts` by the same statement: checking each against its
@@ -88,14 +88,13 @@ extension Register {
             var result: (Campaign, Int, Int)!
             try db.inTransaction(.immediate) {
                 var campaign = try Campaign.named(slug, db)
-                guard [.draft, .scheduled, .running, .paused, .finished].contains(campaign.status) else {
-                    throw CampaignError.badState(slug, campaign.status, .launch)
-                }
-                let (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds(now))
                 let nowMs = Timestamp.milliseconds(now)
                 // A reminder without --at goes at its own time (`event-2d`…), never before now.
                 let startMs = max(start.map { Timestamp.milliseconds($0) } ?? campaign.reminderDate.map { Timestamp.milliseconds($0) } ?? nowMs,
                                   start == nil ? nowMs : Int64.min)
+                // The campaign's next phase is `CampaignTransition`'s answer; a refusal stops it before anything is queued.
+                try campaign.take(.launch(startsLater: startMs > nowMs))
+                let (condition, arguments) = try Audience.condition(for: campaign, nowMs: Timestamp.milliseconds(now))
                 // Counted before the insert: nothing on a first launch, so no scan of what it adds.
                 let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE campaign_id = ?", arguments: [campaign.id]) ?? 0
                 // The tally trigger would run a program per inserted row (a third of a launch's
@@ -114,9 +113,6 @@ extension Register {
                         INSERT INTO outbox_tallies (campaign_id, state, n) VALUES (?, 'queued', ?)
                         ON CONFLICT (campaign_id, state) DO UPDATE SET n = n + excluded.n
                         """, arguments: [campaign.id, added])
-                }
-                if campaign.status != .paused {
-                    campaign.status = startMs > nowMs ? .scheduled : .running
                 }
                 campaign.scheduledAtMs = startMs
                 campaign.launchedAt = campaign.launchedAt ?? Timestamp.string(now)

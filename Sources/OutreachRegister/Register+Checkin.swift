@@ -3,21 +3,21 @@ import GRDB
 import OutreachModel
 
 /// Who a ticket admits, as the desk needs to greet them.
-public struct Arrival: Sendable, Equatable, Encodable {
-    public let name: String
-    public let addressedAs: String?
-    public let honorific: String?
-    public let language: String?
+package struct Arrival: Sendable, Equatable, Encodable {
+    package let name: String
+    package let addressedAs: String?
+    package let honorific: String?
+    package let language: String?
     /// 0 for the person, 1… for a guest of theirs.
-    public let guest: Int
+    package let guest: Int
     /// Guests they said they would bring.
-    public let guests: Int
+    package let guests: Int
     /// A note staff keep about the person (the import's `note` column), if any.
-    public let note: String?
+    package let note: String?
 }
 
 /// What scanning a ticket at the door came to.
-public enum CheckinResult: Sendable, Equatable {
+package enum CheckinResult: Sendable, Equatable {
     /// Welcome: first scan of this ticket.
     case accepted(Arrival)
     /// Scanned before: when and where.
@@ -31,7 +31,7 @@ extension Register {
     /// honoured while the person's yes holds a confirmed seat (or, without a capacity, stands) and
     /// counts that guest. The first scan is recorded durably with `place`; a later one (a second
     /// phone, a queued scan synced twice) finds it and says when and where.
-    public func checkIn(campaignID: Int64, contactID: Int64, guest: Int, codeHash: String, place: String,
+    package func checkIn(campaignID: Int64, contactID: Int64, guest: Int, codeHash: String, place: String,
                         at time: String = Timestamp.string()) async throws -> CheckinResult {
         try await durableWrite { db -> CheckinResult in
             guard let row = try Row.fetchOne(db, sql: """
@@ -57,7 +57,7 @@ extension Register {
 
     /// The tickets honoured now for `campaignID`: each person whose yes holds a seat, with their
     /// guest count (tickets 0…guests). The door's offline roster is made from it.
-    public func honouredTickets(campaignID: Int64) async throws -> [(contactID: Int64, guests: Int)] {
+    package func honouredTickets(campaignID: Int64) async throws -> [(contactID: Int64, guests: Int)] {
         try await dbWriter.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT r.contact_id, r.guests FROM rsvps r JOIN campaigns c ON c.id = r.campaign_id
@@ -71,7 +71,7 @@ extension Register {
     /// Adds a walk-in at the desk: a name, an email if they give one, and their answer when asked
     /// separately for consent to hear from us (nil: not asked). Nothing is assumed: a walk-in is
     /// not a contact and is never mailed from here.
-    public func addWalkIn(campaignID: Int64, name: String, email: String?, consent: Bool?, place: String) async throws {
+    package func addWalkIn(campaignID: Int64, name: String, email: String?, consent: Bool?, place: String) async throws {
         try await durableWrite { db in
             try db.execute(sql: """
                 INSERT INTO walk_ins (campaign_id, name, email, consent_asked, place, added_at) VALUES (?, ?, ?, ?, ?, ?)

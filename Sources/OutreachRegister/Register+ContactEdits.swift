@@ -3,24 +3,24 @@ import GRDB
 import OutreachModel
 
 /// Fields staff give for one contact (`contacts add`, `contacts edit`); nil leaves a field as it is.
-public struct ContactFields: Sendable {
-    public var name, addressedAs, honorific, language, country, city: String?
-    public var kind: ContactKind?
+package struct ContactFields: Sendable {
+    package var name, addressedAs, honorific, language, country, city: String?
+    package var kind: ContactKind?
     /// Tags to add and to remove (`--tag +x`, `--tag -y`; `contacts add` only adds).
-    public var addedTags: [String] = []
-    public var removedTags: [String] = []
-    public init() {}
+    package var addedTags: [String] = []
+    package var removedTags: [String] = []
+    package init() {}
 }
 
 /// What `contacts add` or `contacts edit` could not do; nothing was changed.
-public enum ContactEditError: StaffFacingError {
+package enum ContactEditError: StaffFacingError {
     /// `add` of an address the register holds.
     case exists(String)
     /// The address (new, or given to `add`) is suppressed: it is never mailed, so not taken.
     case suppressed(String, reason: String)
     /// `edit --email` onto an address another contact has.
     case addressTaken(String)
-    public var message: StaffMessage {
+    package var message: StaffMessage {
         switch self {
         case .exists(let email): StaffMessage("contact.exists", ["email": email])
         case .suppressed(let email, let reason): StaffMessage("contact.suppressed", ["email": email, "reason": reason])
@@ -32,7 +32,7 @@ public enum ContactEditError: StaffFacingError {
 extension Register {
     /// Adds one contact. Its first ledger row is `granted` with `consentSource` as the evidence,
     /// else `pending`. A suppressed address is refused (suppression wins).
-    public func addContact(_ address: EmailAddress, fields: ContactFields, consentSource: String?, actor: String) throws {
+    package func addContact(_ address: EmailAddress, fields: ContactFields, consentSource: String?, actor: String) throws {
         try dbWriter.write { db in
             if try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db) != nil { throw ContactEditError.exists(address.value) }
             if let entry = try SuppressionList.entry(db, address) { throw ContactEditError.suppressed(address.value, reason: entry.reason.rawValue) }
@@ -54,7 +54,7 @@ extension Register {
     /// `staff:edit` or `staff:address`, the change as evidence: `old → new`). The old address's
     /// suppression stays; a suppressed or taken new address is refused. Returns the changes.
     @discardableResult
-    public func editContact(_ address: EmailAddress, fields: ContactFields, newAddress: EmailAddress?, actor: String) throws -> [String] {
+    package func editContact(_ address: EmailAddress, fields: ContactFields, newAddress: EmailAddress?, actor: String) throws -> [String] {
         try dbWriter.write { db in
             guard var c = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db) else {
                 throw ContactCommandError.notFound(address.value)

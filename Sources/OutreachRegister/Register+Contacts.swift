@@ -3,61 +3,61 @@ import GRDB
 import OutreachModel
 
 /// Everything the register holds about one person, as `contacts show` and `contacts export` print it.
-public struct ContactProfile: Codable, Sendable {
-    public struct LedgerRow: Codable, Sendable {
-        public let status: String
-        public let purpose: String
-        public let source: String
-        public let evidence: String?
-        public let actor: String
-        public let recordedAt: String
+package struct ContactProfile: Codable, Sendable {
+    package struct LedgerRow: Codable, Sendable {
+        package let status: String
+        package let purpose: String
+        package let source: String
+        package let evidence: String?
+        package let actor: String
+        package let recordedAt: String
     }
-    public struct Message: Codable, Sendable {
-        public let campaign: String
-        public let state: String
-        public let attempts: Int
-        public let lastReply: String?
-        public let messageId: String?
+    package struct Message: Codable, Sendable {
+        package let campaign: String
+        package let state: String
+        package let attempts: Int
+        package let lastReply: String?
+        package let messageId: String?
     }
-    public struct RSVP: Codable, Sendable {
-        public let campaign: String
-        public let answer: String
-        public let guests: Int
-        public let answeredAt: String
+    package struct RSVP: Codable, Sendable {
+        package let campaign: String
+        package let answer: String
+        package let guests: Int
+        package let answeredAt: String
     }
 
-    public let email: String
-    public let name: String
-    public let addressedAs: String?
-    public let honorific: String?
-    public let kind: String
-    public let country: String?
-    public let city: String?
-    public let language: String?
-    public let organization: String?
-    public let tags: [String]
+    package let email: String
+    package let name: String
+    package let addressedAs: String?
+    package let honorific: String?
+    package let kind: String
+    package let country: String?
+    package let city: String?
+    package let language: String?
+    package let organization: String?
+    package let tags: [String]
     /// The topics the person chose (empty: every topic) and the day a pause lasts until.
-    public let topics: [String]
-    public let pausedUntil: String?
-    public let attributes: [String: String]
-    public let consent: String
-    public let suppressed: Bool
-    public let suppressionReason: String?
-    public let history: [LedgerRow]
-    public let createdAt: String
-    public let updatedAt: String
+    package let topics: [String]
+    package let pausedUntil: String?
+    package let attributes: [String: String]
+    package let consent: String
+    package let suppressed: Bool
+    package let suppressionReason: String?
+    package let history: [LedgerRow]
+    package let createdAt: String
+    package let updatedAt: String
     /// Only in `contacts export`: the messages and RSVPs held for the person.
-    public var messages: [Message]?
-    public var rsvps: [RSVP]?
+    package var messages: [Message]?
+    package var rsvps: [RSVP]?
     /// Only in `contacts export`: every change the person made to their preferences.
-    public var preferenceChanges: [PreferenceChange]?
+    package var preferenceChanges: [PreferenceChange]?
 }
 
 /// What a contact command could not do.
-public enum ContactCommandError: StaffFacingError {
+package enum ContactCommandError: StaffFacingError {
     case notFound(String)
     case badAddress(String, EmailAddress.Problem)
-    public var message: StaffMessage {
+    package var message: StaffMessage {
         switch self {
         case .notFound(let email): StaffMessage("contact.not_found", ["email": email])
         case .badAddress(let text, let problem): StaffMessage("contact.bad_address", ["text": text, "problem": problem])
@@ -67,13 +67,13 @@ public enum ContactCommandError: StaffFacingError {
 
 extension Register {
     /// The contact whose address matches `email` (normalized), if the register holds one.
-    public func contact(email: String) throws -> Contact? {
+    package func contact(email: String) throws -> Contact? {
         try dbWriter.read { db in try Contact.find(db, email: email) }
     }
 
     /// Unsubscribes each of `requests` (address and evidence) as the recipient's own act, in one
     /// transaction; returns, for each, whether something changed (false: it was already done).
-    public func unsubscribe(_ requests: [(address: EmailAddress, evidence: String)]) async throws -> [Bool] {
+    package func unsubscribe(_ requests: [(address: EmailAddress, evidence: String)]) async throws -> [Bool] {
         try await dbWriter.write { db in
             try requests.map { r in
                 try Register.unsubscribe(db, address: r.address, source: "link", evidence: r.evidence, actor: "recipient")
@@ -99,19 +99,19 @@ extension Register {
     }
 
     /// Why `address` must not be mailed, if it is on the suppression list (nil: it is not).
-    public func suppressionReason(of address: EmailAddress) throws -> Suppression.Reason? {
+    package func suppressionReason(of address: EmailAddress) throws -> Suppression.Reason? {
         try dbWriter.read { db in try SuppressionList.entry(db, address)?.reason }
     }
 
     /// Puts `address` on the suppression list without touching consent (a hard bounce, a relay's
     /// verdict); an address already there keeps its first reason. True when it was added.
     @discardableResult
-    public func suppress(_ address: EmailAddress, reason: Suppression.Reason, detail: String? = nil) throws -> Bool {
+    package func suppress(_ address: EmailAddress, reason: Suppression.Reason, detail: String? = nil) throws -> Bool {
         try dbWriter.write { db in try SuppressionList.add(db, address, reason: reason, detail: detail) }
     }
 
     /// Contacts in `segment`, by address, with their current consent and suppression.
-    public func contacts(in segment: Segment) throws -> [(contact: Contact, consent: String, suppressed: Bool)] {
+    package func contacts(in segment: Segment) throws -> [(contact: Contact, consent: String, suppressed: Bool)] {
         let (condition, arguments) = segment.sql(invitationID: nil)
         return try dbWriter.read { db in
             let rows = try Row.fetchAll(db, sql: """
@@ -125,7 +125,7 @@ extension Register {
     }
 
     /// The profile of the contact with address `email`.
-    public func profile(email: String, full: Bool = false) throws -> ContactProfile {
+    package func profile(email: String, full: Bool = false) throws -> ContactProfile {
         let address: EmailAddress
         do { address = try EmailAddress(email) } catch { throw ContactCommandError.badAddress(email, error) }
         return try dbWriter.read { db in
@@ -159,7 +159,7 @@ extension Register {
     /// Withdraws consent and suppresses the address. Harmless when repeated.
     /// Works on an address the register does not hold too: it is suppressed all the same.
     @discardableResult
-    public func unsubscribe(email: String, source: String, evidence: String?, actor: String,
+    package func unsubscribe(email: String, source: String, evidence: String?, actor: String,
                             reason: Suppression.Reason = .unsubscribed) throws -> Bool {
         let address: EmailAddress
         do { address = try EmailAddress(email) } catch { throw ContactCommandError.badAddress(email, error) }
@@ -185,7 +185,7 @@ extension Register {
 
     /// Erases everything held about the person but the hash of the address (on the suppression
     /// list, so no import brings them back) and one ledger row saying the erasure happened.
-    public func forget(email: String, actor: String) throws {
+    package func forget(email: String, actor: String) throws {
         let address: EmailAddress
         do { address = try EmailAddress(email) } catch { throw ContactCommandError.badAddress(email, error) }
         try dbWriter.write { db in

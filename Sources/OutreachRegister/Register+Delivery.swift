@@ -9,7 +9,7 @@ extension Register {
     /// `campaignIDs`, in one transaction (an outcome is in the database before anything else
     /// happens). `nowMs` is the time of both (the workers' clock). Outcomes of claims whose
     /// lease was lost are not written (`recordOutcomes` says which they were).
-    public func record(_ outcomes: [(OutboxClaim, OutboxResult)], thenClaim limit: Int, campaignIDs: [Int64],
+    package func record(_ outcomes: [(OutboxClaim, OutboxResult)], thenClaim limit: Int, campaignIDs: [Int64],
                        nowMs: Int64, leaseMs: Int64) throws -> [OutboxClaim] {
         try dbWriter.write { db in
             if !outcomes.isEmpty { _ = try Outbox.record(db, outcomes, nowMs: nowMs) }
@@ -24,7 +24,7 @@ extension Register {
     /// of the rows in `held` (claimed, not yet sent). Returns the claims of both whose lease was
     /// lost: their outcome was not written (a `.sent` among them went out while another worker
     /// may hold the row), and a held one must not be sent.
-    public func recordOutcomes(_ outcomes: [(OutboxClaim, OutboxResult)], renewing held: [OutboxClaim],
+    package func recordOutcomes(_ outcomes: [(OutboxClaim, OutboxResult)], renewing held: [OutboxClaim],
                                nowMs: Int64, leaseMs: Int64) throws -> [OutboxClaim] {
         try dbWriter.write { db in
             var lost = try Outbox.record(db, outcomes, nowMs: nowMs)
@@ -37,22 +37,24 @@ extension Register {
     /// Returns every `sending` row to the queue: at the start of the only daemon, whatever is
     /// still `sending` was in flight when the last one stopped. Returns how many.
     @discardableResult
-    public func requeueEverythingInFlight(nowMs: Int64 = Timestamp.milliseconds()) async throws -> Int {
+    package func requeueEverythingInFlight(nowMs: Int64 = Timestamp.milliseconds()) async throws -> Int {
         try await dbWriter.write { db in try Outbox.requeueLeases(db, nowMs: nowMs, all: true) }
     }
 
     /// The scheduler's step: starts campaigns whose time has come, returns rows whose lease ran
     /// out to the queue, marks campaigns with nothing left to send finished, and returns the
     /// campaigns now running.
-    public func advanceCampaigns(nowMs: Int64 = Timestamp.milliseconds()) async throws -> [Campaign] {
+    package func advanceCampaigns(nowMs: Int64 = Timestamp.milliseconds()) async throws -> [Campaign] {
         try await dbWriter.write { db -> [Campaign] in
             try eligibility.noteOtherConnections(db)
             try Register.addLateFollowUpRecipients(db, nowMs: nowMs)
-            try db.execute(sql: "UPDATE campaigns SET status = 'running' WHERE status = 'scheduled' AND scheduled_at_ms <= ?", arguments: [nowMs])
+            // The campaigns' next phases are `CampaignTransition`'s answers.
+            let start = CampaignTransition.statuses(.start), finish = CampaignTransition.statuses(.finish)
+            try db.execute(sql: "UPDATE campaigns SET status = \(start.to) WHERE status IN \(start.from) AND scheduled_at_ms <= ?", arguments: [nowMs])
             try Outbox.requeueLeases(db, nowMs: nowMs)
             try db.execute(sql: """
-                UPDATE campaigns SET status = 'finished', finished_at = ?
-                WHERE status = 'running' AND NOT EXISTS (
+                UPDATE campaigns SET status = \(finish.to), finished_at = ?
+                WHERE status IN \(finish.from) AND NOT EXISTS (
                     SELECT 1 FROM outbox o WHERE o.campaign_id = campaigns.id AND o.state IN ('queued','retry','sending'))
                 """, arguments: [Timestamp.string()])
             return try Campaign.filter(Campaign.Columns.status == Campaign.Status.running.rawValue).fetchAll(db)
@@ -60,7 +62,7 @@ extension Register {
     }
 
     /// Messages waiting to be sent (queued or waiting for a retry), across campaigns.
-    public func queueDepth() async throws -> Int {
+    package func queueDepth() async throws -> Int {
         try await dbWriter.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state IN ('queued','retry')") ?? 0
         }
@@ -76,7 +78,7 @@ extension Register {
     /// The writer's cache survives its own commits, and the rows claimed together sit on the same
     /// pages. One SELECT, consistent on its own: no transaction around it.
     /// `nowMs`: the sender's clock, which says whether a pause still holds.
-    public func recipient(for claim: OutboxClaim, purpose: CampaignPurpose,
+    package func recipient(for claim: OutboxClaim, purpose: CampaignPurpose,
                           nowMs: Int64 = Timestamp.milliseconds()) throws -> Result<Recipient, Outbox.SkipReason> {
         try dbWriter.writeWithoutTransaction { db in try Outbox.recipient(db, claim: claim, purpose: purpose, nowMs: nowMs) }
     }
@@ -86,14 +88,14 @@ extension Register {
     /// process (seen at this register's next delivery commit or scheduler step, within 250 ms).
     /// The outbox and campaign writes of delivery itself do not move it. It is kept from the
     /// first `recipients(for:purpose:)` on.
-    public var eligibilityVersion: Int { eligibility.version }
+    package var eligibilityVersion: Int { eligibility.version }
 
     /// The check before sending, for a whole claimed batch at once: each row's recipient as
     /// `recipient(for:purpose:)` says (nil where `purpose` knows no purpose for its campaign), and
     /// the `eligibilityVersion` these readings hold for. While the version has not moved, a
     /// reading is what the check right before the send would say.
     /// A pause that ends between the reading and a send is seen at the next batch.
-    public func recipients(for claims: [OutboxClaim], purpose: (Int64) -> CampaignPurpose?, nowMs: Int64 = Timestamp.milliseconds()) throws
+    package func recipients(for claims: [OutboxClaim], purpose: (Int64) -> CampaignPurpose?, nowMs: Int64 = Timestamp.milliseconds()) throws
         -> (version: Int, recipients: [Result<Recipient, Outbox.SkipReason>?]) {
         try dbWriter.writeWithoutTransaction { db in
             // The version first: whatever commits after it moves it past this one.

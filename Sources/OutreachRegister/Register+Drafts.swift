@@ -3,12 +3,12 @@ import GRDB
 import OutreachModel
 
 /// Why a campaign cannot be deleted.
-public enum DeletionError: StaffFacingError {
+package enum DeletionError: StaffFacingError {
     case launched(String, Campaign.Status)
     case hasFollowUps(String, [String])
     case laterNotice(String, String)
 
-    public var message: StaffMessage {
+    package var message: StaffMessage {
         switch self {
         case .launched(let slug, let status): StaffMessage("delete.launched", ["slug": slug, "status": status.rawValue])
         case .hasFollowUps(let slug, let slugs): StaffMessage("delete.has_follow_ups", ["slug": slug, "slugs": slugs.joined(separator: ", ")])
@@ -21,10 +21,12 @@ extension Register {
     /// Deletes the draft `slug` in one transaction. A draft change notice puts the invitation's
     /// event back as it was before it (its pages and the reminders still to come too); a draft
     /// cancellation lifts the cancellation and puts back what it stopped.
-    public func deleteDraft(_ slug: String, now: Date = Date()) throws -> Campaign {
+    package func deleteDraft(_ slug: String, now: Date = Date()) throws -> Campaign {
         try dbWriter.write { db in
             let campaign = try Campaign.named(slug, db)
-            guard campaign.status == .draft else { throw DeletionError.launched(slug, campaign.status) }
+            if case .failure = CampaignTransition.next(from: campaign.status, on: .delete) {
+                throw DeletionError.launched(slug, campaign.status)
+            }
             let followUps = try String.fetchAll(db, sql: "SELECT slug FROM campaigns WHERE parent_id = ? ORDER BY id", arguments: [campaign.id])
             guard followUps.isEmpty else { throw DeletionError.hasFollowUps(slug, followUps) }
             if campaign.kind == .update || campaign.kind == .cancellation, let parentID = campaign.parentId,

@@ -3,7 +3,7 @@ import GRDB
 import OutreachModel
 
 /// What a change notice does to its invitation's event.
-public enum EventChange: Sendable {
+package enum EventChange: Sendable {
     /// The event now reads as this snapshot (JSON of the `Event`): time, venue or address moved.
     case moved(eventSnapshot: String)
     /// The event will not take place.
@@ -17,7 +17,7 @@ extension Register {
     /// reminders still to come show the new details, and a reminder set relative to the event
     /// moves with it); a cancellation also stops the reminders and notices still to be sent.
     /// Either raises the event's iCalendar SEQUENCE by one.
-    public func insertFollowUp(_ followUp: Campaign, of parentSlug: String, change: EventChange?,
+    package func insertFollowUp(_ followUp: Campaign, of parentSlug: String, change: EventChange?,
                                now: Date = Date()) throws -> Campaign {
         try dbWriter.write { db in
             var parent = try Campaign.named(parentSlug, db)
@@ -52,14 +52,6 @@ extension Register {
             try campaign.insert(db)
             if case .cancelled? = change { try Register.stopWhatFollows(db, parent: parent, cancellation: campaign.id!, now: now) }
             return campaign
-        }
-    }
-
-    /// The reminders and notices of the invitation `slug`, oldest first.
-    public func followUps(of slug: String) throws -> [Campaign] {
-        try dbWriter.read { db in
-            let parent = try Campaign.named(slug, db)
-            return try Campaign.filter(Column("parent_id") == parent.id).order(Campaign.Columns.id).fetchAll(db)
         }
     }
 

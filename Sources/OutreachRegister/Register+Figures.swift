@@ -4,66 +4,66 @@ import OutreachModel
 
 /// A campaign as the staff page lists it: what it is, when, and how far it got. Read from kept
 /// counters (`outbox_tallies`), never by counting the outbox.
-public struct CampaignSummary: Sendable, Codable, Equatable {
-    public let slug: String
-    public let kind: String
-    public let status: String
+package struct CampaignSummary: Sendable, Codable, Equatable {
+    package let slug: String
+    package let kind: String
+    package let status: String
     /// Why it is paused (the relay's words), else nil.
-    public let reason: String?
+    package let reason: String?
     /// The event's title and venue per language, and when it starts (nil: no event).
-    public let eventTitle: [String: String]?
-    public let eventVenue: [String: String]?
-    public let eventStart: Date?
-    public let scheduledAt: Date?
-    public let launchedAt: String?
-    public let finishedAt: String?
+    package let eventTitle: [String: String]?
+    package let eventVenue: [String: String]?
+    package let eventStart: Date?
+    package let scheduledAt: Date?
+    package let launchedAt: String?
+    package let finishedAt: String?
     /// Outbox rows per state (`queued`, `sending`, `sent`, `retry`, `failed`, `skipped`,
     /// `cancelled`, `unconfirmed`); states without rows are absent.
-    public let states: [String: Int]
-    public let rsvpYes, rsvpNo, guests: Int
+    package let states: [String: Int]
+    package let rsvpYes, rsvpNo, guests: Int
 
     /// Every outbox row.
-    public var total: Int { states.values.reduce(0, +) }
-    public func count(_ state: String) -> Int { states[state, default: 0] }
+    package var total: Int { states.values.reduce(0, +) }
+    package func count(_ state: String) -> Int { states[state, default: 0] }
     /// Rows that reached an end (nothing more will happen to them).
-    public var done: Int { ["sent", "failed", "skipped", "cancelled", "unconfirmed"].reduce(0) { $0 + count($1) } }
+    package var done: Int { ["sent", "failed", "skipped", "cancelled", "unconfirmed"].reduce(0) { $0 + count($1) } }
 }
 
 /// One hour of a campaign's delivery: how many attempts ended in each outcome.
-public struct DeliveryHour: Sendable, Codable, Equatable {
-    public let start: Date
+package struct DeliveryHour: Sendable, Codable, Equatable {
+    package let start: Date
     /// `sent`, `retry`, `failed`, `unconfirmed` → count.
-    public let outcomes: [String: Int]
+    package let outcomes: [String: Int]
 
-    public init(start: Date, outcomes: [String: Int]) { self.start = start; self.outcomes = outcomes }
+    package init(start: Date, outcomes: [String: Int]) { self.start = start; self.outcomes = outcomes }
 }
 
 /// One day of a campaign's RSVPs: answers given that day (UTC), by the answer they stand at now.
-public struct RSVPDay: Sendable, Codable, Equatable {
-    public let day: String
-    public let yes, no, guests: Int
+package struct RSVPDay: Sendable, Codable, Equatable {
+    package let day: String
+    package let yes, no, guests: Int
 
-    public init(day: String, yes: Int, no: Int, guests: Int) { self.day = day; self.yes = yes; self.no = no; self.guests = guests }
+    package init(day: String, yes: Int, no: Int, guests: Int) { self.day = day; self.yes = yes; self.no = no; self.guests = guests }
 }
 
 /// Everything the report and the campaign page show of one campaign.
-public struct CampaignFigures: Sendable, Codable, Equatable {
-    public let summary: CampaignSummary
-    public let hours: [DeliveryHour]
+package struct CampaignFigures: Sendable, Codable, Equatable {
+    package let summary: CampaignSummary
+    package let hours: [DeliveryHour]
     /// Bounce reports about this campaign's messages by kind (`hard`, `soft`, `policy`, `complaint`, …).
-    public let bounces: [String: Int]
+    package let bounces: [String: Int]
     /// The recipients by language, country and kind (nil: not asked for).
-    public let audience: Audience?
+    package let audience: Audience?
     /// Recipients whose address is now suppressed because they unsubscribed, or complained.
-    public let unsubscribed, complained: Int
-    public let rsvpDays: [RSVPDay]
+    package let unsubscribed, complained: Int
+    package let rsvpDays: [RSVPDay]
 
-    public struct Audience: Sendable, Codable, Equatable {
-        public let languages, countries, kinds: [String: Int]
+    package struct Audience: Sendable, Codable, Equatable {
+        package let languages, countries, kinds: [String: Int]
     }
 
     /// The same figures without the audience (the part of a page that refreshes).
-    public var withoutAudience: CampaignFigures {
+    package var withoutAudience: CampaignFigures {
         CampaignFigures(summary: summary, hours: hours, bounces: bounces, audience: nil, unsubscribed: unsubscribed,
                         complained: complained, rsvpDays: rsvpDays)
     }
@@ -71,14 +71,14 @@ public struct CampaignFigures: Sendable, Codable, Equatable {
 
 extension Register {
     /// Every campaign, newest first, with its counts: a few indexed reads whatever the outbox's size.
-    public func campaignSummaries() async throws -> [CampaignSummary] {
+    package func campaignSummaries() async throws -> [CampaignSummary] {
         try await dbWriter.read { db in
             try Campaign.order(Campaign.Columns.id.desc).fetchAll(db).map { try Self.summary(db, $0) }
         }
     }
 
     /// The campaigns created or launched on or after `since`, oldest first, with their figures.
-    public func periodFigures(since: Date) async throws -> [CampaignFigures] {
+    package func periodFigures(since: Date) async throws -> [CampaignFigures] {
         let from = Timestamp.string(since)
         return try await dbWriter.read { db in
             try Campaign.filter(sql: "coalesce(launched_at, created_at) >= ?", arguments: [from]).order(Campaign.Columns.id)
@@ -88,7 +88,7 @@ extension Register {
 
     /// One campaign's figures. `audience`: also who it went to (reads every recipient: the
     /// report's, not the live page's).
-    public func campaignFigures(_ slug: String, audience: Bool) async throws -> CampaignFigures {
+    package func campaignFigures(_ slug: String, audience: Bool) async throws -> CampaignFigures {
         try await dbWriter.read { db in try Self.figures(db, try Campaign.named(slug, db), audience: audience) }
     }
 

@@ -3,25 +3,24 @@ import GRDB
 import OutreachModel
 
 /// What `outreach doctor` learns of a database file without changing it.
-public struct DatabaseHealth: Sendable {
+package struct DatabaseHealth: Sendable {
     /// `PRAGMA integrity_check`: `["ok"]` when sound.
-    public let integrity: [String]
+    package let integrity: [String]
     /// Migrations this program knows that the file has not had yet (a command run migrates it).
-    public let pendingMigrations: [String]
+    package let pendingMigrations: [String]
     /// Migrations the file has that this program does not know (it was made by a newer version).
-    public let unknownMigrations: [String]
+    package let unknownMigrations: [String]
     /// The file's permission bits.
-    public let mode: Int
-    public var isSound: Bool { integrity == ["ok"] && unknownMigrations.isEmpty }
+    package let mode: Int
 }
 
 extension Register {
     /// Every migration this program knows, in order.
-    public static var migrationNames: [String] { migrator.migrations }
+    package static var migrationNames: [String] { migrator.migrations }
 
     /// Opens the database at `path` read-only and checks it: integrity, migrations, mode.
     /// Changes nothing (no migration, no file created).
-    public static func health(path: String) throws -> DatabaseHealth {
+    package static func health(path: String) throws -> DatabaseHealth {
         try readOnly(path).read { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             let applied = try db.tableExists("grdb_migrations")
@@ -36,7 +35,7 @@ extension Register {
 
     /// How the daemon's last reading of the mailbox at `url` went, read from the database at
     /// `path` without changing it (nil: never read, or a database without the table yet).
-    public static func mailboxHealth(path: String, url: String) throws -> (polledAt: String?, error: String?)? {
+    package static func mailboxHealth(path: String, url: String) throws -> (polledAt: String?, error: String?)? {
         try readOnly(path).read { db in
             guard try db.tableExists("mailboxes") else { return nil }
             return try Row.fetchOne(db, sql: "SELECT polled_at, error FROM mailboxes WHERE url = ?", arguments: [url]).map { ($0[0], $0[1]) }

@@ -4,26 +4,26 @@ import OutreachModel
 
 /// One person read from a contact file, validated, ready to merge into the register (the
 /// importer makes them; `Register.importContacts` writes them).
-public struct ImportedContact: Sendable {
-    public var row: Int
-    public var address: EmailAddress
-    public var name: String?
-    public var addressedAs: String?
-    public var honorific: String?
-    public var kind: ContactKind?
-    public var country: String?
-    public var city: String?
-    public var language: String?
-    public var organization: String?
-    public var tags: [String]
-    public var attributes: [String: String]
-    public var consentGiven: Bool
+package struct ImportedContact: Sendable {
+    package var row: Int
+    package var address: EmailAddress
+    package var name: String?
+    package var addressedAs: String?
+    package var honorific: String?
+    package var kind: ContactKind?
+    package var country: String?
+    package var city: String?
+    package var language: String?
+    package var organization: String?
+    package var tags: [String]
+    package var attributes: [String: String]
+    package var consentGiven: Bool
     /// True when the file says yes or no to consent for this row (not when it says nothing).
-    public var consentStated = false
-    public var evidence: String?
-    public var warnings: [StaffMessage]
+    package var consentStated = false
+    package var evidence: String?
+    package var warnings: [StaffMessage]
 
-    public init(row: Int, address: EmailAddress, name: String? = nil, addressedAs: String? = nil, honorific: String? = nil,
+    package init(row: Int, address: EmailAddress, name: String? = nil, addressedAs: String? = nil, honorific: String? = nil,
                 kind: ContactKind? = nil, country: String? = nil, city: String? = nil, language: String? = nil,
                 organization: String? = nil, tags: [String] = [], attributes: [String: String] = [:],
                 consentGiven: Bool = false, evidence: String? = nil, warnings: [StaffMessage] = []) {
@@ -35,43 +35,43 @@ public struct ImportedContact: Sendable {
 }
 
 /// What an import changed in the register.
-public struct ImportCounts: Sendable, Equatable {
-    public var added = 0, updated = 0, unchanged = 0
+package struct ImportCounts: Sendable, Equatable {
+    package var added = 0, updated = 0, unchanged = 0
     /// Rows left alone because the address is suppressed or the person withdrew consent.
-    public var suppressed = 0
+    package var suppressed = 0
     /// Rows that named a person an earlier row of the file named (the later row was taken whole),
     /// in the order of their matching keys.
-    public var duplicates: [ImportDuplicate] = []
+    package var duplicates: [ImportDuplicate] = []
 }
 
 /// A row of a file that named the person an earlier row named: the later one is taken whole.
-public struct ImportDuplicate: Sendable, Equatable {
+package struct ImportDuplicate: Sendable, Equatable {
     /// The address as the later row wrote it.
-    public let email: String
-    public let earlier: Int
-    public let later: Int
+    package let email: String
+    package let earlier: Int
+    package let later: Int
 }
 
 /// One import, as the register keeps a record of it.
-public struct ImportRun: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "import_runs"
-    public var id: Int64?
-    public var fileName: String
-    public var fileSha256: String
-    public var source: String
-    public var rowsRead: Int
-    public var added = 0, updated = 0, unchanged = 0
-    public var duplicates: Int
-    public var rejected: Int
-    public var suppressed = 0
-    public var startedAt: String
-    public var finishedAt: String?
+package struct ImportRun: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "import_runs"
+    package var id: Int64?
+    package var fileName: String
+    package var fileSha256: String
+    package var source: String
+    package var rowsRead: Int
+    package var added = 0, updated = 0, unchanged = 0
+    package var duplicates: Int
+    package var rejected: Int
+    package var suppressed = 0
+    package var startedAt: String
+    package var finishedAt: String?
 
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    public init(fileName: String, fileSha256: String, source: String, rowsRead: Int, duplicates: Int, rejected: Int, startedAt: String) {
+    package init(fileName: String, fileSha256: String, source: String, rowsRead: Int, duplicates: Int, rejected: Int, startedAt: String) {
         self.fileName = fileName; self.fileSha256 = fileSha256; self.source = source; self.rowsRead = rowsRead
         self.duplicates = duplicates; self.rejected = rejected; self.startedAt = startedAt
     }

@@ -6,7 +6,7 @@ import OutreachModel
 extension Register {
     /// Merges `rows` (one per address) into the register in one transaction, with a record of the
     /// run; `dryRun` rolls it all back. See `importContacts(actor:dryRun:progress:lap:reading:)`.
-    public func importContacts(_ rows: [ImportedContact], run: ImportRun, actor: String, dryRun: Bool,
+    package func importContacts(_ rows: [ImportedContact], run: ImportRun, actor: String, dryRun: Bool,
                                progress: ((Int, Int) -> Void)? = nil, lap: (String) -> Void = { _ in }) throws -> ImportCounts {
         try importContacts(actor: actor, dryRun: dryRun, progress: progress, lap: lap) { stage in
             try stage(rows)
@@ -25,7 +25,7 @@ extension Register {
     /// register already holds are then found in SQL, and the new contacts are inserted with one
     /// `INSERT … SELECT` per table, their ids in the order of their keys (the unique index on the
     /// key then grows at its end, as the table does).
-    public func importContacts(actor: String, dryRun: Bool, progress: ((Int, Int) -> Void)? = nil, lap: (String) -> Void = { _ in },
+    package func importContacts(actor: String, dryRun: Bool, progress: ((Int, Int) -> Void)? = nil, lap: (String) -> Void = { _ in },
                                reading: (_ stage: ([ImportedContact]) throws -> Void) throws -> ImportRun) throws -> ImportCounts {
         var counts = ImportCounts()
         try dbWriter.writeWithoutTransaction { db in

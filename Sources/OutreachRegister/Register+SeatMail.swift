@@ -4,24 +4,24 @@ import OutreachModel
 
 /// A mail the event's seats owe someone: the offer of a freed seat (`seat-offer`) or the ticket of
 /// a confirmed seat (`seat-confirmed`), with what composing it needs.
-public struct SeatMail: Sendable, Equatable {
-    public enum Kind: String, Sendable { case offer, ticket }
-    public let kind: Kind
-    public let campaignID: Int64
-    public let slug: String
+package struct SeatMail: Sendable, Equatable {
+    package enum Kind: String, Sendable { case offer, ticket }
+    package let kind: Kind
+    package let campaignID: Int64
+    package let slug: String
     /// The invitation's event as frozen into it (JSON).
-    public let eventSnapshot: String?
-    public let recipient: Recipient
+    package let eventSnapshot: String?
+    package let recipient: Recipient
     /// The contact's own time zone (the import's `time_zone` column), when known.
-    public let timeZone: String?
-    public let guests: Int
+    package let timeZone: String?
+    package let guests: Int
     /// Until when the offer holds (offers only).
-    public let offerExpiresAtMs: Int64?
+    package let offerExpiresAtMs: Int64?
     /// The address is suppressed now, or consent is no longer granted: it must not be mailed.
-    public let mayNotMail: Bool
+    package let mayNotMail: Bool
 
     /// The offer this mail is about (offers only).
-    public var offer: SeatOffer? {
+    package var offer: SeatOffer? {
         offerExpiresAtMs.map { SeatOffer(campaignID: campaignID, contactID: recipient.id, party: 1 + guests, expiresAtMs: $0) }
     }
 }
@@ -29,7 +29,7 @@ public struct SeatMail: Sendable, Equatable {
 extension Register {
     /// Seat mails not yet sent: offers standing and unmailed, then confirmed seats whose ticket
     /// was not mailed, of invitations not cancelled. Oldest first, at most `limit`.
-    public func dueSeatMail(limit: Int = 50) async throws -> [SeatMail] {
+    package func dueSeatMail(limit: Int = 50) async throws -> [SeatMail] {
         try await dbWriter.read { db in
             let n = Contact.columnCount
             return try Row.fetchAll(db, sql: """
@@ -50,7 +50,7 @@ extension Register {
 
     /// Whether the waitlist may move: someone is waitlisted or holds an offer. A read, so the
     /// daemon's step writes nothing while no event has a waitlist.
-    public func waitlistPending() async throws -> Bool {
+    package func waitlistPending() async throws -> Bool {
         try await dbWriter.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rsvps WHERE seat IN ('waitlisted','offered'))") ?? false
         }
@@ -59,7 +59,7 @@ extension Register {
     /// Lets `offer` lapse now, as if its time had passed (the person cannot be mailed it: the
     /// address is suppressed): they keep their yes but hold no seat, and the next step offers the
     /// seat to the next person. Only while that offer still stands.
-    public func lapseOffer(_ offer: SeatOffer) async throws {
+    package func lapseOffer(_ offer: SeatOffer) async throws {
         try await durableWrite { db in
             try db.execute(sql: """
                 UPDATE rsvps SET seat = NULL, offer_expires_at_ms = NULL, offer_mailed_at_ms = NULL
@@ -70,7 +70,7 @@ extension Register {
 
     /// Records, durably, that the ticket mail of `contactID`'s confirmed seat went out (only
     /// while the seat is still confirmed).
-    public func markTicketMailed(campaignID: Int64, contactID: Int64, atMs: Int64) async throws {
+    package func markTicketMailed(campaignID: Int64, contactID: Int64, atMs: Int64) async throws {
         try await durableWrite { db in
             try db.execute(sql: """
                 UPDATE rsvps SET ticket_mailed_at_ms = ? WHERE campaign_id = ? AND contact_id = ? AND seat = 'confirmed' AND answer = 'yes'

@@ -4,10 +4,10 @@ import OutreachModel
 
 /// What recording an answer made of it: the seat it holds (nil: a no, or an event without a
 /// capacity) and, when waitlisted, how many people are ahead.
-public struct RSVPOutcome: Sendable, Equatable {
-    public let seat: Seat?
-    public let ahead: Int
-    public init(seat: Seat?, ahead: Int) { self.seat = seat; self.ahead = ahead }
+package struct RSVPOutcome: Sendable, Equatable {
+    package let seat: Seat?
+    package let ahead: Int
+    package init(seat: Seat?, ahead: Int) { self.seat = seat; self.ahead = ahead }
 }
 
 extension Register {
@@ -16,7 +16,7 @@ extension Register {
     /// from any number of processes, the seats held never exceed the event's capacity. A no, or
     /// fewer guests, frees seats (the daemon offers them: `offerFreedSeats`). Nil when the
     /// campaign is cancelled or gone: nothing is recorded then.
-    public func recordRSVP(campaignID: Int64, contactID: Int64, answer: RSVP.Answer, guests: Int,
+    package func recordRSVP(campaignID: Int64, contactID: Int64, answer: RSVP.Answer, guests: Int,
                            at time: String = Timestamp.string()) async throws -> RSVPOutcome? {
         try await durableWrite { db -> RSVPOutcome? in
             guard let c = try Row.fetchOne(db, sql: "SELECT status, json_extract(event_snapshot, '$.capacity') FROM campaigns WHERE id = ?",
@@ -79,7 +79,7 @@ extension Register {
 
 extension Register {
     /// How many people are waitlisted before `rsvp` (0 unless it is waitlisted).
-    public func waitlistAhead(_ rsvp: RSVP) async throws -> Int {
+    package func waitlistAhead(_ rsvp: RSVP) async throws -> Int {
         guard rsvp.seat == .waitlisted else { return 0 }
         return try await dbWriter.read { db in
             try Self.waitingAhead(db, campaignID: rsvp.campaignId, before: rsvp.waitlistPosition)

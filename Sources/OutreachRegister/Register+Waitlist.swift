@@ -3,22 +3,22 @@ import GRDB
 import OutreachModel
 
 /// A freed seat offered to a waitlisted person: who, for which invitation, until when.
-public struct SeatOffer: Sendable, Equatable {
-    public let campaignID: Int64
-    public let contactID: Int64
-    public let party: Int
-    public let expiresAtMs: Int64
+package struct SeatOffer: Sendable, Equatable {
+    package let campaignID: Int64
+    package let contactID: Int64
+    package let party: Int
+    package let expiresAtMs: Int64
 }
 
 /// What a waitlist step did: offers that lapsed (and passed on) and offers made.
-public struct WaitlistStep: Sendable, Equatable {
-    public var expired: [SeatOffer] = []
-    public var offered: [SeatOffer] = []
-    public init() {}
+package struct WaitlistStep: Sendable, Equatable {
+    package var expired: [SeatOffer] = []
+    package var offered: [SeatOffer] = []
+    package init() {}
 }
 
 /// What taking an offered seat came to.
-public enum OfferAnswer: Sendable, Equatable {
+package enum OfferAnswer: Sendable, Equatable {
     /// The seat is theirs now (or already was).
     case confirmed
     /// No offer to take: it expired and passed on, or was never made. `seat` is what they hold.
@@ -31,7 +31,7 @@ extension Register {
     /// seat), then seats not held by anyone go, as offers valid for `offerDuration`, to the head
     /// of the waitlist in order (`Seats.offers`). A person holds at most one offer (one row per
     /// person), and an offered seat counts as held, so nobody is offered a seat someone else holds.
-    public func offerFreedSeats(nowMs: Int64, offerDuration: Duration) async throws -> WaitlistStep {
+    package func offerFreedSeats(nowMs: Int64, offerDuration: Duration) async throws -> WaitlistStep {
         let validMs = offerDuration.components.seconds * 1000 + offerDuration.components.attoseconds / 1_000_000_000_000_000
         return try await durableWrite { db -> WaitlistStep in
             var step = WaitlistStep()
@@ -67,7 +67,7 @@ extension Register {
     }
 
     /// Takes an offered seat (the `/s/{token}` page's POST) if the offer still stands at `nowMs`.
-    public func takeOffer(campaignID: Int64, contactID: Int64, nowMs: Int64) async throws -> OfferAnswer {
+    package func takeOffer(campaignID: Int64, contactID: Int64, nowMs: Int64) async throws -> OfferAnswer {
         try await durableWrite { db -> OfferAnswer in
             guard let row = try Row.fetchOne(db, sql: "SELECT seat, offer_expires_at_ms FROM rsvps WHERE campaign_id = ? AND contact_id = ?",
                                              arguments: [campaignID, contactID]) else { return .noOffer(seat: nil) }
@@ -81,18 +81,8 @@ extension Register {
         }
     }
 
-    /// Offers not yet mailed (the daemon queues the `seat-offer` mail, then `markOfferMailed`).
-    public func unmailedOffers() async throws -> [SeatOffer] {
-        try await dbWriter.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT campaign_id, contact_id, 1 + guests, offer_expires_at_ms FROM rsvps
-                WHERE seat = 'offered' AND offer_mailed_at_ms IS NULL ORDER BY campaign_id, offer_expires_at_ms
-                """).map { SeatOffer(campaignID: $0[0], contactID: $0[1], party: $0[2], expiresAtMs: $0[3]) }
-        }
-    }
-
     /// Records that the offer mail for `offer` went out (only while that offer still stands).
-    public func markOfferMailed(_ offer: SeatOffer, atMs: Int64) async throws {
+    package func markOfferMailed(_ offer: SeatOffer, atMs: Int64) async throws {
         try await durableWrite { db in
             try db.execute(sql: """
                 UPDATE rsvps SET offer_mailed_at_ms = ? WHERE campaign_id = ? AND contact_id = ? AND seat = 'offered' AND offer_expires_at_ms = ?

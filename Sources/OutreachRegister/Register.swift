@@ -5,14 +5,14 @@ import GRDB
 /// campaign and outbox row. The CLI and the daemon each open their own `Register` on the same file.
 /// Everything the other rooms do with the database is a verb of this type, named in the users'
 /// words; the connection itself never leaves this module.
-public final class Register: Sendable {
+package final class Register: Sendable {
     /// The connection pool (WAL mode: readers never block the writer), or a queue in memory.
     let dbWriter: any DatabaseWriter
     /// The version of who may be mailed (see `eligibilityVersion`).
     let eligibility = EligibilityWatch()
     /// The office's time zone (`office.time_zone`): a pause ends with its day there, unless the
     /// person's own time zone is known.
-    public let officeZone: TimeZone
+    package let officeZone: TimeZone
 
     /// Opens (and migrates) the register at `path`, creating its folder if needed.
     /// `pageCacheKiB` bounds each connection's page cache (SQLite's default is 2,000 KiB): the
@@ -33,7 +33,7 @@ public final class Register: Sendable {
     /// that lacks some is first copied next to itself (`RegisterVersion`), `announce` saying where.
     /// Opening and migrating happen under `MigrationLock` (`<path>.lock`): one process at a time.
     /// `officeZone`: `office.time_zone`, whose days pauses end with (unless the person's is known).
-    public init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10, officeZone: TimeZone = Register.defaultOfficeZone,
+    package init(path: String, pageCacheKiB: Int? = nil, busyTimeout: TimeInterval = 10, officeZone: TimeZone = Register.defaultOfficeZone,
                 announce: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         try RegisterFiles.prepare(path)
         var configuration = Configuration()
@@ -56,7 +56,7 @@ public final class Register: Sendable {
     }
 
     /// An in-memory register, for tests of the library.
-    public init(officeZone: TimeZone = Register.defaultOfficeZone) throws {
+    package init(officeZone: TimeZone = Register.defaultOfficeZone) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         let queue = try DatabaseQueue(configuration: configuration)
@@ -66,13 +66,13 @@ public final class Register: Sendable {
     }
 
     /// `office.time_zone`'s default (Cần Thơ).
-    public static let defaultOfficeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+    package static let defaultOfficeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
 
     /// The database file (nil in memory).
-    public var path: String? { (dbWriter as? DatabasePool)?.path }
+    package var path: String? { (dbWriter as? DatabasePool)?.path }
 
     /// Whether the database answers (the daemon's liveness check).
-    public func ping() async throws {
+    package func ping() async throws {
         _ = try await dbWriter.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 }
@@ -80,7 +80,7 @@ public final class Register: Sendable {
 extension Register {
     /// Whether `error` says the database is busy (another process holds the write lock past the
     /// busy timeout): worth trying again in a moment, not a fault.
-    public static func isBusy(_ error: any Error) -> Bool {
+    package static func isBusy(_ error: any Error) -> Bool {
         guard let error = error as? DatabaseError else { return false }
         return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
     }

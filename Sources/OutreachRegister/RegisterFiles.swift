@@ -2,8 +2,8 @@ import Foundation
 import OutreachModel
 
 /// Why the register's files cannot be used, in words that say what to do.
-public struct RegisterFileError: StaffFacingError {
-    public let message: StaffMessage
+package struct RegisterFileError: StaffFacingError {
+    package let message: StaffMessage
 }
 
 /// The database file and its -wal and -shm companions: a folder we can write, mode 0600.

@@ -3,11 +3,11 @@ import GRDB
 import OutreachModel
 
 /// A database this binary cannot safely open: made by a newer Outreach.
-public struct NewerDatabaseError: StaffFacingError {
-    public let path: String
+package struct NewerDatabaseError: StaffFacingError {
+    package let path: String
     /// The migrations the file has that this binary does not know.
-    public let unknownMigrations: [String]
-    public var message: StaffMessage {
+    package let unknownMigrations: [String]
+    package var message: StaffMessage {
         StaffMessage("database.newer", ["path": path, "migrations": unknownMigrations.joined(separator: ", ")])
     }
 }

@@ -3,21 +3,21 @@ import GRDB
 import OutreachModel
 
 /// What a sign-up form asked for, with the evidence of how it was asked (`POST /join`).
-public struct SignupRequest: Sendable, Equatable {
-    public var address: EmailAddress
-    public var name: String
-    public var language: String
-    public var kind: ContactKind
-    public var country: String?
-    public var topics: [String]
+package struct SignupRequest: Sendable, Equatable {
+    package var address: EmailAddress
+    package var name: String
+    package var language: String
+    package var kind: ContactKind
+    package var country: String?
+    package var topics: [String]
     /// `join`, or the slug of the event whose QR code led to the form.
-    public var source: String
+    package var source: String
     /// The time, IP, user agent, form version and the consent sentence as shown.
-    public var evidence: String
+    package var evidence: String
     /// The client's address: the per-IP limit counts by it.
-    public var ip: String
+    package var ip: String
 
-    public init(address: EmailAddress, name: String, language: String, kind: ContactKind, country: String?, topics: [String],
+    package init(address: EmailAddress, name: String, language: String, kind: ContactKind, country: String?, topics: [String],
                 source: String, evidence: String, ip: String) {
         self.address = address; self.name = name; self.language = language; self.kind = kind; self.country = country
         self.topics = topics; self.source = source; self.evidence = evidence; self.ip = ip
@@ -26,7 +26,7 @@ public struct SignupRequest: Sendable, Equatable {
 
 /// What became of a sign-up request. The page says the same thing for every one of them but
 /// `tooMany` and `challengeSpent`: whether a mail goes out reveals nothing to the visitor.
-public enum SignupVerdict: Sendable, Equatable {
+package enum SignupVerdict: Sendable, Equatable {
     /// A confirmation mail is queued (its request's id).
     case mailQueued(Int64)
     /// Recorded, but no mail: the address is suppressed, or was sent one in the last 24 hours.
@@ -38,7 +38,7 @@ public enum SignupVerdict: Sendable, Equatable {
 }
 
 /// What confirming a sign-up did.
-public enum SignupConfirmation: Sendable, Equatable {
+package enum SignupConfirmation: Sendable, Equatable {
     case confirmed
     /// The address is suppressed for a reason the person's own opt-in cannot lift.
     case refused
@@ -72,7 +72,7 @@ extension Register {
     /// Records a sign-up request whose proof-of-work (`challenge`, good until `challengeExpiresMs`)
     /// was checked, and queues its confirmation mail unless the address is suppressed or was sent
     /// one in the last 24 hours: one transaction, so the challenge is spent exactly once.
-    public func requestSignup(_ request: SignupRequest, challenge: String, challengeExpiresMs: Int64, perIPPerHour: Int,
+    package func requestSignup(_ request: SignupRequest, challenge: String, challengeExpiresMs: Int64, perIPPerHour: Int,
                               nowMs: Int64 = Timestamp.milliseconds()) async throws -> SignupVerdict {
         try await dbWriter.write { db -> SignupVerdict in
             try db.execute(sql: "DELETE FROM spent_challenges WHERE expires_at_ms < ?", arguments: [nowMs])
@@ -107,7 +107,7 @@ extension Register {
     /// verb as every confirm link (`confirmOptIn`, so the precedence of suppressions applies),
     /// with the request's evidence and `confirmEvidence`; only then are the form's choices
     /// (language, topics) applied, one preference row each. Nothing is told before it is committed.
-    public func confirmSignup(id: Int64, confirmEvidence: String, maxAgeMs: Int64, nowMs: Int64 = Timestamp.milliseconds()) async throws -> SignupConfirmation {
+    package func confirmSignup(id: Int64, confirmEvidence: String, maxAgeMs: Int64, nowMs: Int64 = Timestamp.milliseconds()) async throws -> SignupConfirmation {
         let found = try await dbWriter.write { db -> PendingSignup.Found? in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM signup_requests WHERE id = ?", arguments: [id]) else { return nil }
             if (row["confirmed_at"] as String?) == nil, nowMs - (row["requested_at_ms"] as Int64) > maxAgeMs { return .expired }
@@ -146,7 +146,7 @@ extension Register {
 
 extension Register {
     /// A sign-up request's address and language, and whether it was confirmed (nil: none such).
-    public func signupRequest(id: Int64) async throws -> (email: String, language: String, confirmed: Bool)? {
+    package func signupRequest(id: Int64) async throws -> (email: String, language: String, confirmed: Bool)? {
         try await dbWriter.read { db in
             try Row.fetchOne(db, sql: "SELECT email, language, confirmed_at IS NOT NULL FROM signup_requests WHERE id = ?", arguments: [id])
                 .map { ($0[0], $0[1], $0[2]) }

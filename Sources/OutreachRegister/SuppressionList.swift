@@ -3,36 +3,36 @@ import GRDB
 import OutreachModel
 
 /// An address that must never be mailed again. After an erasure only the hash is kept.
-public struct Suppression: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "suppressions"
+package struct Suppression: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "suppressions"
     /// Why it is suppressed, in its order of precedence (`SuppressionReason`).
-    public typealias Reason = SuppressionReason
+    package typealias Reason = SuppressionReason
 
-    public var id: Int64?
-    public var addressHash: String
-    public var email: String?
+    package var id: Int64?
+    package var addressHash: String
+    package var email: String?
     /// The matching key of `email` (nil after an erasure): how the triggers find the contact.
-    public var emailKey: String?
-    public var reason: Reason
-    public var detail: String?
-    public var createdAt: String
+    package var emailKey: String?
+    package var reason: Reason
+    package var detail: String?
+    package var createdAt: String
 
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     /// The table's columns, for queries.
-    public enum Columns {
-        public static let addressHash = Column("address_hash")
+    package enum Columns {
+        package static let addressHash = Column("address_hash")
     }
 
     /// Whether the person put themselves on the list (an unsubscribe link, one-click): the only
     /// suppression their own confirmed opt-in may lift. Staff unsubscribes are `staff` (an older
     /// version wrote them as `unsubscribed` with the detail `staff`: not the person's either).
-    public var isOwnUnsubscribe: Bool { reason.isLiftedByOwnOptIn && detail != "staff" }
+    package var isOwnUnsubscribe: Bool { reason.isLiftedByOwnOptIn && detail != "staff" }
 }
 
 /// The suppression list. Suppression wins over everything but the person's own confirmed opt-in.
-public enum SuppressionList {
+package enum SuppressionList {
     /// Puts `address` on the list, or gives an address already there the stronger of its reason
     /// and `reason` (`SuppressionReason`'s order: a complaint or a hard bounce after the person's
     /// own unsubscribe replaces it, so their old confirm link cannot lift it). Returns whether

@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// log passes 1,000 pages several times a second. Here a connection of its own runs a PASSIVE
 /// checkpoint (it never blocks the writer or the readers) every `interval`, and the writer's own
 /// threshold is raised to `fallbackPages`, a safety net for when this one falls behind.
-public struct WALCheckpointer<C: Clock<Duration>>: Service {
+package struct WALCheckpointer<C: Clock<Duration>>: Service {
     let register: Register
     let interval: Duration
     let clock: C
@@ -21,7 +21,7 @@ public struct WALCheckpointer<C: Clock<Duration>>: Service {
     let logger: Logger
 
     /// Checkpoints every `interval` of `clock` (a test clock in tests).
-    public init(register: Register, clock: C, interval: Duration = .milliseconds(200), fallbackPages: Int = 20_000, logger: Logger) {
+    package init(register: Register, clock: C, interval: Duration = .milliseconds(200), fallbackPages: Int = 20_000, logger: Logger) {
         self.register = register
         self.clock = clock
         self.interval = interval
@@ -29,7 +29,7 @@ public struct WALCheckpointer<C: Clock<Duration>>: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         guard let pool = register.dbWriter as? DatabasePool else { return }  // in memory: no log
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)

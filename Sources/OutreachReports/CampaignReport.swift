@@ -32,7 +32,7 @@ public struct CampaignReport: Sendable {
     }
 
     /// One campaign: the event, delivery, bounces, opt-outs, RSVPs (and the audience when read).
-    public func sections(_ f: CampaignFigures, id: String) -> String {
+    package func sections(_ f: CampaignFigures, id: String) -> String {
         let s = f.summary
         var out = "<section aria-labelledby=\"\(id)-h\"><h2 id=\"\(id)-h\">\(escapeHTML(title(s))) <small>(\(escapeHTML(s.slug)))</small></h2>\n"
         out += "<dl class=\"facts\">"
@@ -70,7 +70,7 @@ public struct CampaignReport: Sendable {
     }
 
     /// Who a campaign went to: by language, country and kind.
-    public func audience(_ a: CampaignFigures.Audience, id: String) -> String {
+    package func audience(_ a: CampaignFigures.Audience, id: String) -> String {
         var out = "<h3>\(text[.audience])</h3>\n"
         for (n, (key, counts, words)) in [(ReportText.Key.byLanguage, a.languages, false), (.byCountry, a.countries, false), (.byKind, a.kinds, true)].enumerated() {
             let keys = counts.keys.sorted { counts[$0]! != counts[$1]! ? counts[$0]! > counts[$1]! : $0 < $1 }
@@ -81,7 +81,7 @@ public struct CampaignReport: Sendable {
     }
 
     /// The campaigns as a table with progress bars, and one stacked chart of their states.
-    public func campaignList(_ summaries: [CampaignSummary], link: Bool) -> String {
+    package func campaignList(_ summaries: [CampaignSummary], link: Bool) -> String {
         var out = "<table class=\"campaigns\"><caption>\(text[.campaigns])</caption><thead><tr>"
         for key in [ReportText.Key.campaign, .status, .schedule, .progress, .total, .rsvps] { out += "<th scope=\"col\">\(text[key])</th>" }
         out += "</tr></thead><tbody>"
@@ -117,12 +117,12 @@ public struct CampaignReport: Sendable {
     }
 
     /// `outreach report SLUG`: one campaign.
-    public func campaignDocument(_ f: CampaignFigures, generated: Date) -> String {
+    package func campaignDocument(_ f: CampaignFigures, generated: Date) -> String {
         document(title: "\(text[.reportTitle]): \(title(f.summary))", body: sections(f, id: "c0"), generated: generated)
     }
 
     /// `outreach report --all --since DATE`: the period's campaigns, their totals, then each one.
-    public func periodDocument(_ figures: [CampaignFigures], since: Date, generated: Date) -> String {
+    package func periodDocument(_ figures: [CampaignFigures], since: Date, generated: Date) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = timeZone

@@ -10,7 +10,7 @@ import Synchronization
 
 /// What the HTTP side needs: the register, the links, the page templates, the metrics registry.
 public final class WebContext: Sendable {
-    public let register: Register
+    package let register: Register
     public let settings: Settings
     public let links: Links
     public let metrics: PrometheusCollectorRegistry
@@ -31,7 +31,7 @@ public final class WebContext: Sendable {
     /// The sign-up page's own script (`Templates/pages/join.js`), served from our origin.
     let signupScript: String
 
-    public init(register: Register, settings: Settings, links: Links, metrics: PrometheusCollectorRegistry,
+    package init(register: Register, settings: Settings, links: Links, metrics: PrometheusCollectorRegistry,
                 now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.register = register
         self.settings = settings

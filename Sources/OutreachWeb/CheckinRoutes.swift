@@ -10,7 +10,7 @@ import OutreachRegister
 /// /checkin/{event}` (`code`, optional `at` of a queued scan and `place`: answers JSON), `POST
 /// /checkin/{event}/walk-in` (`name`, optional `email` and `consent`: yes|no|empty). `{event}`
 /// is the invitation's slug. Mount them on the staff listener, never the public one.
-public func addCheckinRoutes(to router: Router<OutreachRequestContext>, desk: TicketDesk) {
+package func addCheckinRoutes(to router: Router<OutreachRequestContext>, desk: TicketDesk) {
     router.get("/checkin/app.js") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: CheckinPage.script)))
     }

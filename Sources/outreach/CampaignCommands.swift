@@ -41,13 +41,14 @@ struct CampaignCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (settings, register) = try await global.register()
+            let lifecycle = CampaignLifecycle(register: register)
             let (campaign, summary) = try reminderOf.map {
-                try register.createReminder(slug: slug, of: $0, templateName: template, templatesRoot: settings.templatesPath,
+                try lifecycle.createReminder(slug: slug, of: $0, templateName: template, templatesRoot: settings.templatesPath,
                                             at: at.flatMap(ReminderTime.init), segment: to == "unanswered" ? "\(segment) rsvp=none" : segment)
-            } ?? register.createCampaign(
+            } ?? lifecycle.create(
                 slug: slug, templateName: template, templatesRoot: settings.templatesPath, eventFile: event,
                 segment: segment, subject: subject, topic: topic, topics: settings.topics)
-            try register.recordCreator(campaign.slug, user: AuditTrail.user())
+            try lifecycle.recordCreator(campaign.slug, user: AuditTrail.user())
             if let parent = campaign.parentSlug {
                 let date = campaign.reminderDate.map(settings.officeClock.show)
                 switch (campaign.sendAt, date) {
@@ -97,13 +98,9 @@ struct CampaignCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (settings, register) = try await global.register()
-            let campaign = try register.campaign(slug)
+            let (campaign, recipients) = try CampaignLifecycle(register: register).preview(slug, only: contact)
             let composer = try InvitationComposer(campaign: campaign, sender: settings.sender, links: try register.links(settings),
                                                   signer: try settings.dkimSigner())
-            let recipients = try register.recipients(campaign, only: contact).map(\.recipient)
-            if let contact, recipients.isEmpty {
-                throw CampaignError.notARecipient(contact: contact, slug: slug)
-            }
             if timing {
                 let clock = ContinuousClock()
                 var bytes = 0
@@ -146,16 +143,17 @@ struct CampaignCommand: AsyncParsableCommand {
                 start = date
             }
             let register = try Register(path: settings.databasePath, officeZone: settings.officeTimeZone)
+            let lifecycle = CampaignLifecycle(register: register)
             // The count by language is only for the question: without one, no scan of every contact.
-            let checks = try register.launchChecks(slug, at: start, requireApproval: settings.requireApproval,
-                                                   counting: Terminal.willAsk(yes: yes))
+            let checks = try lifecycle.checks(slug, at: start, requireApproval: settings.requireApproval,
+                                              counting: Terminal.willAsk(yes: yes))
             guard checks.refusals.isEmpty else { throw LaunchChecks.Refused(slug: slug, refusals: checks.refusals) }
             for w in checks.warnings { printError(StaffText.say("check.warning", ["text": w])) }
             let when = start.map(clock.show) ?? StaffText.say("launch.now")
             let languages = checks.summary.byLanguage.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             guard Terminal.confirm(StaffText.say("launch.confirm", ["slug": slug, "n": checks.summary.total, "languages": languages, "when": when,
                                                                     "relays": settings.relays.joined(separator: ", ")]), yes: yes) else { throw NotConfirmed(what: "campaign launch \(slug)") }
-            let (campaign, added, total) = try register.launch(slug, at: start)
+            let (campaign, added, total) = try lifecycle.launch(slug, at: start, after: checks)
             let from = campaign.status == .scheduled ? campaign.scheduledAtMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } : nil
             let status = StaffText.say("campaign.status." + campaign.status.rawValue)
             if let from {
@@ -176,10 +174,11 @@ struct CampaignCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (settings, register) = try await global.register()
+            let lifecycle = CampaignLifecycle(register: register)
             if watch {
                 let bar = ProgressBar(label: slug)
                 while true {
-                    let s = try register.status(slug)
+                    let s = try lifecycle.status(slug)
                     if bar.enabled {
                         bar.update(s.done, of: max(s.total, 1), suffix: StaffText.say("status.progress", ["sent": s.sent, "retry": s.retry, "failed": s.failed,
                                                                                                   "rate": String(format: "%.0f", s.rate)]))
@@ -191,7 +190,7 @@ struct CampaignCommand: AsyncParsableCommand {
                     try await Task.sleep(for: .milliseconds(500))
                 }
             }
-            var s = try register.status(slug)
+            var s = try lifecycle.status(slug)
             let clock = settings.officeClock
             // JSON keeps ISO 8601, with the office's offset.
             if let start = s.startsAt { s.scheduledAt = clock.iso(start) }

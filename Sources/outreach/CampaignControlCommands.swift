@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutreachCampaigns
 import OutreachDelivery
 import OutreachModel
 import OutreachRegister
@@ -45,7 +46,7 @@ extension CampaignCommand {
         @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
         func run() async throws {
             let (_, register) = try await global.register()
-            let (c, _) = try register.control(slug, .pause)
+            let c = try CampaignLifecycle(register: register).pause(slug)
             print(StaffText.say("control.state", ["slug": c.slug, "status": StaffText.say("campaign.status." + c.status.rawValue)]))
         }
     }
@@ -56,7 +57,7 @@ extension CampaignCommand {
         @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
         func run() async throws {
             let (_, register) = try await global.register()
-            let (c, _) = try register.control(slug, .resume)
+            let c = try CampaignLifecycle(register: register).resume(slug)
             print(StaffText.say("control.state", ["slug": c.slug, "status": StaffText.say("campaign.status." + c.status.rawValue)]))
         }
     }
@@ -67,7 +68,7 @@ extension CampaignCommand {
         @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
         func run() async throws {
             let (_, register) = try await global.register()
-            let (c, n) = try register.control(slug, .cancel)
+            let (c, n) = try CampaignLifecycle(register: register).cancel(slug)
             print(StaffText.say("control.cancelled", ["slug": c.slug, "n": n]))
         }
     }
@@ -79,7 +80,7 @@ extension CampaignCommand {
         @Flag(help: staffHelp("help.campaigncommand.retry.unconfirmed")) var unconfirmed = false
         func run() async throws {
             let (_, register) = try await global.register()
-            let n = try register.retry(slug, unconfirmed: unconfirmed)
+            let n = try CampaignLifecycle(register: register).retry(slug, unconfirmed: unconfirmed)
             let c = try register.campaign(slug)
             print(StaffText.say("retry.done", ["slug": slug, "n": n, "status": StaffText.say("campaign.status." + c.status.rawValue)]))
         }
@@ -94,7 +95,7 @@ extension CampaignCommand {
         func run() async throws {
             let (settings, register) = try await global.register()
             let clock = settings.officeClock
-            var list = try register.rsvps(slug)
+            var list = try register.rsvps(slug).map(RSVPEntry.init)
             let totals = (invited: list.count, yes: list.filter { $0.answer == "yes" }.count, no: list.filter { $0.answer == "no" }.count,
                           guests: list.filter { $0.answer == "yes" }.map(\.guests).reduce(0, +))
             if format == .json {

@@ -14,7 +14,7 @@ extension CampaignCommand {
 
         func run() async throws {
             let (settings, register) = try await global.register()
-            let checks = try register.launchChecks(slug, at: at.flatMap { ISO8601DateFormatter().date(from: $0) },
+            let checks = try CampaignLifecycle(register: register).checks(slug, at: at.flatMap { ISO8601DateFormatter().date(from: $0) },
                                                    requireApproval: settings.requireApproval)
             print(StaffText.say("check.recipients", ["slug": slug, "n": checks.summary.total]))
             for (language, count) in checks.summary.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language)  \(count)") }
@@ -37,7 +37,7 @@ extension CampaignCommand {
         func run() async throws {
             let (_, register) = try await global.register()
             guard Terminal.confirm(StaffText.say("delete.confirm", ["slug": slug]), yes: yes) else { throw NotConfirmed(what: "campaign delete \(slug)") }
-            let deleted = try register.deleteDraft(slug)
+            let deleted = try CampaignLifecycle(register: register).delete(slug)
             switch deleted.kind {
             case .update: print(StaffText.say("delete.done_notice", ["slug": slug, "parent": deleted.parentSlug ?? ""]))
             case .cancellation: print(StaffText.say("delete.done_cancellation", ["slug": slug, "parent": deleted.parentSlug ?? ""]))
@@ -55,7 +55,7 @@ extension CampaignCommand {
         func run() async throws {
             let (_, register) = try await global.register()
             let user = AuditTrail.user()
-            try register.approve(slug, by: user)
+            try CampaignLifecycle(register: register).approve(slug, by: user)
             print(StaffText.say("approve.done", ["slug": slug, "user": user]))
         }
     }

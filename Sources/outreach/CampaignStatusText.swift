@@ -1,6 +1,6 @@
 import Foundation
 import OutreachModel
-import OutreachRegister
+import OutreachCampaigns
 
 /// `campaign status` as staff read it: in their language, times on the office's clock.
 struct CampaignStatusText {

@@ -25,14 +25,15 @@ extension CampaignCommand {
 
         func run() async throws {
             let (settings, register) = try await global.register()
+            let lifecycle = CampaignLifecycle(register: register)
             if cancel {
-                let invited = try register.status(of).total
+                let invited = try lifecycle.status(of).total
                 guard Terminal.confirm(StaffText.say("notice.confirm_cancel", ["slug": of, "n": invited]), yes: yes) else { throw NotConfirmed(what: "campaign notice \(slug) --cancel") }
             }
-            let (campaign, summary, differences) = try register.createNotice(
+            let (campaign, summary, differences) = try lifecycle.createNotice(
                 slug: slug, of: of, templateName: template ?? (cancel ? "event-cancelled" : "event-update"),
                 templatesRoot: settings.templatesPath, eventFile: event)
-            try register.recordCreator(campaign.slug, user: AuditTrail.user())
+            try lifecycle.recordCreator(campaign.slug, user: AuditTrail.user())
             if cancel {
                 print(StaffText.say("notice.cancelled", ["parent": of]))
             } else {

@@ -64,7 +64,7 @@ import Testing
         bench.context.stop()  // SIGTERM while the relay sits on message 4
         bench.relay.release()
         finished.wait()
-        let status = try bench.register.status(bench.slug)
+        let status = try CampaignLifecycle(register: bench.register).status(bench.slug)
         #expect(status.sent == 4, "the message in hand is finished and recorded")
         #expect(status.queued == 6 && status.sending == 0, "the rest of the claimed batch is back in the queue")
         #expect(bench.relay.handed.count == 4)
@@ -85,14 +85,14 @@ import Testing
         let finished = DispatchSemaphore(value: 0)
         Thread { worker.run(); finished.signal() }.start()
         bench.relay.waitForStall()
-        #expect(try bench.register.status(bench.slug).sending >= 6, "p03 to p08 are claimed and read")
+        #expect(try CampaignLifecycle(register: bench.register).status(bench.slug).sending >= 6, "p03 to p08 are claimed and read")
         let who = fromAnotherProcess ? try Register(path: path) : bench.register
         try who.unsubscribe(email: "p07@example.org", source: "test", evidence: nil, actor: "test")
         bench.relay.release()
-        while try bench.register.status(bench.slug).sending > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        while try CampaignLifecycle(register: bench.register).status(bench.slug).sending > 0 { try await Task.sleep(for: .milliseconds(5)) }
         bench.context.stop()
         finished.wait()
-        let status = try bench.register.status(bench.slug)
+        let status = try CampaignLifecycle(register: bench.register).status(bench.slug)
         #expect(status.sent == 7 && status.skipped == 1)
         #expect(bench.relay.attempts("p07@example.org") == 0, "nothing went to the address that unsubscribed")
     }
@@ -111,7 +111,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))
         bench.context.stop()
         finished.wait()
-        let status = try bench.register.status(bench.slug)
+        let status = try CampaignLifecycle(register: bench.register).status(bench.slug)
         #expect(status.sent == 3)
         #expect(bench.relay.handed.count == 3)
         if action == .pause { #expect(status.status == "paused" && status.queued == 7) }

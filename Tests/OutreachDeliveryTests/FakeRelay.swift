@@ -33,6 +33,8 @@ struct Handed: Sendable {
     let relay: String
     /// Messages of the campaign already recorded as sent when this one was handed over.
     let sentBefore: Int
+    /// The connection (one per worker and relay) it went through, numbered from 1.
+    let connection: Int
 }
 
 /// An in-process relay that answers as a script says: refuses, drops, loses the final reply, or
@@ -42,7 +44,7 @@ final class FakeRelay: @unchecked Sendable {
     typealias Script = @Sendable (_ relay: String, _ to: String, _ attempt: Int) -> DeliveryOutcome
     private let script: Script
     private let clock: FakeClock
-    private let state = Mutex<(handed: [Handed], attempts: [String: Int])>(([], [:]))
+    private let state = Mutex<(handed: [Handed], attempts: [String: Int], connections: Int)>(([], [:], 0))
     /// Addresses whose next attempt blocks until `release()`.
     private let stallFor: Set<String>
     private let stalled = DispatchSemaphore(value: 0)
@@ -65,15 +67,21 @@ final class FakeRelay: @unchecked Sendable {
     final class Connection: MailTransport {
         let relay: String
         let fake: FakeRelay
-        init(relay: String, fake: FakeRelay) { self.relay = relay; self.fake = fake }
+        let number: Int
+        init(relay: String, fake: FakeRelay) {
+            self.relay = relay
+            self.fake = fake
+            number = fake.state.withLock { s in s.connections += 1; return s.connections }
+        }
         func send(_ message: [UInt8], from: String, to: EmailAddress, beforeEndOfData: () -> Void) -> DeliveryOutcome {
-            fake.send(message, to: to, relay: relay, beforeEndOfData: beforeEndOfData)
+            fake.send(message, to: to, relay: relay, connection: number, beforeEndOfData: beforeEndOfData)
         }
     }
 
     /// As a relay would: the message's end goes out (after `beforeEndOfData`) unless the
-    /// script refuses it before the data. `sentBefore` is read when the end goes out.
-    func send(_ message: [UInt8], to: EmailAddress, relay: String, beforeEndOfData: () -> Void) -> DeliveryOutcome {
+    /// script refuses it before the data. `sentBefore` is read when the end goes out, in the
+    /// same step as the message joins `handed` (so the list's order is the order of the readings).
+    func send(_ message: [UInt8], to: EmailAddress, relay: String, connection: Int, beforeEndOfData: () -> Void) -> DeliveryOutcome {
         let attempt = state.withLock { s -> Int in
             s.attempts[to.value, default: 0] += 1
             return s.attempts[to.value]!
@@ -92,9 +100,9 @@ final class FakeRelay: @unchecked Sendable {
             clock.sleep(ms: replyDelayMs)
             whileReplying()
         }
-        let sentBefore = sentSoFar()
         state.withLock { s in
-            s.handed.append(Handed(to: to.value, atMs: clock.nowMs(), bytes: message.count, relay: relay, sentBefore: sentBefore))
+            s.handed.append(Handed(to: to.value, atMs: clock.nowMs(), bytes: message.count, relay: relay, sentBefore: sentSoFar(),
+                                   connection: connection))
         }
         return answer
     }
@@ -130,7 +138,7 @@ struct DeliveryBench {
         importer.source = "bench.csv"
         let csv = "email,consent\n" + people.map { "\($0),yes\n" }.joined()
         _ = try importer.importBytes(Array(csv.utf8), fileName: "bench.csv", into: register)
-        _ = try register.createCampaign(slug: slug, templateName: "new-year-gathering",
+        _ = try CampaignLifecycle(register: register).create(slug: slug, templateName: "new-year-gathering",
                                         templatesRoot: "\(repositoryRoot)/Templates",
                                         eventFile: "\(repositoryRoot)/Config/events/new-year-gathering-2027.yaml", segment: "", subject: nil)
         var settings = Settings()
@@ -144,7 +152,7 @@ struct DeliveryBench {
                                   makeTransport: { _, url, _ in FakeRelay.Connection(relay: url, fake: relay) })
         _ = try register.launch(slug, now: Date(timeIntervalSince1970: Double(clock.nowMs()) / 1000))
         let register = register, slug = slug
-        relay.sentSoFar = { (try? register.status(slug).sent) ?? -1 }
+        relay.sentSoFar = { (try? CampaignLifecycle(register: register).status(slug).sent) ?? -1 }
         try await refresh()
     }
 
@@ -161,12 +169,12 @@ struct DeliveryBench {
         let finished = DispatchSemaphore(value: 0)
         Thread { worker.run(); finished.signal() }.start()
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline, !done(try register.status(slug)) {
+        while Date() < deadline, !done(try CampaignLifecycle(register: register).status(slug)) {
             try await Task.sleep(for: .milliseconds(5))
         }
         context.stop()
         finished.wait()
-        return try register.status(slug)
+        return try CampaignLifecycle(register: register).status(slug)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OutreachCampaigns
 @testable import OutreachDelivery
 import OutreachModel
 import OutreachRegister
@@ -15,12 +16,12 @@ import Testing
                                                eventFile: nil, eventSnapshot: nil, segment: "", subject: nil, createdAt: "now"))
         _ = try bench.register.launch("broken", now: Date(timeIntervalSince1970: Double(bench.clock.nowMs()) / 1000))
         try await bench.refresh()
-        let broken = try bench.register.status("broken")
+        let broken = try CampaignLifecycle(register: bench.register).status("broken")
         #expect(broken.status == "paused")
         #expect(broken.reason?.hasPrefix("cannot compose its messages") == true, "\(broken.reason ?? "no reason")")
         let status = try await bench.run { $0.sent == 4 }
         #expect(status.sent == 4, "the other campaign is delivered")
-        #expect(try bench.register.status("broken").sent == 0)
+        #expect(try CampaignLifecycle(register: bench.register).status("broken").sent == 0)
     }
 
     @Test func aWriteErrorThatIsNotBusyStopsDeliveryAndSaysWhy() async throws {
@@ -108,7 +109,7 @@ extension LocalFailureTests {
                                                eventFile: nil, eventSnapshot: nil, segment: "", subject: nil, createdAt: "now"))
         _ = try bench.register.launch("broken", now: Date(timeIntervalSince1970: Double(bench.clock.nowMs()) / 1000))
         try await bench.refresh()
-        let reason = try bench.register.status("broken").reason ?? ""
+        let reason = try CampaignLifecycle(register: bench.register).status("broken").reason ?? ""
         #expect(reason.hasPrefix("không soạn được thư của chiến dịch: "), "\(reason)")
     }
 }

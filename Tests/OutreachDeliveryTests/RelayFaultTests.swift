@@ -1,4 +1,5 @@
 import Foundation
+import OutreachCampaigns
 @testable import OutreachDelivery
 import OutreachModel
 import OutreachRegister
@@ -35,7 +36,7 @@ import Testing
         #expect(status.reason?.contains("refused 20 messages in a row") == true, "\(status.reason ?? "")")
         #expect(try bench.register.profile(email: "p01@example.org").suppressed == false, "a refused message suppresses nobody")
         // After the fix, `campaign retry` puts the failed ones back.
-        #expect(try bench.register.retry(bench.slug, unconfirmed: false) == 20)
+        #expect(try CampaignLifecycle(register: bench.register).retry(bench.slug, unconfirmed: false) == 20)
     }
 
     @Test func recipientRefusalsDoNotPauseTheCampaign() async throws {
@@ -56,8 +57,8 @@ import Testing
         // Idle for hours of the fake clock: still never a third time.
         _ = try await bench.run(forAtMost: 0.3) { _ in false }
         #expect(bench.relay.attempts("lost@example.org") == 2)
-        #expect(try bench.register.retry(bench.slug, unconfirmed: false) == 0, "a plain retry leaves it alone")
-        #expect(try bench.register.retry(bench.slug, unconfirmed: true) == 1, "--unconfirmed asks for it")
+        #expect(try CampaignLifecycle(register: bench.register).retry(bench.slug, unconfirmed: false) == 0, "a plain retry leaves it alone")
+        #expect(try CampaignLifecycle(register: bench.register).retry(bench.slug, unconfirmed: true) == 1, "--unconfirmed asks for it")
     }
 
     @Test func eachOutcomeIsCommittedBeforeTheNextMessageGoes() async throws {
@@ -96,9 +97,9 @@ extension DeliveryBench {
         let finished = DispatchSemaphore(value: 0)
         Thread { worker.run(); finished.signal() }.start()
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, try old.register.status(old.slug).sent < 5 { try await Task.sleep(for: .milliseconds(5)) }
+        while Date() < deadline, try CampaignLifecycle(register: old.register).status(old.slug).sent < 5 { try await Task.sleep(for: .milliseconds(5)) }
         context.stop()
         finished.wait()
-        return try old.register.status(old.slug)
+        return try CampaignLifecycle(register: old.register).status(old.slug)
     }
 }

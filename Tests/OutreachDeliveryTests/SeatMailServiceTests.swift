@@ -30,7 +30,7 @@ import Testing
             let event = FileManager.default.temporaryDirectory.appendingPathComponent("seats-\(UUID()).yaml")
             let base = try String(contentsOfFile: "\(repositoryRoot)/Config/events/new-year-gathering-2027.yaml", encoding: .utf8)
             try (base + "\ncapacity: \(capacity)\n").write(to: event, atomically: true, encoding: .utf8)
-            campaignID = try register.createCampaign(slug: "tet", templateName: "new-year-gathering", templatesRoot: "\(repositoryRoot)/Templates",
+            campaignID = try CampaignLifecycle(register: register).create(slug: "tet", templateName: "new-year-gathering", templatesRoot: "\(repositoryRoot)/Templates",
                                                      eventFile: event.path, segment: "", subject: nil).0.id!
             var settings = Settings()
             settings.templatesPath = "\(repositoryRoot)/Templates"

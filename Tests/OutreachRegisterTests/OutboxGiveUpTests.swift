@@ -43,9 +43,9 @@ import Testing
         try record([(claims[0], .retry(reason: "no reply to the final dot", code: nil, nextAttemptMs: nil, unknownOutcome: true)),
                     (claims[1], .retry(reason: "451 later", code: 451, nextAttemptMs: nil, unknownOutcome: false)),
                     (claims[2], .retry(reason: "451 later", code: 451, nextAttemptMs: nil, unknownOutcome: false))], at: t0 + 2)
-        let s = try register.status("a")
-        #expect((s.unconfirmed, s.failed) == (2, 1), "only the row never handed over is failed")
-        #expect(try register.retry("a", unconfirmed: false) == 1, "a plain retry resends only the failed row")
-        #expect(try register.retry("a", unconfirmed: true) == 2, "the unconfirmed ones only when staff ask")
+        let s = try register.progress("a")
+        #expect((s[.unconfirmed], s[.failed]) == (2, 1), "only the row never handed over is failed")
+        #expect(try register.requeue("a", from: [.failed]) == 1, "a plain retry resends only the failed row")
+        #expect(try register.requeue("a", from: [.failed, .unconfirmed]) == 2, "the unconfirmed ones only when staff ask")
     }
 }

@@ -39,11 +39,11 @@ import Testing
         #expect(second.count == 2 && second[0].lease.token != first[0].lease.token)
         let lost = try register.recordOutcomes([sent(first[0], id: "<late@x>")], renewing: [first[1]], nowMs: t0 + lease + 3, leaseMs: lease)
         #expect(Set(lost.map(\.row)) == Set(first.map(\.row)), "both the late outcome and the renewal are reported lost")
-        #expect(try register.status("a").sending == 2, "the second claim still holds both rows")
+        #expect(try register.progress("a")[.sending] == 2, "the second claim still holds both rows")
         let none = try register.recordOutcomes(second.map { sent($0, id: "<m\($0.contactID)@x>") }, renewing: [], nowMs: t0 + lease + 4,
                                                leaseMs: lease)
         #expect(none.isEmpty)
-        #expect(try register.status("a").sent == 2)
+        #expect(try register.progress("a")[.sent] == 2)
         let ids = try register.profile(email: "p1@example.org", full: true).messages?.map(\.messageId)
         #expect(ids?.contains("<late@x>") == false, "the late outcome did not overwrite the row")
     }
@@ -52,9 +52,9 @@ import Testing
         let rows = try claim(at: t0)
         #expect(try register.recordOutcomes([sent(rows[0], id: "<m1@x>")], renewing: [rows[1]], nowMs: t0 + lease / 2, leaseMs: lease).isEmpty)
         _ = try await register.advanceCampaigns(nowMs: t0 + lease + 1)
-        #expect(try register.status("a").sending == 1, "the renewed row is still held")
+        #expect(try register.progress("a")[.sending] == 1, "the renewed row is still held")
         #expect(try register.recordOutcomes([sent(rows[1], id: "<m2@x>")], renewing: [], nowMs: t0 + lease + 2, leaseMs: lease).isEmpty)
-        #expect(try register.status("a").sent == 2)
+        #expect(try register.progress("a")[.sent] == 2)
     }
 }
 
@@ -76,7 +76,7 @@ import Testing
                                                                     unknownOutcome: false))],
                                                renewing: [], nowMs: t0 + 1, leaseMs: 60_000)
         #expect(lost.isEmpty)
-        let status = try register.status("a")
-        #expect(status.cancelled == 1 && status.retry == 0, "nothing waits in a cancelled campaign")
+        let status = try register.progress("a")
+        #expect(status[.cancelled] == 1 && status[.retry] == 0, "nothing waits in a cancelled campaign")
     }
 }

@@ -36,8 +36,8 @@ import Testing
         let first = try claim(3, [a], at: t0)
         #expect(first.count == 3 && first.allSatisfy { $0.campaignID == a && $0.attempts == 0 })
         #expect(try claim(10, [a], at: t0).count == 2, "claimed rows are not claimed twice")
-        #expect(try register.status("a").sending == 5)
-        #expect(try register.status("b").sending == 0, "another campaign's rows stay queued")
+        #expect(try register.progress("a")[.sending] == 5)
+        #expect(try register.progress("b")[.sending] == 0, "another campaign's rows stay queued")
         _ = b
     }
 
@@ -52,8 +52,8 @@ import Testing
             .released(nextAttemptMs: t0 + 1_000),
         ]
         _ = try register.record(Array(zip(claims, outcomes)), thenClaim: 0, campaignIDs: [], nowMs: t0, leaseMs: lease)
-        let s = try register.status("a")
-        #expect((s.sent, s.skipped, s.retry, s.failed, s.queued, s.sending) == (1, 1, 1, 1, 1, 0))
+        let s = try register.progress("a")
+        #expect((s[.sent], s[.skipped], s[.retry], s[.failed], s[.queued], s[.sending]) == (1, 1, 1, 1, 1, 0))
         let failed = try #require(try register.contact(email: "p\(claims[3].contactID)@example.org"))
         #expect(failed.suppressed, "a 5.1.1 puts the address on the suppression list")
         #expect(try claim(5, [a], at: t0 + 999).isEmpty, "a released row waits for its time")
@@ -65,14 +65,14 @@ import Testing
         #expect(try await register.advanceCampaigns(nowMs: t0).map(\.slug) == ["a"])
         _ = try claim(5, [a], at: t0)
         _ = try await register.advanceCampaigns(nowMs: t0 + lease - 1)
-        #expect(try register.status("a").sending == 5, "a live lease is left alone")
+        #expect(try register.progress("a")[.sending] == 5, "a live lease is left alone")
         _ = try await register.advanceCampaigns(nowMs: t0 + lease + 1)
-        #expect(try register.status("a").queued == 5, "an expired lease (a crashed worker) goes back to the queue")
+        #expect(try register.progress("a")[.queued] == 5, "an expired lease (a crashed worker) goes back to the queue")
         let claims = try claim(5, [a], at: t0 + lease + 1)
         _ = try register.record(claims.map { ($0, .sent(messageID: "<m>", code: 250, reply: nil, relay: nil)) }, thenClaim: 0,
                                 campaignIDs: [], nowMs: t0 + lease + 2, leaseMs: lease)
         #expect(try await register.advanceCampaigns(nowMs: t0 + lease + 3).isEmpty)
-        #expect(try register.status("a").status == "finished")
+        #expect(try register.progress("a").campaign.status == .finished)
     }
 
     @Test func aScheduledCampaignStartsWhenItsTimeComes() async throws {
@@ -80,7 +80,7 @@ import Testing
                                          eventSnapshot: nil, segment: "", subject: nil, createdAt: "now"))
         let start = Date(timeIntervalSince1970: Double(t0 + 3_600_000) / 1000)
         try register.launch("later", at: start, now: Date(timeIntervalSince1970: Double(t0) / 1000))
-        #expect(try register.status("later").status == "scheduled")
+        #expect(try register.progress("later").campaign.status == .scheduled)
         #expect(try await register.advanceCampaigns(nowMs: t0 + 3_599_999).isEmpty)
         #expect(try await register.advanceCampaigns(nowMs: t0 + 3_600_000).map(\.slug) == ["later"])
     }

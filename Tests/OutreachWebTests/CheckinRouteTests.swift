@@ -68,7 +68,7 @@ import Testing
             #expect(badStatus == .badRequest && (bad["message"] as? String)?.contains("email") == true)
             #expect(try await walkIn(client, "name=Bob&consent=yes").0 == .ok)
         }
-        let figures = try e.fixture.register.status("tet")
+        let figures = try e.fixture.register.progress("tet")
         #expect(figures.rsvp.checkedIn == 2, "two walk-ins, no ticket scanned")
         let audit = try await e.fixture.register.auditEntries()
         #expect(audit.filter { $0.command == "checkin walk-in" }.count == 2)

@@ -69,12 +69,12 @@ import Testing
         let desk = TicketDesk(register: register, tickets: e.fixture.links.tickets)
         let came = [e.people[0], e.people[2]]
         for p in came { _ = try await desk.scan(e.fixture.links.tickets.code(Ticket(campaignID: campaign, contactID: p.id!, guest: 0)), campaignID: campaign, place: "door") }
-        let status = try register.status("tet")
+        let status = try register.progress("tet")
         #expect(status.rsvp.confirmed == 4 && status.rsvp.waitlisted == 0 && status.rsvp.checkedIn == 2, "campaign status counts the door")
         // A guest of people[1] came without them: that is not people[1] attending.
         _ = try await desk.scan(e.fixture.links.tickets.code(Ticket(campaignID: campaign, contactID: e.people[1].id!, guest: 1)), campaignID: campaign, place: "door")
         func recipients(_ slug: String, _ segment: String) async throws -> Set<String> {
-            _ = try register.createReminder(slug: slug, of: "tet", templateName: "event-reminder", templatesRoot: "\(root)/Templates", at: nil, segment: segment)
+            _ = try CampaignLifecycle(register: register).createReminder(slug: slug, of: "tet", templateName: "event-reminder", templatesRoot: "\(root)/Templates", at: nil, segment: segment)
             _ = try register.launch(slug)
             return Set(try await db.read { try String.fetchAll($0, sql: """
                 SELECT k.email FROM outbox o JOIN contacts k ON k.id = o.contact_id JOIN campaigns c ON c.id = o.campaign_id WHERE c.slug = ?
@@ -84,7 +84,7 @@ import Testing
         #expect(try await recipients("missed", "rsvp=yes attended=no") == Set([e.people[1].email, e.people[3].email]))
         let unanswered = try await recipients("nudge", "rsvp=none")
         #expect(unanswered.isSuperset(of: [e.people[4].email, e.people[5].email]) && unanswered.isDisjoint(with: e.people.prefix(4).map(\.email)))
-        #expect(throws: (any Error).self) { try register.createCampaign(slug: "bad", templateName: "new-year-gathering", templatesRoot: "\(root)/Templates",
+        #expect(throws: (any Error).self) { try CampaignLifecycle(register: register).create(slug: "bad", templateName: "new-year-gathering", templatesRoot: "\(root)/Templates",
                                                                  eventFile: nil, segment: "attended=yes", subject: nil) }
     }
 }

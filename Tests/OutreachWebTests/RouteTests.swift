@@ -42,7 +42,7 @@ struct Fixture {
         configure(&settings)
         links = Links(baseURL: "https://invite.cantho.gov.vn", signer: LinkSigner(secrets: ["test-secret"]))
         web = try WebContext(register: self.register, settings: settings, links: links, metrics: PrometheusCollectorRegistry(), now: now)
-        (campaign, _) = try self.register.createCampaign(slug: "tet", templateName: "new-year-gathering", templatesRoot: settings.templatesPath,
+        (campaign, _) = try CampaignLifecycle(register: self.register).create(slug: "tet", templateName: "new-year-gathering", templatesRoot: settings.templatesPath,
                                                     eventFile: eventFile, segment: "", subject: nil)
         (lan, john, pending) = (try self.register.contact(email: "lan@example.vn")!, try self.register.contact(email: "john@example.com")!,
                                 try self.register.contact(email: "wait@example.com")!)
@@ -196,7 +196,7 @@ extension TestResponse {
         #expect(list.map(\.email) == ["john@example.com", "lan@example.vn"])
         #expect(list[1].answer == "yes" && list[1].guests == 2)
         #expect(list[0].answer == "no")
-        let status = try f.register.status("tet")
+        let status = try f.register.progress("tet")
         #expect(status.rsvp.yes == 1 && status.rsvp.no == 1 && status.rsvp.guests == 2)
     }
 

@@ -3,17 +3,17 @@ import OutreachCompose
 import OutreachModel
 import OutreachRegister
 
-extension Register {
+extension CampaignLifecycle {
     /// A reminder of the invitation `parent`: its recipients who were sent the invitation and have
     /// not declined, decided when it is sent. `at`: when (relative to the event, moving with it, or
     /// a fixed time); without it, `campaign launch` says when.
-    public func createReminder(slug: String, of parent: String, templateName: String, templatesRoot: String,
+    package func createReminder(slug: String, of parent: String, templateName: String, templatesRoot: String,
                                at: ReminderTime?, segment: String = "") throws -> (Campaign, RecipientSummary) {
         var draft = try followUpDraft(slug: slug, templateName: templateName, templatesRoot: templatesRoot, kind: .reminder)
         draft.sendAt = at?.description
         // `rsvp=…`, `attended=…` and the other keys narrow the invitation's recipients.
         draft.segment = try Segment(segment).description
-        let reminder = try insertFollowUp(draft, of: parent, change: nil)
+        let reminder = try register.insertFollowUp(draft, of: parent, change: nil)
         return (reminder, try recipientSummary(reminder))
     }
 
@@ -21,14 +21,14 @@ extension Register {
     /// the invitation `parent`. Creating it records the change: the invitation's pages and the
     /// reminders still to come show the new details at once; `campaign launch` sends the notice.
     /// Returns what changed (nothing for a cancellation).
-    public func createNotice(slug: String, of parent: String, templateName: String, templatesRoot: String,
+    package func createNotice(slug: String, of parent: String, templateName: String, templatesRoot: String,
                              eventFile: String?) throws -> (Campaign, RecipientSummary, [EventDifference]) {
         var draft = try followUpDraft(slug: slug, templateName: templateName, templatesRoot: templatesRoot,
                                       kind: eventFile == nil ? .cancellation : .update)
         var differences: [EventDifference] = []
         let change: EventChange
         if let eventFile {
-            guard let old = try self.campaign(parent).event else { throw CampaignError.noEvent(parent) }
+            guard let old = try register.campaign(parent).event else { throw CampaignError.noEvent(parent) }
             let changes = EventChanges(from: old, to: try Event.load(path: eventFile))
             differences = changes.differences
             guard !differences.isEmpty else {
@@ -41,7 +41,7 @@ extension Register {
         } else {
             change = .cancelled
         }
-        let notice = try insertFollowUp(draft, of: parent, change: change)
+        let notice = try register.insertFollowUp(draft, of: parent, change: change)
         return (notice, try recipientSummary(notice), differences)
     }
 
@@ -60,7 +60,7 @@ extension Register {
 
 extension Campaign {
     /// Refuses a slug that is not lower-case letters, digits and `-` (at most 64).
-    public static func checkSlug(_ slug: String) throws {
+    package static func checkSlug(_ slug: String) throws {
         guard !slug.isEmpty, slug.utf8.count <= 64, slug.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }) else {
             throw CampaignError.badSlug(slug)
         }

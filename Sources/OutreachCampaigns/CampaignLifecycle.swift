@@ -5,22 +5,31 @@ import OutreachModel
 import OutreachRegister
 
 /// A campaign's recipients by language, as `campaign create` and `preview` report them.
-public struct RecipientSummary: Sendable {
-    public var total = 0
+package struct RecipientSummary: Sendable {
+    package var total = 0
     /// Messages per language they will be written in.
-    public var byLanguage: [String: Int] = [:]
+    package var byLanguage: [String: Int] = [:]
     /// Recipients whose own language the template lacks (they get a fallback).
-    public var fallbacks = 0
+    package var fallbacks = 0
 }
 
-extension Register {
+/// A campaign's life as staff drive it: create (an invitation, a reminder, a notice), check,
+/// launch, pause, resume, cancel, retry, status, preview. The rules live here; each step calls
+/// register verbs that each run one transaction (the register executes `CampaignTransition`
+/// inside them). The CLI calls this, not the register, for these steps.
+package struct CampaignLifecycle: Sendable {
+    /// The register whose verbs each step calls.
+    package let register: Register
+
+    package init(register: Register) { self.register = register }
+
     /// Creates a draft: the template's texts and the event are read from their files, checked,
     /// and frozen into the campaign, so later edits of the files change nothing already created.
     /// `topic` (else the event's) must be one of `topics`: the campaign then reaches only the
     /// people who chose it or chose no topic.
-    public func createCampaign(slug: String, templateName: String, templatesRoot: String, eventFile: String?,
-                               segment: String, subject: String?, topic: String? = nil,
-                               topics: [Topic] = Topic.shipped) throws -> (Campaign, RecipientSummary) {
+    package func create(slug: String, templateName: String, templatesRoot: String, eventFile: String?,
+                       segment: String, subject: String?, topic: String? = nil,
+                       topics: [Topic] = Topic.shipped) throws -> (Campaign, RecipientSummary) {
         try Campaign.checkSlug(slug)
         let parsedSegment = try Segment(segment)
         if parsedSegment.needsInvitation {
@@ -42,15 +51,15 @@ extension Register {
             eventFile: eventFile, eventSnapshot: try event.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
             segment: parsedSegment.description, subject: subject.map(HeaderEncoding.singleLine), createdAt: Timestamp.string())
         draft.topic = chosenTopic
-        let campaign = try insert(draft)
+        let campaign = try register.insert(draft)
         return (campaign, try recipientSummary(campaign))
     }
 
     /// Who the campaign would reach now, by the language each will be written in.
-    public func recipientSummary(_ campaign: Campaign) throws -> RecipientSummary {
+    package func recipientSummary(_ campaign: Campaign) throws -> RecipientSummary {
         let template = try InvitationTemplate(snapshot: campaign.templateSnapshot)
         var summary = RecipientSummary()
-        for (language, kind, count) in try recipientLanguages(campaign) {
+        for (language, kind, count) in try register.recipientLanguages(campaign) {
             let (chosen, fallback) = template.language(for: language, kind: kind)
             summary.total += count
             summary.byLanguage[chosen, default: 0] += count
@@ -58,11 +67,22 @@ extension Register {
         }
         return summary
     }
+
+    /// `campaign preview`: the campaign and the people a preview writes for — everyone it would
+    /// reach now, or only `contact`, who must be one of them.
+    package func preview(_ slug: String, only contact: String? = nil) throws -> (Campaign, [Recipient]) {
+        let campaign = try register.campaign(slug)
+        let recipients = try register.recipients(campaign, only: contact).map(\.recipient)
+        if let contact, recipients.isEmpty {
+            throw CampaignError.notARecipient(contact: contact, slug: slug)
+        }
+        return (campaign, recipients)
+    }
 }
 
 extension Event {
     /// Reads and checks an event file (`Config/events/*.yaml`).
-    public static func load(path: String) throws -> Event {
+    package static func load(path: String) throws -> Event {
         let name = (path as NSString).lastPathComponent
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw Failure(file: name, field: "", problem: StaffMessage("event.cannot_read", ["path": path]))
@@ -75,7 +95,7 @@ extension InvitationComposer {
     /// The composer of `campaign`: its frozen template and event, its subject.
     /// A reminder or notice carries the invitation's calendar UID, the event's SEQUENCE now, and
     /// for a notice the event before the change.
-    public init(campaign: Campaign, sender: Sender, links: Links, signer: DKIMSigner? = nil) throws {
+    package init(campaign: Campaign, sender: Sender, links: Links, signer: DKIMSigner? = nil) throws {
         let revision = try campaign.parentId.map { parentID in
             EventRevision(invitationSlug: campaign.parentSlug ?? campaign.slug, invitationID: parentID,
                           sequence: campaign.eventSequence, cancelled: campaign.kind == .cancellation,

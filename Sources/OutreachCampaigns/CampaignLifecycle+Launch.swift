@@ -5,31 +5,31 @@ import OutreachRegister
 
 /// What `campaign launch` refuses or warns about, found in one place: `campaign check SLUG`
 /// shows it, `launch` runs it and stops at the first refusal.
-public struct LaunchChecks: Sendable {
+package struct LaunchChecks: Sendable {
     /// Reasons the launch is refused (empty: it may go).
-    public var refusals: [String] = []
+    package var refusals: [String] = []
     /// What staff should know but does not stop it (a segment value no contact has).
-    public var warnings: [String] = []
+    package var warnings: [String] = []
     /// Who it would reach now, by language (empty when the checks were run without `counting`).
-    public var summary = RecipientSummary()
+    package var summary = RecipientSummary()
 
     /// The error a refused launch stops with.
-    public struct Refused: StaffFacingError {
-        public let slug: String
-        public let refusals: [String]
-        public init(slug: String, refusals: [String]) { self.slug = slug; self.refusals = refusals }
-        public var message: StaffMessage { StaffMessage("check.refused", ["slug": slug, "reasons": refusals.joined(separator: "; ")]) }
+    package struct Refused: StaffFacingError {
+        package let slug: String
+        package let refusals: [String]
+        package init(slug: String, refusals: [String]) { self.slug = slug; self.refusals = refusals }
+        package var message: StaffMessage { StaffMessage("check.refused", ["slug": slug, "reasons": refusals.joined(separator: "; ")]) }
     }
 }
 
-extension Register {
+extension CampaignLifecycle {
     /// The checks of the campaign `slug` before launch. `at`: the time given with `--at`
     /// (a reminder due after the RSVP deadline goes only with an explicit time);
     /// `requireApproval`: `campaigns.require_approval`. `counting`: count the recipients by
     /// language for staff to read (a scan and a sort of every contact: a second or so at a
     /// million); without it, the checks only ask whether anybody would be reached.
-    public func launchChecks(_ slug: String, at: Date?, requireApproval: Bool, counting: Bool = true, now: Date = Date()) throws -> LaunchChecks {
-        let campaign = try self.campaign(slug)
+    package func checks(_ slug: String, at: Date?, requireApproval: Bool, counting: Bool = true, now: Date = Date()) throws -> LaunchChecks {
+        let campaign = try register.campaign(slug)
         var checks = LaunchChecks()
         if counting { checks.summary = try recipientSummary(campaign) }
         let template = try InvitationTemplate(snapshot: campaign.templateSnapshot)
@@ -39,7 +39,7 @@ extension Register {
         if usesEvent, event == nil {
             checks.refusals.append(StaffText.say("check.no_event", ["template": campaign.templateName]))
         }
-        if campaign.kind == .invitation, counting ? checks.summary.total == 0 : !(try hasRecipients(campaign)) {
+        if campaign.kind == .invitation, counting ? checks.summary.total == 0 : !(try register.hasRecipients(campaign)) {
             checks.refusals.append(StaffText.say("check.nobody", ["segment": campaign.segment]))
         }
         // A time written out (launch --at, or create --at with a date) is staff's explicit choice;
@@ -53,7 +53,7 @@ extension Register {
                 checks.refusals.append(StaffText.say("check.after_deadline", ["due": Timestamp.string(due), "deadline": Timestamp.string(deadline)]))
             }
         }
-        if requireApproval, try approval(slug).approvedBy == nil {
+        if requireApproval, try register.approval(slug).approvedBy == nil {
             checks.refusals.append(StaffText.say("check.not_approved", ["slug": slug]))
         }
         checks.warnings = try unknownSegmentValues(campaign)
@@ -81,10 +81,10 @@ extension Register {
         return found
     }
 
-    /// Runs the checks and launches the campaign (queues its messages) when none refuses.
-    public func checkedLaunch(_ slug: String, at: Date?, requireApproval: Bool) throws -> (campaign: Campaign, added: Int, total: Int) {
-        let checks = try launchChecks(slug, at: at, requireApproval: requireApproval, counting: false)
+    /// Launches the campaign `slug` (queues its messages, one transaction; `at`: start then)
+    /// once `checks` (of this campaign, from `checks(_:at:requireApproval:counting:)`) refuse nothing.
+    package func launch(_ slug: String, at: Date?, after checks: LaunchChecks) throws -> (campaign: Campaign, added: Int, total: Int) {
         guard checks.refusals.isEmpty else { throw LaunchChecks.Refused(slug: slug, refusals: checks.refusals) }
-        return try launch(slug, at: at)
+        return try register.launch(slug, at: at)
     }
 }
