@@ -81,6 +81,23 @@ extension Register {
         }
     }
 
+    /// Unsubscribes the contacts that links name by id (each with its evidence) as their own act,
+    /// in one transaction; returns, for each, the contact as the link's page shows it (nil: the
+    /// register holds no such contact, e.g. erased) and whether something changed (false: it was
+    /// already done, and nothing was written). The contact is read by the same transaction, so a
+    /// one-click POST needs no read of its own.
+    public func unsubscribe(contacts requests: [(contactID: Int64, evidence: String)]) async throws -> [(contact: Contact?, changed: Bool)] {
+        try await dbWriter.write { db in
+            let find = try db.cachedStatement(sql: "SELECT \(Contact.selection) FROM contacts c WHERE c.id = ?")
+            return try requests.map { r in
+                guard let row = try Row.fetchOne(find, arguments: [r.contactID]) else { return (nil, false) }
+                let contact = try Contact(row: row)
+                if contact.suppressed && contact.consentStatus == .withdrawn { return (contact, false) }
+                return (contact, try Register.unsubscribe(db, address: contact.address, source: "link", evidence: r.evidence, actor: "recipient"))
+            }
+        }
+    }
+
     /// Why `address` must not be mailed, if it is on the suppression list (nil: it is not).
     package func suppressionReason(of address: EmailAddress) throws -> Suppression.Reason? {
         try dbWriter.read { db in try SuppressionList.entry(db, address)?.reason }

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import GRDB
 import OutreachModel
@@ -33,9 +34,19 @@ extension Register {
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA main.cache_size") ?? -2000
             let tempCacheSize = try Int.fetchOne(db, sql: "PRAGMA temp.cache_size") ?? -2000
             let tempStore = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
+            let autocheckpoint = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1000
             try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA main.cache_size = -\(Self.importCacheKiB.main); PRAGMA temp.cache_size = -\(Self.importCacheKiB.temp)")
+            // As a launch does: the commit syncs the WAL (durable when the command says so);
+            // copying the rows into the database file (a checkpoint: a second write of them and a
+            // second sync) is left to the daemon's background checkpointer, not done right after
+            // the commit nor when the command closes.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            _ = outreach_sqlite_no_checkpoint_on_close(db.sqliteConnection)
             defer {
-                try? db.execute(sql: "PRAGMA main.cache_size = \(cacheSize); PRAGMA temp.cache_size = \(tempCacheSize); PRAGMA temp_store = \(tempStore)")
+                try? db.execute(sql: """
+                    PRAGMA main.cache_size = \(cacheSize); PRAGMA temp.cache_size = \(tempCacheSize); PRAGMA temp_store = \(tempStore);
+                    PRAGMA wal_autocheckpoint = \(autocheckpoint)
+                    """)
             }
             try db.inTransaction {
                 let staging = try ImportStaging(db)
@@ -74,7 +85,7 @@ struct ImportStaging {
         self.db = db
         try db.execute(sql: """
             CREATE TEMP TABLE import_rows (
-                key TEXT NOT NULL, row INTEGER NOT NULL, email TEXT NOT NULL, name TEXT,
+                key TEXT NOT NULL, row INTEGER NOT NULL, email TEXT, name TEXT,
                 addressed_as TEXT, honorific TEXT, kind TEXT, country TEXT, city TEXT, language TEXT,
                 organization TEXT, tags TEXT, attributes TEXT, consent_given INTEGER NOT NULL,
                 consent_stated INTEGER NOT NULL, evidence TEXT, suppressed INTEGER NOT NULL)
@@ -92,7 +103,9 @@ struct ImportStaging {
         for row in rows {
             insert.bind(1, row.address.key)
             insert.bind(2, Int64(row.row))
-            insert.bind(3, row.address.value)
+            // Most addresses are written as their key: those are staged once (the rows are
+            // sorted and copied whole, so every byte left out is work saved).
+            insert.bind(3, row.address.value == row.address.key ? nil : row.address.value)
             insert.bind(4, row.name)
             insert.bind(5, row.addressedAs)
             insert.bind(6, row.honorific)
@@ -121,17 +134,17 @@ struct ImportStaging {
             CREATE TEMP TABLE import_sorted AS SELECT * FROM temp.import_rows ORDER BY key, row;
             DROP TABLE temp.import_rows;
             """)
+        // Rowids are dense and in key order here: a row and the next one with the same key are
+        // a pair, found in SQL (a rowid lookup each) rather than by reading every row back.
         var duplicates: [ImportDuplicate] = []
         var earlier: [Int64] = []
-        var last: (key: String, row: Int, rowid: Int64)?
-        let cursor = try Row.fetchCursor(db, sql: "SELECT key, row, email, rowid FROM temp.import_sorted ORDER BY rowid")
-        while let r = try cursor.next() {
-            let key: String = r[0], row: Int = r[1], rowid: Int64 = r[3]
-            if let previous = last, previous.key == key {
-                duplicates.append(ImportDuplicate(email: r[2], earlier: previous.row, later: row))
-                earlier.append(previous.rowid)
-            }
-            last = (key, row, rowid)
+        let pairs = try Row.fetchCursor(db, sql: """
+            SELECT e.row, l.row, coalesce(l.email, l.key), e.rowid FROM temp.import_sorted e JOIN temp.import_sorted l ON l.rowid = e.rowid + 1
+            WHERE l.key = e.key ORDER BY e.rowid
+            """)
+        while let r = try pairs.next() {
+            duplicates.append(ImportDuplicate(email: r[2], earlier: r[0], later: r[1]))
+            earlier.append(r[3])
         }
         let delete = try BulkStatement(db, sql: "DELETE FROM temp.import_sorted WHERE rowid = ?")
         for rowid in earlier {
@@ -177,7 +190,7 @@ struct ImportStaging {
     static func importedContact(_ r: Row, from index: Int) throws -> ImportedContact {
         let decoder = JSONDecoder()
         let tags: String? = r[index + 11], attributes: String? = r[index + 12]
-        var row = ImportedContact(row: r[index + 1], address: try EmailAddress(r[index + 2] as String), name: r[index + 3],
+        var row = ImportedContact(row: r[index + 1], address: try EmailAddress((r[index + 2] as String?) ?? r[index]), name: r[index + 3],
                                   addressedAs: r[index + 4], honorific: r[index + 5],
                                   kind: (r[index + 6] as String?).flatMap(ContactKind.init(rawValue:)),
                                   country: r[index + 7], city: r[index + 8], language: r[index + 9], organization: r[index + 10],
@@ -191,21 +204,25 @@ struct ImportStaging {
     /// Inserts the rows left (people new to the register) as contacts with their ledger rows;
     /// returns how many.
     func insertNew(source: String, actor: String, now: String, progress: ((Int, Int) -> Void)?) throws -> Int {
-        let added = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.import_sorted") ?? 0
+        let staged = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(max(rowid), 0) FROM temp.import_sorted")!
+        let added: Int = staged[0]
         progress?(0, added)
         let first = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM contacts") ?? 0) + 1
         // Rowids follow key order: the same numbering in both statements gives each row its id.
+        // When no row was taken out, the rowids are already 1…n; else they are counted again
+        // (a window over every row, which SQLite copies aside first).
+        let number = added == staged[1] as Int ? "rowid" : "row_number() OVER (ORDER BY rowid)"
         try db.execute(sql: """
             INSERT INTO contacts (id, email, email_key, name, addressed_as, honorific, kind, country, city,
                 language, organization, tags, attributes, consent_status, created_at, updated_at)
-            SELECT ?1 + row_number() OVER (ORDER BY rowid) - 1, email, key, coalesce(name, ''), addressed_as, honorific,
+            SELECT ?1 + \(number) - 1, coalesce(email, key), key, coalesce(name, ''), addressed_as, honorific,
                 coalesce(kind, 'other'), country, city, language, organization, coalesce(tags, '[]'), coalesce(attributes, '{}'),
                 CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END, ?2, ?2
             FROM temp.import_sorted ORDER BY rowid
             """, arguments: [first, now])
         try db.execute(sql: """
             INSERT INTO consents (contact_id, status, purpose, source, evidence, actor, recorded_at)
-            SELECT ?1 + row_number() OVER (ORDER BY rowid) - 1, CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END,
+            SELECT ?1 + \(number) - 1, CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END,
                 ?2, 'import:' || ?3 || '#row ' || row, evidence, ?4, ?5
             FROM temp.import_sorted ORDER BY rowid
             """, arguments: [first, Consent.invitationPurpose, source, actor, now])

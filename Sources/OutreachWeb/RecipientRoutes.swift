@@ -111,19 +111,21 @@ struct RecipientRoutes: Sendable {
         return page(.unsubscribe, request, s)
     }
 
+    /// The contact is read by the unsubscribe's own transaction (`UnsubscribeBatcher`); only the
+    /// first click of a campaign the daemon has not seen yet reads the campaign first.
     func unsubscribe(_ request: Request, _ context: OutreachRequestContext) async throws -> Response {
-        guard let s = try await subject(context, .unsubscribe) else { return notFound(request) }
-        let oneClick = try await Self.form(request)["List-Unsubscribe"] == "One-Click"
-        if let contact = s.contact {
-            let slug = s.campaign?.slug ?? "-"
-            let why = evidence(request, context, "\(oneClick ? "one-click" : "unsubscribe page") from campaign \(slug)")
-            // A repeated click (or a second one-click POST) finds it done and writes nothing.
-            let done = contact.suppressed && contact.consentStatus == .withdrawn
-            let changed = done ? false : try await web.unsubscribes.unsubscribe(contact.address, evidence: why)
-            if changed { Self.unsubscribes.increment() }
+        guard let token = context.parameters.get("token"), let claim = web.links.signer.open(token, as: .unsubscribe) else {
+            return notFound(request)
         }
-        // An erased contact is already suppressed by hash: answering 200 is still the truth.
-        return page(.unsubscribed, request, s)
+        var campaign = web.campaignFacts(claim.campaignID)
+        if campaign == nil { campaign = try await subject(context, .unsubscribe)?.campaign }
+        let oneClick = try await Self.form(request)["List-Unsubscribe"] == "One-Click"
+        let why = evidence(request, context, "\(oneClick ? "one-click" : "unsubscribe page") from campaign \(campaign?.slug ?? "-")")
+        // A repeated click (or a second one-click POST) finds it done and writes nothing; an
+        // erased contact is already suppressed by hash: answering 200 is still the truth.
+        let (contact, changed) = try await web.unsubscribes.unsubscribe(contactID: claim.contactID, evidence: why)
+        if changed { Self.unsubscribes.increment() }
+        return page(.unsubscribed, request, Subject(claim: claim, contact: contact, campaign: campaign))
     }
 
     // MARK: double opt-in

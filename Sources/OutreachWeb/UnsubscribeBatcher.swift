@@ -7,11 +7,12 @@ import Synchronization
 /// for the next one, which records all of them at once. Each request still gets its answer only
 /// after its own withdrawal and suppression are committed, so nothing is reported before it is
 /// durable; the single SQLite writer just does one transaction for many clicks, not one each.
+/// The same transaction reads each contact (the page needs it), so a click costs no read of its own.
 final class UnsubscribeBatcher: Sendable {
     struct Item {
-        let address: EmailAddress
+        let contactID: Int64
         let evidence: String
-        let done: CheckedContinuation<Bool, any Error>
+        let done: CheckedContinuation<(contact: Contact?, changed: Bool), any Error>
     }
 
     private let register: Register
@@ -19,11 +20,12 @@ final class UnsubscribeBatcher: Sendable {
 
     init(register: Register) { self.register = register }
 
-    /// Withdraws consent and suppresses `address`; true when something changed.
-    func unsubscribe(_ address: EmailAddress, evidence: String) async throws -> Bool {
+    /// Withdraws the consent of the contact `contactID` and suppresses their address; returns the
+    /// contact (nil: none such) and whether something changed.
+    func unsubscribe(contactID: Int64, evidence: String) async throws -> (contact: Contact?, changed: Bool) {
         try await withCheckedThrowingContinuation { done in
             let first = state.withLock { s -> Bool in
-                s.pending.append(Item(address: address, evidence: evidence, done: done))
+                s.pending.append(Item(contactID: contactID, evidence: evidence, done: done))
                 if s.writing { return false }
                 s.writing = true
                 return true
@@ -42,8 +44,8 @@ final class UnsubscribeBatcher: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let changed = try await register.unsubscribe(batch.map { ($0.address, $0.evidence) })
-                for (item, change) in zip(batch, changed) { item.done.resume(returning: change) }
+                let results = try await register.unsubscribe(contacts: batch.map { ($0.contactID, $0.evidence) })
+                for (item, result) in zip(batch, results) { item.done.resume(returning: result) }
             } catch {
                 for item in batch { item.done.resume(throwing: error) }
             }

@@ -99,10 +99,13 @@ enum Terminal {
         String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "\u{FFFD}" : Character($0) })
     }
 
+    /// Whether `confirm` will ask (a terminal, and no `--yes`).
+    static func willAsk(yes: Bool) -> Bool { !yes && isatty(STDIN_FILENO) == 1 }
+
     /// Asks `question` with y/N on a terminal; true when answered yes, or when `yes` was given,
     /// or when standard input is not a terminal (scripts behave as before).
     static func confirm(_ question: String, yes: Bool) -> Bool {
-        guard !yes, isatty(STDIN_FILENO) == 1 else { return true }
+        guard willAsk(yes: yes) else { return true }
         FileHandle.standardError.write(Data("\(question) \(StaffText.say("confirm.yes_no")) ".utf8))
         guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
         return ["y", "yes", "c", "có", "co"].contains(answer)

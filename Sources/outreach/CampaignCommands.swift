@@ -144,7 +144,9 @@ struct CampaignCommand: AsyncParsableCommand {
             }
             let register = try Register(path: settings.databasePath, officeZone: settings.officeTimeZone)
             let lifecycle = CampaignLifecycle(register: register)
-            let checks = try lifecycle.checks(slug, at: start, requireApproval: settings.requireApproval)
+            // The count by language is only for the question: without one, no scan of every contact.
+            let checks = try lifecycle.checks(slug, at: start, requireApproval: settings.requireApproval,
+                                              counting: Terminal.willAsk(yes: yes))
             guard checks.refusals.isEmpty else { throw LaunchChecks.Refused(slug: slug, refusals: checks.refusals) }
             for w in checks.warnings { printError(StaffText.say("check.warning", ["text": w])) }
             let when = start.map(clock.show) ?? StaffText.say("launch.now")
