@@ -43,6 +43,18 @@ enum RegisterFiles {
         }
     }
 
+    /// Whether an `outreach serve` holds `<path>.daemon-lock` (the delivery service's lock). Only
+    /// then may a command leave the copy of the WAL into the database file to the daemon's
+    /// background checkpointer; without a daemon the command's close checkpoints and removes the
+    /// -wal and -shm files, so none is left behind (owned by whoever ran the command).
+    static func daemonRunning(_ path: String) -> Bool {
+        let fd = open(path + ".daemon-lock", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 { return false }
+        return errno == EWOULDBLOCK
+    }
+
     static func reason(errno code: Int32) -> String { String(cString: strerror(code)) }
 }
 
