@@ -88,11 +88,18 @@ public struct CSVReader {
 
     /// Parses `bytes`; returns how far it read (the start of a record it could not finish, when
     /// not `final`) and the number of the last row read.
+    /// A field is made into a String straight from its slice of `bytes`; only a quoted field with a
+    /// doubled quote or text after its closing quote is gathered byte by byte.
     fileprivate func parse(_ bytes: UnsafeBufferPointer<UInt8>, batch: Int, rowsBefore: Int, final: Bool,
                            _ body: ([Record]) -> Void) throws(Failure) -> (consumed: Int, rows: Int) {
         var records: [Record] = []
         var fields: [String] = []
-        var field: [UInt8] = []
+        var width = 0
+        /// A field that could not be sliced (doubled quotes, text after the closing quote).
+        var gathered: [UInt8] = []
+        var isGathered = false
+        var fieldStart = 0
+        var fieldEnd = 0
         var recordNumber = rowsBefore
         var recordStart = 0
         var i = 0
@@ -100,8 +107,13 @@ public struct CSVReader {
         var fieldWasQuoted = false
 
         func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
+            if isGathered {
+                fields.append(String(decoding: gathered, as: UTF8.self))
+                gathered.removeAll(keepingCapacity: true)
+                isGathered = false
+            } else {
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[fieldStart..<fieldEnd]), as: UTF8.self))
+            }
             fieldWasQuoted = false
         }
         func endRecord() {
@@ -109,29 +121,46 @@ public struct CSVReader {
             recordNumber += 1
             let blank = fields.count == 1 && fields[0].isEmpty
             if !blank { records.append(Record(row: recordNumber, fields: fields)) }
-            fields.removeAll(keepingCapacity: true)
+            width = max(width, fields.count)
+            fields = []
+            fields.reserveCapacity(width)
             if records.count >= batch {
                 body(records)
                 records.removeAll(keepingCapacity: true)
             }
         }
+        /// Starts gathering the current field byte by byte (its bytes so far first).
+        func gather() {
+            guard !isGathered else { return }
+            gathered.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[fieldStart..<fieldEnd]))
+            isGathered = true
+        }
 
+        fieldStart = 0
+        fieldEnd = 0
         while i < n {
             let b = bytes[i]
-            if b == 0x22 && field.isEmpty && !fieldWasQuoted {
+            if b == 0x22 && fieldStart == fieldEnd && !isGathered && !fieldWasQuoted {
                 // A quoted field: read to the closing quote.
                 fieldWasQuoted = true
                 i += 1
+                fieldStart = i
+                fieldEnd = i
                 var closed = false
                 while i < n {
                     let c = bytes[i]
                     if c == 0x22 {
-                        if i + 1 < n && bytes[i + 1] == 0x22 { field.append(0x22); i += 2; continue }
+                        if i + 1 < n && bytes[i + 1] == 0x22 {
+                            gather()
+                            gathered.append(0x22)
+                            i += 2
+                            continue
+                        }
                         // A quote that ends the piece may be the first of a doubled one.
                         if i + 1 == n && !final { break }
                         closed = true; i += 1; break
                     }
-                    field.append(c)
+                    if isGathered { gathered.append(c) } else { fieldEnd = i + 1 }
                     i += 1
                 }
                 if !closed {
@@ -143,17 +172,25 @@ public struct CSVReader {
             }
             if b == delimiter {
                 endField()
+                fieldStart = i + 1
+                fieldEnd = i + 1
             } else if b == 0x0A || b == 0x0D {
                 endRecord()
                 if b == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A { i += 1 }
                 recordStart = i + 1
+                fieldStart = i + 1
+                fieldEnd = i + 1
+            } else if isGathered || (fieldWasQuoted && fieldEnd != i) {
+                // Text after a closing quote, as spreadsheets do: it joins the quoted text.
+                gather()
+                gathered.append(b)
             } else {
-                field.append(b)  // also text after a closing quote, as spreadsheets do
+                fieldEnd = i + 1
             }
             i += 1
         }
         if final {
-            if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
+            if fieldEnd > fieldStart || isGathered || !fields.isEmpty || fieldWasQuoted { endRecord() }
             recordStart = n
         }
         if !records.isEmpty { body(records) }

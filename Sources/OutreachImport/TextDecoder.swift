@@ -51,20 +51,33 @@ public enum TextDecoder {
     /// character is one that is NFC whatever surrounds it (ASCII, Latin-1 and Latin Extended,
     /// precomposed Vietnamese, CJK, kana, Hangul syllables). Combining marks, conjoining jamo,
     /// compatibility singletons and anything else go through Foundation.
+    /// It reads the UTF-8 bytes: a byte below 0xCC (ASCII, a continuation byte, the lead byte of a
+    /// scalar below U+0300) needs no look; only the lead bytes of higher scalars are decoded.
     static func isSurelyNFC(_ text: String) -> Bool {
-        var scalars = text.unicodeScalars.makeIterator()
-        while let s = scalars.next() {
-            let v = s.value
-            if v < 0x300 { continue }
-            switch v {
-            case 0x1E00...0x1EFF, 0x2002...0x206F, 0x20A0...0x20BF, 0x3000...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-                 0xAC00...0xD7A3, 0xFF01...0xFFEF:
-                continue
-            default:
-                return false
+        var text = text
+        return text.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                if b < 0xCC { i += 1; continue }
+                var v: UInt32
+                var length: Int
+                if b < 0xE0 { v = UInt32(b & 0x1F); length = 2 }
+                else if b < 0xF0 { v = UInt32(b & 0x0F); length = 3 }
+                else { v = UInt32(b & 0x07); length = 4 }
+                guard i + length <= n else { return false }
+                for k in 1..<length { v = v << 6 | UInt32(bytes[i + k] & 0x3F) }
+                switch v {
+                case 0x1E00...0x1EFF, 0x2002...0x206F, 0x20A0...0x20BF, 0x3000...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+                     0xAC00...0xD7A3, 0xFF01...0xFFEF:
+                    i += length
+                default:
+                    return false
+                }
             }
+            return true
         }
-        return true
     }
 
     static func utf8(_ bytes: [UInt8]) -> String? {

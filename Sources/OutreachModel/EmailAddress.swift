@@ -169,6 +169,10 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         for b in domain { if b == 0x2E { labelLength = 0 } else { labelLength += 1; if labelLength > 63 { return nil } } }
         let tld = domain[(domain.lastIndex(of: 0x2E)! + 1)...]
         if tld.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
+        if start == 0 && bytes.count == text.utf8.count && !bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) {
+            // Already trimmed and lower case (most addresses of a file): the text is its own key.
+            return EmailAddress(value: text, key: text)
+        }
         let domainText = String(decoding: domain, as: UTF8.self)
         let localText = String(decoding: local, as: UTF8.self)
         var lower = Array(local)

@@ -34,6 +34,20 @@ import OutreachModel
         #expect(decoded.text.unicodeScalars.count == 6)
     }
 
+    @Test func theQuickNFCCheckPassesOnlyTextFoundationLeavesAlone() {
+        let surely = ["plain ascii", "Nguyễn Thị Lan, Cần Thơ", "Élodie Müller", "김민준", "田中太郎 さとう カタカナ", "王伟 — “quoted” €",
+                      "\u{2FF}\u{1E00}\u{1EFF}\u{FF01}"]
+        for text in surely {
+            #expect(TextDecoder.isSurelyNFC(text), "\(text)")
+            #expect(TextDecoder.nfc(text) == text && text.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(text.unicodeScalars))
+        }
+        // Combining marks (U+0300 is the first), conjoining jamo, a compatibility singleton, an emoji.
+        let unsure = ["Nguye\u{302}\u{303}n", "a\u{300}", "\u{1100}\u{1161}", "\u{212B}ngström", "🙂"]
+        for text in unsure { #expect(!TextDecoder.isSurelyNFC(text), "\(text)") }
+        #expect(Array(TextDecoder.nfc("Nguye\u{302}\u{303}n").unicodeScalars) == Array("Nguy\u{1EC5}n".unicodeScalars))
+        #expect(Array(TextDecoder.nfc("\u{1100}\u{1161}").unicodeScalars) == ["\u{AC00}"])
+    }
+
     @Test func undecodableBytesAreAnError() {
         // 0x81 is undefined in Windows-1258 and invalid UTF-8.
         #expect(throws: TextDecoder.Failure.self) { try TextDecoder.decode(Array("a,b\n".utf8) + [0x81, 0x0A]) }

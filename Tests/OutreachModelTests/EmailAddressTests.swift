@@ -10,6 +10,18 @@ import Testing
         #expect(nfd.value == "thúy@ví-dụ.vn")
     }
 
+    @Test func aPlainAddressIsItsOwnKeyAndOnlyTrimmedOrUpperCaseOnesChange() throws {
+        for (text, value, key) in [("lan.nguyen.0000042@example.de", "lan.nguyen.0000042@example.de", "lan.nguyen.0000042@example.de"),
+                                   ("Lan@Example.DE", "Lan@example.de", "lan@example.de"),
+                                   (" lan@example.de\t", "lan@example.de", "lan@example.de"),
+                                   ("lan@EXAMPLE.de ", "lan@example.de", "lan@example.de")] {
+            let address = try EmailAddress(text)
+            #expect(address.value == value && address.key == key, "\(text)")
+        }
+        #expect(throws: EmailAddress.Problem.self) { try EmailAddress("lan@example.123") }
+        #expect(throws: EmailAddress.Problem.self) { try EmailAddress("lan..hoa@example.de") }
+    }
+
     @Test(arguments: [
         ("an@", "has a bad domain (empty)"),
         ("an", "has no @"),
