@@ -75,7 +75,8 @@ extension Register {
     /// right before sending.
     @discardableResult
     package func launch(_ slug: String, at start: Date? = nil, now: Date = Date()) throws -> (campaign: Campaign, added: Int, total: Int) {
-        try dbWriter.writeWithoutTransaction { db in
+        let daemonRunning = path.map(RegisterFiles.daemonRunning) ?? false
+        return try dbWriter.writeWithoutTransaction { db in
             // Every outbox row written here names the campaign read in this transaction and a
             // contact selected from `contacts` by the same statement: checking each against its
             // parent tables again (the foreign keys) is work for nothing.
@@ -84,12 +85,14 @@ extension Register {
             defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
             // Durable when the command says so: this commit syncs the WAL. Copying the rows from
             // the WAL into the database file (a checkpoint, and a second sync) is left to the
-            // daemon's background checkpointer rather than done when the command closes.
+            // daemon's background checkpointer rather than done when the command closes, while a
+            // daemon runs (without one the close checkpoints and leaves no -wal behind, owned by
+            // whoever ran the command).
             let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 1
             let autocheckpoint = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1000
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
             defer { try? db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA wal_autocheckpoint = \(autocheckpoint)") }
-            _ = outreach_sqlite_no_checkpoint_on_close(db.sqliteConnection)
+            if daemonRunning { _ = outreach_sqlite_no_checkpoint_on_close(db.sqliteConnection) }
             var result: (Campaign, Int, Int)!
             try db.inTransaction(.immediate) {
                 var campaign = try Campaign.named(slug, db)

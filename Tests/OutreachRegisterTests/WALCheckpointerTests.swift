@@ -67,12 +67,21 @@ import OutreachModel
     }
 }
 
-/// A launch syncs its own commit and leaves copying the log back to the daemon's checkpointer:
-/// its rows are durable and visible at once, and closing the command does not checkpoint.
+/// A launch syncs its own commit. While a daemon runs (it holds `<db>.daemon-lock`), copying the
+/// log back is left to the daemon's checkpointer: the rows are durable and visible at once, and
+/// closing the command does not checkpoint. Without a daemon the close checkpoints, so no -wal is
+/// left behind (a command run as root would leave files the daemon's user cannot open).
 @Suite struct LaunchCheckpointTests {
-    @Test func aLaunchLeavesItsRowsInTheLogAndItsConnectionAsItWas() throws {
+    /// Launches 500 people on a fresh register and closes it; `daemon`: a lock held as `serve` does.
+    func launchAndClose(daemon: Bool) throws -> (walBytes: Int, queued: Int?) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-launch-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", ".daemon-lock", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        var lock: Int32 = -1
+        if daemon {
+            lock = open(path + ".daemon-lock", O_CREAT | O_RDWR, 0o600)
+            #expect(lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0)
+        }
+        defer { if lock >= 0 { close(lock) } }
         var register: Register? = try Register(path: path)
         try register!.dbWriter.write { db in
             try db.execute(sql: """
@@ -94,8 +103,19 @@ import OutreachModel
         register = nil  // closes every connection, as the command does when it exits
 
         let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-        #expect(wal > 0, "the launch's rows wait in the log for the daemon's checkpointer")
         let reopened = try Register(path: path)
-        #expect(try reopened.dbWriter.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") } == 500)
+        return (wal, try reopened.dbWriter.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") })
+    }
+
+    @Test func whileADaemonRunsALaunchLeavesItsRowsInTheLogForItsCheckpointer() throws {
+        let (wal, queued) = try launchAndClose(daemon: true)
+        #expect(wal > 0, "the launch's rows wait in the log for the daemon's checkpointer")
+        #expect(queued == 500)
+    }
+
+    @Test func withoutADaemonALaunchLeavesNoLogBehind() throws {
+        let (wal, queued) = try launchAndClose(daemon: false)
+        #expect(wal == 0, "the close checkpointed and removed the -wal")
+        #expect(queued == 500)
     }
 }
