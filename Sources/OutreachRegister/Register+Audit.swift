@@ -1,4 +1,3 @@
-import CSQLite
 import Foundation
 import GRDB
 import OutreachModel
@@ -23,16 +22,12 @@ extension Register {
     /// Appends one row to the audit log (append-only: the schema refuses updates and deletes).
     package func appendAudit(_ entry: AuditEntry) throws {
         let arguments = String(decoding: try JSONEncoder().encode(entry.arguments), as: UTF8.self)
-        let daemonRunning = path.map(RegisterFiles.daemonRunning) ?? false
         try dbWriter.writeWithoutTransaction { db in
             // The row is the command's footnote: while a daemon runs, its commit (synced) does not
             // take on the copy of the WAL into the database file that an import or a launch left
             // to the daemon's background checkpointer (hundreds of MB after a million rows), nor
             // does its close. Without a daemon the close checkpoints and leaves no -wal behind.
-            if daemonRunning {
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-                _ = outreach_sqlite_no_checkpoint_on_close(db.sqliteConnection)
-            }
+            if leaveCheckpointToTheDaemon(db) { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             try db.inTransaction {
                 try db.execute(sql: "INSERT INTO audit_log (at, user, command, arguments) VALUES (?, ?, ?, ?)",
                                arguments: [entry.at, entry.user, entry.command, arguments])

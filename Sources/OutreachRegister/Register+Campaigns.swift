@@ -75,8 +75,7 @@ extension Register {
     /// right before sending.
     @discardableResult
     package func launch(_ slug: String, at start: Date? = nil, now: Date = Date()) throws -> (campaign: Campaign, added: Int, total: Int) {
-        let daemonRunning = path.map(RegisterFiles.daemonRunning) ?? false
-        return try dbWriter.writeWithoutTransaction { db in
+        try dbWriter.writeWithoutTransaction { db in
             // Every outbox row written here names the campaign read in this transaction and a
             // contact selected from `contacts` by the same statement: checking each against its
             // parent tables again (the foreign keys) is work for nothing.
@@ -92,7 +91,7 @@ extension Register {
             let autocheckpoint = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1000
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
             defer { try? db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA wal_autocheckpoint = \(autocheckpoint)") }
-            if daemonRunning { _ = outreach_sqlite_no_checkpoint_on_close(db.sqliteConnection) }
+            leaveCheckpointToTheDaemon(db)
             var result: (Campaign, Int, Int)!
             try db.inTransaction(.immediate) {
                 var campaign = try Campaign.named(slug, db)

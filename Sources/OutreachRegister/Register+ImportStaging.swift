@@ -1,4 +1,3 @@
-import CSQLite
 import Foundation
 import GRDB
 import OutreachModel
@@ -28,7 +27,6 @@ extension Register {
     package func importContacts(actor: String, dryRun: Bool, progress: ((Int, Int) -> Void)? = nil, lap: (String) -> Void = { _ in },
                                reading: (_ stage: ([ImportedContact]) throws -> Void) throws -> ImportRun) throws -> ImportCounts {
         var counts = ImportCounts()
-        let daemonRunning = path.map(RegisterFiles.daemonRunning) ?? false
         try dbWriter.writeWithoutTransaction { db in
             // A bounded page cache for the whole file (pages past it spill to the WAL), and
             // staging tables in a temporary file, not in memory; the old settings come back after.
@@ -43,7 +41,7 @@ extension Register {
             // the commit nor, while a daemon runs, when the command closes (without a daemon the
             // close checkpoints and leaves no -wal behind).
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-            if daemonRunning { _ = outreach_sqlite_no_checkpoint_on_close(db.sqliteConnection) }
+            leaveCheckpointToTheDaemon(db)
             defer {
                 try? db.execute(sql: """
                     PRAGMA main.cache_size = \(cacheSize); PRAGMA temp.cache_size = \(tempCacheSize); PRAGMA temp_store = \(tempStore);

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import GRDB
 
@@ -53,6 +54,17 @@ package final class Register: Sendable {
             return pool
         }
         self.officeZone = officeZone
+    }
+
+    /// While `outreach serve` runs (it holds `<db>.daemon-lock`), this connection leaves copying
+    /// the WAL into the database file to the daemon's background checkpointer, also when it
+    /// closes. Without a daemon the close checkpoints and removes the -wal and -shm files, so none
+    /// is left behind owned by whoever ran the command. Returns whether it was left to the daemon.
+    @discardableResult
+    func leaveCheckpointToTheDaemon(_ db: Database) -> Bool {
+        guard let path, RegisterFiles.daemonRunning(path) else { return false }
+        _ = outreach_sqlite_no_checkpoint_on_close(db.sqliteConnection)
+        return true
     }
 
     /// An in-memory register, for tests of the library.

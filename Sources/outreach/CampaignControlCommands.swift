@@ -46,8 +46,7 @@ extension CampaignCommand {
         @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
         func run() async throws {
             let (_, register) = try await global.register()
-            let c = try CampaignLifecycle(register: register).pause(slug)
-            print(StaffText.say("control.state", ["slug": c.slug, "status": StaffText.say("campaign.status." + c.status.rawValue)]))
+            stateSaid(try CampaignLifecycle(register: register).pause(slug))
         }
     }
 
@@ -57,8 +56,7 @@ extension CampaignCommand {
         @Argument(help: staffHelp("help.campaign.slug"), completion: .campaignSlugs) var slug: String
         func run() async throws {
             let (_, register) = try await global.register()
-            let c = try CampaignLifecycle(register: register).resume(slug)
-            print(StaffText.say("control.state", ["slug": c.slug, "status": StaffText.say("campaign.status." + c.status.rawValue)]))
+            stateSaid(try CampaignLifecycle(register: register).resume(slug))
         }
     }
 
@@ -114,4 +112,9 @@ extension CampaignCommand {
                                                       "none": totals.invited - totals.yes - totals.no]))
         }
     }
+}
+
+/// Prints the campaign's state after `pause` or `resume`, in the staff's language.
+private func stateSaid(_ c: Campaign) {
+    print(StaffText.say("control.state", ["slug": c.slug, "status": StaffText.say("campaign.status." + c.status.rawValue)]))
 }
