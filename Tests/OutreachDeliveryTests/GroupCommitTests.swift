@@ -1,5 +1,6 @@
 import Foundation
 import OutreachCampaigns
+import OutreachRegister
 import Testing
 @testable import OutreachDelivery
 
@@ -34,5 +35,31 @@ import Testing
             if h.sentBefore < gonePast { late.append("\(h.to): \(h.sentBefore) recorded, \(gonePast) owed") }
         }
         #expect(late.isEmpty, "final dots before the outcomes they follow were recorded: \(late.prefix(5))")
+    }
+
+    /// With four workers, two outcomes handed over start a group at once (the committer's writer
+    /// thread), before any worker waits: the sync overlaps the workers' next round trips. One
+    /// alone waits for a second outcome or for its worker's wait, so groups stay large.
+    @Test func halfTheWorkersOutcomesAreWrittenBeforeAnyWorkerWaits() async throws {
+        let bench = try await DeliveryBench(people: people(4))
+        let committer = bench.context.committer
+        let claims = try bench.register.record([], thenClaim: 4, campaignIDs: bench.context.runningCampaigns,
+                                               nowMs: bench.clock.nowMs(), leaseMs: 600_000)
+        try #require(claims.count == 4)
+        func sent() throws -> Int { try CampaignLifecycle(register: bench.register).status(bench.slug).sent }
+        func outcome(_ n: Int) -> OutboxResult { .sent(messageID: "<\(n)@example.org>", code: 250, reply: "250 ok", relay: nil) }
+
+        _ = committer.submit([(claims[0], outcome(0))])
+        #expect(try sent() == 0, "one outcome alone waits for a second or for its worker")
+        let second = committer.submit([(claims[1], outcome(1))])
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, try sent() < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(try sent() == 2, "the two were written without any worker waiting")
+
+        committer.wait(second)  // already committed: returns at once
+        let third = committer.submit([(claims[2], outcome(2))])
+        committer.wait(third)  // a worker that must wait writes the group itself, as before
+        #expect(try sent() == 3)
+        bench.context.stop()
     }
 }
