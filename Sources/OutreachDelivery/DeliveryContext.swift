@@ -68,10 +68,7 @@ public final class DeliveryContext: Sendable {
         self.logger = logger
         self.relays = RelayPool(urls: settings.relays, maxConnections: settings.maxConnections)
         self.leaseMs = leaseMs
-        // Half the workers' outcomes start a group before any of them waits (see `OutcomeCommitter`).
-        let workers = min(settings.deliveryWorkers, settings.relays.count * settings.maxConnections)
-        self.committer = OutcomeCommitter(register: register, clock: clock, logger: logger, leaseMs: leaseMs,
-                                          earlyGroup: workers >= 2 ? max(2, workers / 2) : 0)
+        self.committer = OutcomeCommitter(register: register, clock: clock, logger: logger, leaseMs: leaseMs)
         let perWorkerSecond = settings.ratePerSecond / Double(settings.deliveryWorkers)
         self.batchSize = settings.ratePerSecond > 0 ? max(1, min(batchSize, Int(perWorkerSecond.rounded(.up)))) : batchSize
     }

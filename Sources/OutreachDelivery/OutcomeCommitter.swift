@@ -10,13 +10,6 @@ import OutreachRegister
 /// message's MAIL, RCPT, DATA and body. The first worker that must wait writes everything handed
 /// over so far in one transaction (outcomes of several workers share it; none is held back).
 ///
-/// A group need not wait for a worker to stop: once `earlyGroup` outcomes are handed over and
-/// no group is being written, a writer thread of the committer's own (at the daemon's normal
-/// priority, not the workers' nice 10) writes them while their workers go on with their next
-/// MAIL, RCPT and DATA, so the sync overlaps those round trips instead of starting at a worker's
-/// wait. Groups stay as large as the threshold; whatever comes while one is written goes into
-/// the next, started by the writer thread or by the first worker that must wait.
-///
 /// The same transaction renews the leases of rows workers still hold, and learns which claims
 /// lost theirs (`takeLost`). A busy database is waited out; any other write error (a read-only
 /// file, a full disk) is a fault: it is reported once (`fault`), and delivery stops claiming
@@ -36,19 +29,13 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
     private var nextTicket = 0
     private var committedBelow = 0
     private var writing = false
-    /// How many outcomes handed over start a group before any worker waits (0: never).
-    private let earlyGroup: Int
-    /// Wakes the writer thread; whether it runs (it ends after a second with nothing to do).
-    private let writerWake = DispatchSemaphore(value: 0)
-    private var writerRunning = false
-    private var writerWoken = false
     /// Groups written and the outcomes in them (`logTotals`).
     private var groups = 0
     private var outcomesWritten = 0
     /// The time spent writing them (the transaction and its sync), in nanoseconds.
     private var writingNanoseconds: UInt64 = 0
-    /// Groups the writer thread started, and the time workers spent blocked waiting for a group.
-    private var earlyGroups = 0
+    /// How many times a worker found its last outcome not yet committed at its next final ".",
+    /// and how long those workers were held there in all, in nanoseconds.
     private var waits = 0
     private var waitingNanoseconds: UInt64 = 0
 
@@ -56,14 +43,11 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
     static let writeFaults = Counter(label: "outreach_delivery_write_faults_total")
     static let commits = Counter(label: "outreach_outcome_commits_total")
 
-    /// `earlyGroup`: how many outcomes handed over start a group before any worker waits (0:
-    /// only a waiting worker starts one). Half the workers, so that groups stay large.
-    init(register: Register, clock: any DeliveryClock, logger: Logger, leaseMs: Int64, earlyGroup: Int = 0) {
+    init(register: Register, clock: any DeliveryClock, logger: Logger, leaseMs: Int64) {
         self.register = register
         self.clock = clock
         self.logger = logger
         self.leaseMs = leaseMs
-        self.earlyGroup = earlyGroup
     }
 
     /// The daemon is stopping: from now on a busy database is waited out only for a few seconds.
@@ -71,7 +55,6 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
         condition.lock()
         defer { condition.unlock() }
         stopping = true
-        wakeWriter()
     }
 
     private var isStopping: Bool {
@@ -89,111 +72,76 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
         pending += outcomes
         renewals += held
         nextTicket += 1
-        if earlyGroup > 0 && pending.count >= earlyGroup && !writing && !stopping {
-            if !writerRunning {
-                writerRunning = true
-                let thread = Thread { [self] in runWriter() }
-                thread.name = "outreach-outcomes"
-                thread.start()
-            }
-            wakeWriter()
-        }
         return nextTicket - 1
-    }
-
-    /// Signals the writer thread once per wake (with the lock held).
-    private func wakeWriter() {
-        guard writerRunning, !writerWoken else { return }
-        writerWoken = true
-        writerWake.signal()
-    }
-
-    /// The writer thread: writes a group whenever woken with outcomes handed over and no group
-    /// being written; ends after a second with nothing to do, or when the daemon stops.
-    private func runWriter() {
-        while true {
-            let woken = writerWake.wait(timeout: .now() + 1) == .success
-            condition.lock()
-            writerWoken = false
-            if !woken || stopping {
-                writerRunning = false
-                condition.unlock()
-                return
-            }
-            if !writing && !pending.isEmpty {
-                earlyGroups += 1
-                writeGroup()
-            }
-            condition.unlock()
-        }
     }
 
     /// Returns once everything handed over up to `ticket` is committed (or could not be: see
     /// `fault`), writing it if no other worker is.
     func wait(_ ticket: Int) {
         condition.lock()
-        var blockedSince: UInt64?
+        let arrived = committedBelow <= ticket ? DispatchTime.now().uptimeNanoseconds : nil
         while committedBelow <= ticket {
-            if writing {
-                if blockedSince == nil { blockedSince = DispatchTime.now().uptimeNanoseconds }
-                condition.wait()
-                continue
+            if writing { condition.wait(); continue }
+            writing = true
+            let batch = pending, held = renewals
+            pending = []
+            renewals = []
+            let upTo = nextTicket
+            condition.unlock()
+            let started = DispatchTime.now().uptimeNanoseconds
+            let result = write(batch, renewing: held)
+            let took = DispatchTime.now().uptimeNanoseconds - started
+            condition.lock()
+            switch result {
+            case .written(let lostNow):
+                // Only rows still to be sent are asked about; a lost outcome is reported already.
+                let heldRows = Set(held.map(\.row))
+                lost.formUnion(lostNow.map(\.row).filter(heldRows.contains))
+            case .fault(let text): writeFault = writeFault ?? text
             }
-            if blockedSince == nil { blockedSince = DispatchTime.now().uptimeNanoseconds }
-            writeGroup()
+            groups += 1
+            outcomesWritten += batch.count
+            writingNanoseconds += took
+            OutcomeCommitter.commits.increment()
+            writing = false
+            committedBelow = upTo
+            condition.broadcast()
         }
-        if let blockedSince {
+        if let arrived {
             waits += 1
-            waitingNanoseconds += DispatchTime.now().uptimeNanoseconds - blockedSince
+            waitingNanoseconds += DispatchTime.now().uptimeNanoseconds - arrived
         }
         condition.unlock()
-    }
-
-    /// Writes everything handed over so far as one group (called and returning with the lock
-    /// held; the lock is released while the group is written).
-    private func writeGroup() {
-        writing = true
-        let batch = pending, held = renewals
-        pending = []
-        renewals = []
-        let upTo = nextTicket
-        condition.unlock()
-        let started = DispatchTime.now().uptimeNanoseconds
-        let result = write(batch, renewing: held)
-        let took = DispatchTime.now().uptimeNanoseconds - started
-        condition.lock()
-        switch result {
-        case .written(let lostNow):
-            // Only rows still to be sent are asked about; a lost outcome is reported already.
-            let heldRows = Set(held.map(\.row))
-            lost.formUnion(lostNow.map(\.row).filter(heldRows.contains))
-        case .fault(let text): writeFault = writeFault ?? text
-        }
-        groups += 1
-        outcomesWritten += batch.count
-        writingNanoseconds += took
-        OutcomeCommitter.commits.increment()
-        writing = false
-        committedBelow = upTo
-        condition.broadcast()
     }
 
     /// Logs how many groups were written, how many outcomes they held and how long one took to
-    /// write and sync (when the daemon stops). With at most one unsynced outcome per worker,
-    /// delivery cannot go faster than workers ÷ that time.
+    /// write and sync, and how often and how long workers were held at a final "." waiting for
+    /// one (when the daemon stops). With at most one unsynced outcome per worker, delivery cannot
+    /// go faster than workers ÷ that time; waits at nearly every message say that bound is reached.
     func logTotals() {
-        condition.lock()
-        let (groups, outcomes, nanoseconds) = (groups, outcomesWritten, writingNanoseconds)
-        let (early, waits, waited) = (earlyGroups, waits, waitingNanoseconds)
-        condition.unlock()
-        guard groups > 0 else { return }
+        guard let totals = totals else { return }
         logger.notice("delivery outcomes committed", metadata: [
-            "outbox.commits": "\(groups)", "outbox.outcomes": "\(outcomes)",
-            "outbox.outcomes_per_commit": "\(String(format: "%.2f", Double(outcomes) / Double(groups)))",
-            "outbox.commit_ms": "\(String(format: "%.3f", Double(nanoseconds) / Double(groups) / 1e6))",
-            "outbox.commits_before_a_wait": "\(early)",
-            "delivery.waits": "\(waits)",
-            "delivery.wait_ms": "\(String(format: "%.3f", waits > 0 ? Double(waited) / Double(waits) / 1e6 : 0))"])
+            "outbox.commits": "\(totals.groups)", "outbox.outcomes": "\(totals.outcomes)",
+            "outbox.outcomes_per_commit": "\(String(format: "%.2f", totals.outcomesPerGroup))",
+            "outbox.commit_ms": "\(String(format: "%.3f", totals.groupMs))",
+            "delivery.waits": "\(totals.waits)", "delivery.wait_ms": "\(String(format: "%.3f", totals.waitMs))"])
+    }
+
+    /// What the committer did so far (nil before its first group).
+    struct Totals: Equatable {
+        let groups, outcomes, waits: Int
+        /// Outcomes a group, one group's time (transaction and sync), one wait's time.
+        let outcomesPerGroup, groupMs, waitMs: Double
+    }
+
+    var totals: Totals? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard groups > 0 else { return nil }
+        return Totals(groups: groups, outcomes: outcomesWritten, waits: waits,
+                      outcomesPerGroup: Double(outcomesWritten) / Double(groups),
+                      groupMs: Double(writingNanoseconds) / Double(groups) / 1e6,
+                      waitMs: waits > 0 ? Double(waitingNanoseconds) / Double(waits) / 1e6 : 0)
     }
 
     /// Whether the lease of `claim`'s row was lost (forgets it: asked once, before its send).
