@@ -34,6 +34,10 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
     private var outcomesWritten = 0
     /// The time spent writing them (the transaction and its sync), in nanoseconds.
     private var writingNanoseconds: UInt64 = 0
+    /// How many times a worker found its last outcome not yet committed at its next final ".",
+    /// and how long those workers were held there in all, in nanoseconds.
+    private var waits = 0
+    private var waitingNanoseconds: UInt64 = 0
 
     static let leasesLost = Counter(label: "outreach_leases_lost_total")
     static let writeFaults = Counter(label: "outreach_delivery_write_faults_total")
@@ -75,6 +79,7 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
     /// `fault`), writing it if no other worker is.
     func wait(_ ticket: Int) {
         condition.lock()
+        let arrived = committedBelow <= ticket ? DispatchTime.now().uptimeNanoseconds : nil
         while committedBelow <= ticket {
             if writing { condition.wait(); continue }
             writing = true
@@ -102,21 +107,41 @@ final class OutcomeCommitter: @unchecked Sendable {  // state guarded by `condit
             committedBelow = upTo
             condition.broadcast()
         }
+        if let arrived {
+            waits += 1
+            waitingNanoseconds += DispatchTime.now().uptimeNanoseconds - arrived
+        }
         condition.unlock()
     }
 
     /// Logs how many groups were written, how many outcomes they held and how long one took to
-    /// write and sync (when the daemon stops). With at most one unsynced outcome per worker,
-    /// delivery cannot go faster than workers ÷ that time.
+    /// write and sync, and how often and how long workers were held at a final "." waiting for
+    /// one (when the daemon stops). With at most one unsynced outcome per worker, delivery cannot
+    /// go faster than workers ÷ that time; waits at nearly every message say that bound is reached.
     func logTotals() {
-        condition.lock()
-        let (groups, outcomes, nanoseconds) = (groups, outcomesWritten, writingNanoseconds)
-        condition.unlock()
-        guard groups > 0 else { return }
+        guard let totals = totals else { return }
         logger.notice("delivery outcomes committed", metadata: [
-            "outbox.commits": "\(groups)", "outbox.outcomes": "\(outcomes)",
-            "outbox.outcomes_per_commit": "\(String(format: "%.2f", Double(outcomes) / Double(groups)))",
-            "outbox.commit_ms": "\(String(format: "%.3f", Double(nanoseconds) / Double(groups) / 1e6))"])
+            "outbox.commits": "\(totals.groups)", "outbox.outcomes": "\(totals.outcomes)",
+            "outbox.outcomes_per_commit": "\(String(format: "%.2f", totals.outcomesPerGroup))",
+            "outbox.commit_ms": "\(String(format: "%.3f", totals.groupMs))",
+            "delivery.waits": "\(totals.waits)", "delivery.wait_ms": "\(String(format: "%.3f", totals.waitMs))"])
+    }
+
+    /// What the committer did so far (nil before its first group).
+    struct Totals: Equatable {
+        let groups, outcomes, waits: Int
+        /// Outcomes a group, one group's time (transaction and sync), one wait's time.
+        let outcomesPerGroup, groupMs, waitMs: Double
+    }
+
+    var totals: Totals? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard groups > 0 else { return nil }
+        return Totals(groups: groups, outcomes: outcomesWritten, waits: waits,
+                      outcomesPerGroup: Double(outcomesWritten) / Double(groups),
+                      groupMs: Double(writingNanoseconds) / Double(groups) / 1e6,
+                      waitMs: waits > 0 ? Double(waitingNanoseconds) / Double(waits) / 1e6 : 0)
     }
 
     /// Whether the lease of `claim`'s row was lost (forgets it: asked once, before its send).

@@ -1,5 +1,6 @@
 import Foundation
 import OutreachCampaigns
+import OutreachRegister
 import Testing
 @testable import OutreachDelivery
 
@@ -34,5 +35,28 @@ import Testing
             if h.sentBefore < gonePast { late.append("\(h.to): \(h.sentBefore) recorded, \(gonePast) owed") }
         }
         #expect(late.isEmpty, "final dots before the outcomes they follow were recorded: \(late.prefix(5))")
+    }
+
+    /// The figures the daemon logs at stop: groups, outcomes, and the workers held at a final "."
+    /// because their last outcome was not committed yet (a wait that finds it committed is none).
+    @Test func theCommitterCountsGroupsAndTheWorkersHeldWaitingForThem() async throws {
+        let bench = try await DeliveryBench(people: people(3))
+        let committer = bench.context.committer
+        let claims = try bench.register.record([], thenClaim: 3, campaignIDs: bench.context.runningCampaigns,
+                                               nowMs: bench.clock.nowMs(), leaseMs: 600_000)
+        try #require(claims.count == 3)
+        func outcome(_ n: Int) -> OutboxResult { .sent(messageID: "<\(n)@example.org>", code: 250, reply: "250 ok", relay: nil) }
+        #expect(committer.totals == nil, "nothing written yet")
+
+        let first = committer.submit([(claims[0], outcome(0)), (claims[1], outcome(1))])
+        committer.wait(first)
+        committer.wait(first)  // committed already: not held
+        let second = committer.submit([(claims[2], outcome(2))])
+        committer.wait(second)
+        let totals = try #require(committer.totals)
+        #expect((totals.groups, totals.outcomes, totals.waits) == (2, 3, 2))
+        #expect(totals.outcomesPerGroup == 1.5)
+        #expect(totals.groupMs > 0 && totals.waitMs >= totals.groupMs * 0.5, "a held worker waited about a group's time")
+        #expect(try CampaignLifecycle(register: bench.register).status(bench.slug).sent == 3)
     }
 }
