@@ -6,7 +6,7 @@ import OutreachModel
 /// (or a combining sequence: none spans a line break) and memory holds one piece at a time,
 /// whatever the file's size. A first reading settles the encoding (as `TextDecoder.decode` would
 /// for the whole file) and the file's SHA-256; a second one hands over the text, piece by piece.
-struct ContactFile {
+struct ContactFile: Sendable {
     /// How much is read at a time, and the longest line a piece may hold.
     static let pieceBytes = 4 << 20
     static let longestLine = 16 << 20
@@ -22,9 +22,9 @@ struct ContactFile {
     init(bytes: [UInt8], encoding: TextEncoding) { source = .bytes(bytes); self.encoding = encoding }
 
     /// How the file's text was written: the encoding's name and how to read a piece of it.
-    struct Reading {
+    struct Reading: Sendable {
         let name: String
-        let decode: ([UInt8]) -> String?
+        let decode: @Sendable ([UInt8]) -> String?
         /// Bytes at the start of the file that are not text (a byte order mark).
         let skip: Int
         let unitBytes: Int

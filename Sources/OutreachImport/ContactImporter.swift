@@ -130,10 +130,44 @@ public struct ContactImporter: Sendable {
         return report
     }
 
-    /// Parses and validates the file a batch of records at a time, handing each batch's valid rows
-    /// to `stage` and keeping its warnings and rejections for the report.
+    /// Hands `stage` the file's valid rows a batch at a time, in file order, and fills in the
+    /// report. A thread of its own reads and validates the next batch while `stage` writes this
+    /// one; it waits while a batch it made waits (`BatchHandover`), and stops when `stage` fails.
     private func readRows(_ file: ContactFile, _ reading: ContactFile.Reading, report: inout ImportReport,
                           stage: ([ContactRow]) throws -> Void) throws {
+        let handover = BatchHandover<[ContactRow], ImportReport>(capacity: 1)
+        let before = report
+        Thread { [self] in
+            var report = before
+            handover.finish(Result {
+                try readAndValidate(file, reading, report: &report) { rows in
+                    guard handover.put(rows) else { throw ReaderStopped() }
+                }
+                return report
+            })
+        }.start()
+        while true {
+            switch handover.take() {
+            case .batch(let rows):
+                do { try stage(rows) } catch {
+                    handover.stop()
+                    throw error
+                }
+            case .end(let outcome):
+                report = try outcome.get()
+                return
+            }
+        }
+    }
+
+    /// Why the reader stopped early: the register's side stopped taking batches (its own error
+    /// is the one reported).
+    private struct ReaderStopped: Error {}
+
+    /// Parses and validates the file a batch of records at a time, handing each batch's valid rows
+    /// to `stage` and keeping its warnings and rejections for the report.
+    private func readAndValidate(_ file: ContactFile, _ reading: ContactFile.Reading, report: inout ImportReport,
+                                 stage: ([ContactRow]) throws -> Void) throws {
         // A CSV file, a recognized export or vCards: records under one header either way.
         var columns: ColumnMapping?
         var rejections: [ContactRow.Rejection] = []
