@@ -141,7 +141,8 @@ public struct ContactImporter: Sendable {
             var report = before
             handover.finish(Result {
                 try readAndValidate(file, reading, report: &report) { rows in
-                    guard handover.put(rows) else { throw ReaderStopped() }
+                    // Refused: the register's side failed, and its own error is the one reported.
+                    guard handover.put(rows) else { throw CancellationError() }
                 }
                 return report
             })
@@ -159,10 +160,6 @@ public struct ContactImporter: Sendable {
             }
         }
     }
-
-    /// Why the reader stopped early: the register's side stopped taking batches (its own error
-    /// is the one reported).
-    private struct ReaderStopped: Error {}
 
     /// Parses and validates the file a batch of records at a time, handing each batch's valid rows
     /// to `stage` and keeping its warnings and rejections for the report.
