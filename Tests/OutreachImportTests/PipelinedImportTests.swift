@@ -66,6 +66,37 @@ import OutreachRegister
         #expect(try register.contacts(in: Segment("")).isEmpty, "the batches staged before the failure were rolled back")
     }
 
+    /// 20 plain rows, then a name in Windows-1258 (a byte that is not UTF-8), in small pieces:
+    /// the file is first read as UTF-8, piece by piece, until that byte.
+    static let windows1258: [UInt8] = {
+        var bytes = Array("email,name\r\n".utf8)
+        for i in 1...20 { bytes += Array("p\(i)@example.vn,Plain \(i)\r\n".utf8) }
+        return bytes + Array("lan@example.vn,Nguy".utf8) + [0xEA, 0xDE] + Array("n Thi".utf8) + [0xF2] + Array(" Lan\r\n".utf8)
+    }()
+
+    @Test func aFileThatTurnsOutNotToBeUTF8IsReadAgainAsWhatItIs() throws {
+        let register = try Register()
+        var importer = ContactImporter()
+        importer.pieceBytes = 40
+        importer.recordsPerBatch = 2
+        let report = try importer.importBytes(Self.windows1258, fileName: "w.csv", into: register)
+        #expect(report.encoding == "windows-1258")
+        #expect(report.added == 21 && report.rowsRead == 21, "the rows read as UTF-8 first were rolled back, then added once")
+        #expect(try register.contact(email: "lan@example.vn")?.name == "Nguyễn Thị Lan")
+    }
+
+    @Test func aFileAskedToBeUTF8ThatIsNotIsRefusedNamingTheLineAndChangesNothing() throws {
+        let register = try Register()
+        var importer = ContactImporter()
+        importer.encoding = .utf8
+        importer.pieceBytes = 40
+        importer.recordsPerBatch = 2
+        #expect { try importer.importBytes(Self.windows1258, fileName: "w.csv", into: register) } throws: { error in
+            (error as? ContactImporter.Failure)?.message.description.contains("line 22") == true
+        }
+        #expect(try register.contacts(in: Segment("")).isEmpty)
+    }
+
     @Test func theReaderIsNeverMoreThanTheRoomAhead() {
         let handover = BatchHandover<Int, Int>(capacity: 2)
         let handedOver = Count()
