@@ -240,10 +240,7 @@ struct RecipientRoutes: Sendable {
                 fields[name] = value
             }
         } else {
-            for pair in body.split(separator: "&") {
-                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-                if kv.count == 2 { fields[kv[0]] = kv[1] } else if kv.count == 1 { fields[kv[0]] = "" }
-            }
+            for (name, value) in PublicPage.urlencoded(body) { fields[name] = value }
         }
         return fields
     }

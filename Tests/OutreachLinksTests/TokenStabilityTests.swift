@@ -13,6 +13,11 @@ import Testing
         #expect(signer.open(token)?.contactID == 42)
         // The spelling sent before keeps opening.
         #expect(signer.open("AZ4DjN8YbW7JjkaPB08MvlqosOvkXsSX5YXD8H5lTek06w")?.contactID == 42)
+        // One spelling of the bytes: the last character's four unused bits must be zero (`x` is
+        // `w` with the lowest set), and no padding or standard base64's `+` and `/`.
+        #expect(signer.open("AZ4DjN8YbW7JjkaPB08MvlqosOvkXsSX5YXD8H5lT~k06x") == nil)
+        #expect(signer.open("AZ4DjN8YbW7JjkaPB08MvlqosOvkXsSX5YXD8H5lT~k0==") == nil)
+        #expect(signer.open("AZ4DjN8YbW7JjkaPB08MvlqosOvkXsSX5YXD8H5lT+k06w") == nil)
     }
 
     @Test func anAddressTokenIsTheSameAsEver() {
