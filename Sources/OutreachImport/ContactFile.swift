@@ -6,7 +6,7 @@ import OutreachModel
 /// (or a combining sequence: none spans a line break) and memory holds one piece at a time,
 /// whatever the file's size. A first reading settles the encoding (as `TextDecoder.decode` would
 /// for the whole file) and the file's SHA-256; a second one hands over the text, piece by piece.
-struct ContactFile {
+struct ContactFile: Sendable {
     /// How much is read at a time, and the longest line a piece may hold.
     static let pieceBytes = 4 << 20
     static let longestLine = 16 << 20
@@ -22,9 +22,9 @@ struct ContactFile {
     init(bytes: [UInt8], encoding: TextEncoding) { source = .bytes(bytes); self.encoding = encoding }
 
     /// How the file's text was written: the encoding's name and how to read a piece of it.
-    struct Reading {
+    struct Reading: Sendable {
         let name: String
-        let decode: ([UInt8]) -> String?
+        let decode: @Sendable ([UInt8]) -> String?
         /// Bytes at the start of the file that are not text (a byte order mark).
         let skip: Int
         let unitBytes: Int
@@ -64,8 +64,7 @@ struct ContactFile {
         let head = first ?? []
         let bad = firstBadUTF8 ?? StaffMessage("import.truncated")
         func fail(_ key: String) -> TextDecoder.Failure { TextDecoder.Failure(message: StaffMessage(key)) }
-        let utf8 = Reading(name: "utf-8", decode: { TextDecoder.utf8($0, bomAllowed: true) }, skip: head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0,
-                           unitBytes: 1, bigEndian: false)
+        let utf8 = Self.utf8Reading(head)
         let windows = Reading(name: "windows-1258", decode: TextDecoder.windows1258, skip: 0, unitBytes: 1, bigEndian: false)
         let bigEndian = Self.bigEndian(head)
         let utf16 = Reading(name: bigEndian ? "utf-16be" : "utf-16le", decode: { TextDecoder.utf16($0, bigEndian: bigEndian) },
@@ -95,6 +94,32 @@ struct ContactFile {
         }
     }
 
+    /// How the file reads as UTF-8, when its first bytes allow it (nil: it may be UTF-16, or
+    /// another encoding was asked for), found without reading it whole. The reading checks each
+    /// piece as it decodes it: a piece that is not UTF-8 fails with a `TextDecoder.Failure`, and
+    /// only then is the file read whole for its encoding (`inspect`).
+    func utf8Guess() throws -> Reading? {
+        guard encoding == .auto || encoding == .utf8 else { return nil }
+        let head: [UInt8]
+        switch source {
+        case .bytes(let bytes): head = Array(bytes.prefix(64))
+        case .path(let path):
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw ContactImporter.Failure.unreadable(path, String(cString: strerror(errno)))
+            }
+            defer { try? handle.close() }
+            do { head = [UInt8](try handle.read(upToCount: 64) ?? Data()) } catch {
+                throw ContactImporter.Failure.unreadable(path, (error as NSError).localizedDescription)
+            }
+        }
+        return Self.isUTF16(head, asked: encoding) ? nil : Self.utf8Reading(head)
+    }
+
+    private static func utf8Reading(_ head: [UInt8]) -> Reading {
+        Reading(name: "utf-8", decode: { TextDecoder.utf8($0, bomAllowed: true) }, skip: head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0,
+                unitBytes: 1, bigEndian: false)
+    }
+
     /// How many line feeds `bytes` holds (memchr: this runs over every byte of the file).
     static func lineCount(_ bytes: [UInt8]) -> Int {
         bytes.withUnsafeBytes { buffer in
@@ -119,10 +144,12 @@ struct ContactFile {
         return valid
     }
 
-    /// Hands `body` the file's text (NFC, without byte order mark), a piece at a time.
-    func text(_ reading: Reading, _ body: (String) throws -> Void) throws {
+    /// Hands `body` the file's text (NFC, without byte order mark), a piece at a time; `hasher`
+    /// (when not nil) is given every byte of the file.
+    func text(_ reading: Reading, hashing hasher: inout SHA256?, _ body: (String) throws -> Void) throws {
         var first = true
         try pieces(unitBytes: { _ in reading.unitBytes }) { piece in
+            hasher?.update(data: piece)
             let bytes = first && reading.skip > 0 ? Array(piece.dropFirst(reading.skip)) : piece
             first = false
             // The encoding was checked over the whole file by `inspect`.

@@ -1,3 +1,4 @@
+import Crypto
 import OutreachModel
 import OutreachRegister
 /// Where contacts come from besides a plain CSV file: the exports of Google Contacts and Outlook,
@@ -9,7 +10,7 @@ extension ContactImporter {
     /// read, cards without an address).
     /// A CSV file is read a piece of text at a time; a vCard file (recognized by its first piece)
     /// is read whole: its cards are small and such files are too.
-    func records(_ file: ContactFile, _ reading: ContactFile.Reading, report: inout ImportReport,
+    func records(_ file: ContactFile, _ reading: ContactFile.Reading, hashing hasher: inout SHA256?, report: inout ImportReport,
                  _ body: (_ header: [String], _ records: ArraySlice<CSVReader.Record>) throws -> Void) throws -> [ContactRow.Rejection] {
         var csv: CSVReader.Pieces?
         var vcard: String?
@@ -41,7 +42,7 @@ extension ContactImporter {
                 } catch { failure = error }
         }
         do {
-            try file.text(reading) { text in
+            try file.text(reading, hashing: &hasher) { text in
                 if csv == nil && vcard == nil {
                     if VCardReader.isVCard(text) { vcard = "" } else {
                         delimiter = self.delimiter ?? CSVReader.sniffDelimiter(text)

@@ -99,22 +99,36 @@ public struct ContactImporter: Sendable {
         return try importing(file, fileName: fileName, into: register)
     }
 
-    /// Reads the file twice: once for its encoding and hash, then record by record, each batch
-    /// validated and handed to the register, which merges them in one transaction.
+    /// Reads a file whose first bytes allow UTF-8 once, record by record, hashing and checking
+    /// each piece as it goes; any other file, or one that turns out not to be UTF-8 (nothing
+    /// written: the transaction rolled back), twice: once for its encoding and hash, then record
+    /// by record. Each batch is validated and handed to the register, which merges them in one
+    /// transaction.
     private func importing(_ file: ContactFile, fileName: String, into register: Register) throws -> ImportReport {
         let started = Date()
         let stopwatch = Stopwatch()
-        var report = ImportReport(fileName: fileName, encoding: "", delimiter: "")
-        report.dryRun = dryRun
+        if let utf8 = try file.utf8Guess() {
+            do { return try importing(file, as: utf8, sha256: nil, fileName: fileName, started: started, stopwatch: stopwatch, into: register) }
+            catch Failure.undecodable(_) {}
+        }
         let inspected: (reading: ContactFile.Reading, sha256: String)
         do { inspected = try file.inspect() } catch let error as TextDecoder.Failure { throw Failure.undecodable(error) }
-        report.encoding = inspected.reading.name
+        return try importing(file, as: inspected.reading, sha256: inspected.sha256, fileName: fileName, started: started,
+                             stopwatch: stopwatch, into: register)
+    }
+
+    /// Reads the file as `reading` says, and hashes it on the way when `sha256` is not known yet.
+    private func importing(_ file: ContactFile, as reading: ContactFile.Reading, sha256: String?, fileName: String, started: Date,
+                           stopwatch: Stopwatch, into register: Register) throws -> ImportReport {
+        var report = ImportReport(fileName: fileName, encoding: reading.name, delimiter: "")
+        report.dryRun = dryRun
         stopwatch.lap("decode")
-        let run = ImportRun(fileName: fileName, fileSha256: inspected.sha256, source: source ?? fileName, rowsRead: 0,
+        let run = ImportRun(fileName: fileName, fileSha256: sha256 ?? "", source: source ?? fileName, rowsRead: 0,
                             duplicates: 0, rejected: 0, startedAt: Timestamp.string(started))
         let counts = try register.importContacts(actor: actor, dryRun: dryRun, progress: progress, lap: stopwatch.lap) { stage in
             var run = run
-            try readRows(file, inspected.reading, report: &report, stage: stage)
+            let hashed = try readRows(file, reading, hashing: sha256 == nil, report: &report, stage: stage)
+            run.fileSha256 = sha256 ?? hashed ?? ""
             run.rowsRead = report.rowsRead
             run.rejected = report.rejected
             return run
@@ -130,16 +144,50 @@ public struct ContactImporter: Sendable {
         return report
     }
 
+    /// Hands `stage` the file's valid rows a batch at a time, in file order, and fills in the
+    /// report; returns the file's SHA-256 (hex) when `hashing`. A thread of its own reads and
+    /// validates the next batch while `stage` writes this one; it waits while a batch it made
+    /// waits (`BatchHandover`), and stops when `stage` fails.
+    private func readRows(_ file: ContactFile, _ reading: ContactFile.Reading, hashing: Bool, report: inout ImportReport,
+                          stage: ([ContactRow]) throws -> Void) throws -> String? {
+        let handover = BatchHandover<[ContactRow], (ImportReport, String?)>(capacity: 1)
+        let before = report
+        Thread { [self] in
+            var report = before
+            var hasher: SHA256? = hashing ? SHA256() : nil
+            handover.finish(Result {
+                try readAndValidate(file, reading, hashing: &hasher, report: &report) { rows in
+                    // Refused: the register's side failed, and its own error is the one reported.
+                    guard handover.put(rows) else { throw CancellationError() }
+                }
+                return (report, hasher.map { Hex.string($0.finalize()) })
+            })
+        }.start()
+        while true {
+            switch handover.take() {
+            case .batch(let rows):
+                do { try stage(rows) } catch {
+                    handover.stop()
+                    throw error
+                }
+            case .end(let outcome):
+                let sha256: String?
+                (report, sha256) = try outcome.get()
+                return sha256
+            }
+        }
+    }
+
     /// Parses and validates the file a batch of records at a time, handing each batch's valid rows
     /// to `stage` and keeping its warnings and rejections for the report.
-    private func readRows(_ file: ContactFile, _ reading: ContactFile.Reading, report: inout ImportReport,
-                          stage: ([ContactRow]) throws -> Void) throws {
+    private func readAndValidate(_ file: ContactFile, _ reading: ContactFile.Reading, hashing hasher: inout SHA256?, report: inout ImportReport,
+                                 stage: ([ContactRow]) throws -> Void) throws {
         // A CSV file, a recognized export or vCards: records under one header either way.
         var columns: ColumnMapping?
         var rejections: [ContactRow.Rejection] = []
         var read = 0
         var warnings: [ImportReport.Warning] = []
-        let unreadable = try records(file, reading, report: &report) { header, records in
+        let unreadable = try records(file, reading, hashing: &hasher, report: &report) { header, records in
             if columns == nil {
                 do throws(ColumnMapping.Failure) { columns = try ColumnMapping(headers: header, overrides: mapping) } catch { throw Failure.badHeader(error) }
             }

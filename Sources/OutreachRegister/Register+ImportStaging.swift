@@ -20,10 +20,11 @@ extension Register {
     /// is never changed. `lap` names each step as it ends (`contacts import --timing`).
     ///
     /// Memory stays bounded whatever the file's size: each batch is staged in a temporary table
-    /// (on disk, like SQLite's sorter) and let go; duplicates, suppressions and the people the
-    /// register already holds are then found in SQL, and the new contacts are inserted with one
-    /// `INSERT … SELECT` per table, their ids in the order of their keys (the unique index on the
-    /// key then grows at its end, as the table does).
+    /// (on disk) and let go; duplicates, suppressions and the people the register already holds
+    /// are then found in SQL, and the new contacts are inserted in file order with one
+    /// `INSERT … SELECT` per table. Duplicates are looked for only among the rows whose address
+    /// a filter of the staged ones (`AddressesSeen`) flags: a file without a repeated address is
+    /// never sorted (a sort of every staged row cost more than the rest of the merge).
     package func importContacts(actor: String, dryRun: Bool, progress: ((Int, Int) -> Void)? = nil, lap: (String) -> Void = { _ in },
                                reading: (_ stage: ([ImportedContact]) throws -> Void) throws -> ImportRun) throws -> ImportCounts {
         var counts = ImportCounts()
@@ -49,12 +50,12 @@ extension Register {
                     """)
             }
             try db.inTransaction {
-                let staging = try ImportStaging(db)
+                var staging = try ImportStaging(db)
                 defer { staging.drop() }
                 var run = try reading { rows in try staging.stage(rows) }
                 lap("stage rows")
                 counts.duplicates = try staging.mergeDuplicates()
-                lap("sort and merge duplicates")
+                lap("find and merge duplicates")
                 counts.suppressed = try staging.removeSuppressed()
                 try staging.mergeExisting(counts: &counts, source: run.source, actor: actor, now: run.startedAt)
                 lap("match the register")
@@ -80,6 +81,9 @@ struct ImportStaging {
     private let insert: BulkStatement
     private let suppressed: Set<String>
     private let encoder: JSONEncoder
+    private var seen = AddressesSeen()
+    /// Whether a staged row's address may have been staged before (`AddressesSeen`).
+    private var anyRepeated = false
 
     init(_ db: Database) throws {
         self.db = db
@@ -88,18 +92,18 @@ struct ImportStaging {
                 key TEXT NOT NULL, row INTEGER NOT NULL, email TEXT, name TEXT,
                 addressed_as TEXT, honorific TEXT, kind TEXT, country TEXT, city TEXT, language TEXT,
                 organization TEXT, tags TEXT, attributes TEXT, consent_given INTEGER NOT NULL,
-                consent_stated INTEGER NOT NULL, evidence TEXT, suppressed INTEGER NOT NULL)
+                consent_stated INTEGER NOT NULL, evidence TEXT, suppressed INTEGER NOT NULL, repeated INTEGER NOT NULL)
             """)
-        insert = try BulkStatement(db, sql: "INSERT INTO temp.import_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        insert = try BulkStatement(db, sql: "INSERT INTO temp.import_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         suppressed = try SuppressionList.allHashes(db)
         encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
     }
 
-    func drop() { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_rows; DROP TABLE IF EXISTS temp.import_sorted") }
+    func drop() { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_rows; DROP TABLE IF EXISTS temp.import_repeats") }
 
     /// Stages one batch of rows.
-    func stage(_ rows: [ImportedContact]) throws {
+    mutating func stage(_ rows: [ImportedContact]) throws {
         for row in rows {
             insert.bind(1, row.address.key)
             insert.bind(2, Int64(row.row))
@@ -121,32 +125,38 @@ struct ImportStaging {
             insert.bind(16, row.evidence)
             // Matched by hash, so that erased addresses stay out too.
             insert.bind(17, !suppressed.isEmpty && suppressed.contains(row.address.hash) ? 1 : 0)
+            let repeated = seen.insert(row.address.key)
+            anyRepeated = anyRepeated || repeated
+            insert.bind(18, repeated ? 1 : 0)
             try insert.execute()
         }
     }
 
-    /// Rows of the same person are adjacent in key order (ties in file order); the last of each
-    /// run is taken whole, no field mixed in from an earlier one (a later row is a correction).
-    /// The staged rows are sorted once (SQLite's sorter: external, bounded memory) into
-    /// `import_sorted`, whose rowids then follow key order. Returns each pair of rows merged.
+    /// Of the rows of one person, the last is taken whole, no field mixed in from an earlier one
+    /// (a later row is a correction). Only the rows of addresses the filter flagged are looked
+    /// at: they are sorted (by key, ties in file order; SQLite's sorter, external, bounded
+    /// memory) into `import_repeats`, whose rowids then follow that order. Returns each pair of
+    /// rows merged, in the order of their keys.
     func mergeDuplicates() throws -> [ImportDuplicate] {
+        guard anyRepeated else { return [] }
         try db.execute(sql: """
-            CREATE TEMP TABLE import_sorted AS SELECT * FROM temp.import_rows ORDER BY key, row;
-            DROP TABLE temp.import_rows;
+            CREATE TEMP TABLE import_repeats AS
+            SELECT rowid AS staged, key, row, coalesce(email, key) AS email FROM temp.import_rows
+            WHERE key IN (SELECT key FROM temp.import_rows WHERE repeated) ORDER BY key, row
             """)
         // Rowids are dense and in key order here: a row and the next one with the same key are
         // a pair, found in SQL (a rowid lookup each) rather than by reading every row back.
         var duplicates: [ImportDuplicate] = []
         var earlier: [Int64] = []
         let pairs = try Row.fetchCursor(db, sql: """
-            SELECT e.row, l.row, coalesce(l.email, l.key), e.rowid FROM temp.import_sorted e JOIN temp.import_sorted l ON l.rowid = e.rowid + 1
+            SELECT e.row, l.row, l.email, e.staged FROM temp.import_repeats e JOIN temp.import_repeats l ON l.rowid = e.rowid + 1
             WHERE l.key = e.key ORDER BY e.rowid
             """)
         while let r = try pairs.next() {
             duplicates.append(ImportDuplicate(email: r[2], earlier: r[0], later: r[1]))
             earlier.append(r[3])
         }
-        let delete = try BulkStatement(db, sql: "DELETE FROM temp.import_sorted WHERE rowid = ?")
+        let delete = try BulkStatement(db, sql: "DELETE FROM temp.import_rows WHERE rowid = ?")
         for rowid in earlier {
             delete.bind(1, rowid)
             try delete.execute()
@@ -158,19 +168,19 @@ struct ImportStaging {
     /// how many.
     func removeSuppressed() throws -> Int {
         guard !suppressed.isEmpty else { return 0 }
-        try db.execute(sql: "DELETE FROM temp.import_sorted WHERE suppressed = 1")
+        try db.execute(sql: "DELETE FROM temp.import_rows WHERE suppressed = 1")
         return db.changesCount
     }
 
     /// Folds the rows of people the register already holds into their contacts (a page of rows
-    /// at a time, in key order), and takes those rows out of the staging table.
+    /// at a time, in file order), and takes those rows out of the staging table.
     func mergeExisting(counts: inout ImportCounts, source: String, actor: String, now: String) throws {
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts)") == true else { return }
-        let delete = try BulkStatement(db, sql: "DELETE FROM temp.import_sorted WHERE rowid = ?")
+        let delete = try BulkStatement(db, sql: "DELETE FROM temp.import_rows WHERE rowid = ?")
         var after: Int64 = 0
         while true {
             let page = try Row.fetchAll(db, sql: """
-                SELECT \(Contact.selection), r.rowid, r.* FROM temp.import_sorted r JOIN contacts c ON c.email_key = r.key
+                SELECT \(Contact.selection), r.rowid, r.* FROM temp.import_rows r JOIN contacts c ON c.email_key = r.key
                 WHERE r.rowid > ? ORDER BY r.rowid LIMIT 2000
                 """, arguments: [after])
             guard !page.isEmpty else { return }
@@ -204,11 +214,11 @@ struct ImportStaging {
     /// Inserts the rows left (people new to the register) as contacts with their ledger rows;
     /// returns how many.
     func insertNew(source: String, actor: String, now: String, progress: ((Int, Int) -> Void)?) throws -> Int {
-        let staged = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(max(rowid), 0) FROM temp.import_sorted")!
+        let staged = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(max(rowid), 0) FROM temp.import_rows")!
         let added: Int = staged[0]
         progress?(0, added)
         let first = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM contacts") ?? 0) + 1
-        // Rowids follow key order: the same numbering in both statements gives each row its id.
+        // Rowids follow file order: the same numbering in both statements gives each row its id.
         // When no row was taken out, the rowids are already 1…n; else they are counted again
         // (a window over every row, which SQLite copies aside first).
         let number = added == staged[1] as Int ? "rowid" : "row_number() OVER (ORDER BY rowid)"
@@ -218,13 +228,13 @@ struct ImportStaging {
             SELECT ?1 + \(number) - 1, coalesce(email, key), key, coalesce(name, ''), addressed_as, honorific,
                 coalesce(kind, 'other'), country, city, language, organization, coalesce(tags, '[]'), coalesce(attributes, '{}'),
                 CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END, ?2, ?2
-            FROM temp.import_sorted ORDER BY rowid
+            FROM temp.import_rows ORDER BY rowid
             """, arguments: [first, now])
         try db.execute(sql: """
             INSERT INTO consents (contact_id, status, purpose, source, evidence, actor, recorded_at)
             SELECT ?1 + \(number) - 1, CASE consent_given WHEN 1 THEN 'granted' ELSE 'pending' END,
                 ?2, 'import:' || ?3 || '#row ' || row, evidence, ?4, ?5
-            FROM temp.import_sorted ORDER BY rowid
+            FROM temp.import_rows ORDER BY rowid
             """, arguments: [first, Consent.invitationPurpose, source, actor, now])
         progress?(added, added)
         return added

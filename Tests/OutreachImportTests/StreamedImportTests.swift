@@ -51,7 +51,9 @@ import OutreachRegister
             file.pieceBytes = pieceBytes
             let (reading, sha) = try file.inspect()
             var pieces: [String] = []
-            try file.text(reading) { pieces.append($0) }
+            var hasher: SHA256? = SHA256()
+            try file.text(reading, hashing: &hasher) { pieces.append($0) }
+            #expect(hasher.map { Hex.string($0.finalize()) } == sha, "the reading hashes every byte")
             #expect(reading.name == whole.encoding)
             #expect(pieces.joined() == whole.text, "\(reading.name) in pieces of \(pieceBytes)")
             #expect(pieces.dropLast().allSatisfy { $0.utf8.last == 0x0A }, "every piece but the last ends a line")
