@@ -21,16 +21,26 @@ final class PrivateMailbox {
     static let reason: Comment = "needs root and the Debian packages dovecot-core, dovecot-imapd, dovecot-lmtpd and openssl"
 
     let folder: URL
-    let imapPort = PrivateMailbox.freePort(), lmtpPort = PrivateMailbox.freePort()
-    let imapsPort: Int?
+    private(set) var imapPort = 0, lmtpPort = 0
+    private(set) var imapsPort: Int?
 
     /// Starts it; with `imaps`, also on an imaps port (and STARTTLS on the IMAP port) with a private CA.
+    /// A port free when chosen can be taken before Dovecot binds it (by a test running alongside,
+    /// or an outgoing connection's ephemeral port): then it starts again on other ports.
     init(imaps: Bool = false) throws {
         var template = Array("/tmp/outreach-mailbox-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw Failure("mkdtemp: \(String(cString: strerror(errno)))") }
         folder = URL(fileURLWithPath: String(cString: made))
-        imapsPort = imaps ? PrivateMailbox.freePort() : nil
-        try run("start '\(folder.path)' \(imapPort) \(lmtpPort) '\(Self.user)' '\(Self.password)' \(imapsPort.map(String.init) ?? "")")
+        for attempt in 1...3 {
+            (imapPort, lmtpPort) = (PrivateMailbox.freePort(), PrivateMailbox.freePort())
+            imapsPort = imaps ? PrivateMailbox.freePort() : nil
+            do {
+                try run("start '\(folder.path)' \(imapPort) \(lmtpPort) '\(Self.user)' '\(Self.password)' \(imapsPort.map(String.init) ?? "")")
+                return
+            } catch let failure as Failure where attempt < 3 && failure.description.contains("Address already in use") {
+                _ = system("'\(Self.script)' stop '\(folder.path)' >/dev/null 2>&1")
+            }
+        }
     }
 
     deinit { stop() }
