@@ -8,10 +8,12 @@ import Testing
 
     @Test func aLinkTokenIsTheSameAsEver() {
         let token = signer.token(.unsubscribe, contactID: 42, campaignID: 7)
-        // The same bytes as ever, written with `~` for `e` (no random e in visible text: MIXED_ES).
-        #expect(token == "AZ4DjN8YbW7JjkaPB08MvlqosOvkXsSX5YXD8H5lT~k06w")
+        // The same bytes as ever since version 2 (the version signed too), written with `~` for `e`
+        // (no random e in visible text: MIXED_ES).
+        #expect(token == "AvbBWXWP15HRGgx7jG-yARnbkXqzAdcaiUn-dAmJCfQlaw")
         #expect(signer.open(token)?.contactID == 42)
-        // The spelling sent before keeps opening.
+        // Version 1's token (the tag over the payload alone), in both spellings sent, keeps opening.
+        #expect(signer.open("AZ4DjN8YbW7JjkaPB08MvlqosOvkXsSX5YXD8H5lT~k06w")?.contactID == 42)
         #expect(signer.open("AZ4DjN8YbW7JjkaPB08MvlqosOvkXsSX5YXD8H5lTek06w")?.contactID == 42)
         // One spelling of the bytes: the last character's four unused bits must be zero (`x` is
         // `w` with the lowest set), and no padding or standard base64's `+` and `/`.
