@@ -121,13 +121,20 @@ public struct LinkSigner: Sendable {
     /// OBFU_BITCOIN, +2.0 together) matches a word of 30–35 base58 characters starting with 1 or 3,
     /// or "bc1" and 30–90 of bech32's; about one token in three hundred was such a word.
     static func looksLikeCoinAddress(_ token: String) -> Bool {
-        token.utf8.split(whereSeparator: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "~") }).contains { word in
-            guard let first = word.first else { return false }
-            if (first == UInt8(ascii: "1") || first == UInt8(ascii: "3")) && (30...35).contains(word.count) {
-                return word.allSatisfy(isBase58)
+        // One pass, no allocation: this runs for every link of every message composed.
+        var bytes = Substring(token).utf8
+        while !bytes.isEmpty {
+            let end = bytes.firstIndex { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "~") } ?? bytes.endIndex
+            let word = bytes[..<end]
+            if let first = word.first {
+                if (first == UInt8(ascii: "1") || first == UInt8(ascii: "3")) && (30...35).contains(word.count) && word.allSatisfy(isBase58) {
+                    return true
+                }
+                if word.starts(with: "bc1".utf8) && (33...93).contains(word.count) && word.dropFirst(3).allSatisfy(isBech32) { return true }
             }
-            return word.starts(with: "bc1".utf8) && (33...93).contains(word.count) && word.dropFirst(3).allSatisfy(isBech32)
+            bytes = end == bytes.endIndex ? bytes[end...] : bytes[bytes.index(after: end)...]
         }
+        return false
     }
 
     private static func isBase58(_ c: UInt8) -> Bool {
